@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "backends/device.hpp"
+#include "util/expected.hpp"
+
+namespace kevolve::backends::cuda {
+
+// NVIDIA GPUs through the driver API, loaded at run time from `library` (libcuda.so.1), so
+// kevolve neither links against CUDA nor needs it installed. The error says why none was found.
+util::Expected<std::vector<Device>> detect(const std::string& library);
+
+}  // namespace kevolve::backends::cuda

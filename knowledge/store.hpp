@@ -1,0 +1,71 @@
+#pragma once
+
+// A knowledge directory (DESIGN §7): the committed record of what tuning found.
+//
+//   KNOWLEDGE.json                   {"schema": 1}
+//   <unit>/<device-id>.json          wisdom, one file per unit and device
+//   <unit>/variants/<hash>.<ext>     code variants the wisdom refers to
+//   trials/<unit>/<device-id>.jsonl  every evaluation, append-only (git-ignored)
+//   skills/, docs/                   material for the LLM
+//
+// Writes are atomic; a tune run holds `.lock` for its whole duration.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "knowledge/device_id.hpp"
+#include "knowledge/wisdom.hpp"
+#include "util/expected.hpp"
+#include "util/files.hpp"
+
+namespace kevolve::knowledge {
+
+// How close the wisdom a lookup found is to the device asked for.
+enum class Match { exact, arch, backend, defaults };
+std::string_view describe(Match match);
+
+struct Lookup {
+  Match match = Match::defaults;
+  std::optional<Wisdom> wisdom;  // none at Match::defaults
+  std::filesystem::path file;
+};
+
+class KnowledgeDir {
+ public:
+  // An existing directory: KNOWLEDGE.json must be there and of a schema this kevolve reads.
+  static util::Expected<KnowledgeDir> open(const std::filesystem::path& root);
+  // Opens it, creating the directory, KNOWLEDGE.json and .gitignore if absent.
+  static util::Expected<KnowledgeDir> open_or_create(const std::filesystem::path& root);
+
+  const std::filesystem::path& root() const { return m_root; }
+  std::filesystem::path wisdom_file(std::string_view unit, const DeviceId& device) const;
+  std::filesystem::path trials_file(std::string_view unit, const DeviceId& device) const;
+
+  // Units with at least one wisdom file, sorted.
+  std::vector<std::string> units() const;
+  // Device ids with wisdom for `unit`, sorted.
+  std::vector<DeviceId> devices(std::string_view unit) const;
+
+  util::Expected<std::optional<Wisdom>> read(std::string_view unit, const DeviceId& device) const;
+  util::Expected<void> write(const Wisdom& wisdom) const;
+
+  // The wisdom to use for `device`: the exact device, else one of the same backend and arch,
+  // else one of the same backend (the first by id), else none (the defaults).
+  util::Expected<Lookup> lookup(std::string_view unit, const DeviceId& device) const;
+
+  // Held by a tune run for its whole duration; a second run gets an error naming the first.
+  util::Expected<util::LockFile> lock(std::string_view purpose) const;
+
+  static constexpr const char* k_marker = "KNOWLEDGE.json";
+
+ private:
+  explicit KnowledgeDir(std::filesystem::path root) : m_root(std::move(root)) {}
+  std::filesystem::path m_root;
+};
+
+// A unit name is a C identifier (it is pasted into macro names).
+bool is_unit_name(std::string_view name);
+
+}  // namespace kevolve::knowledge

@@ -1,0 +1,269 @@
+#include "knowledge/verify.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "knowledge/device_id.hpp"
+#include "knowledge/schema.hpp"
+#include "knowledge/store.hpp"
+#include "knowledge/wisdom.hpp"
+#include "util/files.hpp"
+#include "util/json.hpp"
+#include "util/text.hpp"
+
+namespace kevolve::knowledge {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+class Verifier {
+ public:
+  explicit Verifier(fs::path root) : m_root(std::move(root)) {}
+
+  VerifyReport run() {
+    std::error_code ec;
+    if (!fs::is_directory(m_root, ec)) {
+      error(m_root, "not a directory");
+      return std::move(m_report);
+    }
+    check_marker();
+    std::vector<fs::path> entries;
+    for (const auto& entry : fs::directory_iterator(m_root, ec)) entries.push_back(entry.path());
+    std::sort(entries.begin(), entries.end());
+    for (const fs::path& path : entries) {
+      std::string name = path.filename().string();
+      if (name == KnowledgeDir::k_marker || name == ".gitignore" || name == ".lock") continue;
+      if (name == "skills" || name == "docs") continue;  // free-form material for the LLM
+      if (util::AtomicFile::is_temporary_name(name)) {
+        stray_temporary(path);
+      } else if (name == "trials" && fs::is_directory(path)) {
+        check_trials(path);
+      } else if (fs::is_directory(path) && is_unit_name(name)) {
+        check_unit(path, name);
+      } else {
+        warning(path, "unexpected entry in a knowledge directory");
+      }
+    }
+    return std::move(m_report);
+  }
+
+ private:
+  void error(const fs::path& file, std::string message, int line = 0) {
+    m_report.problems.push_back({Problem::Severity::error, file, line, std::move(message)});
+  }
+  void warning(const fs::path& file, std::string message, int line = 0) {
+    m_report.problems.push_back({Problem::Severity::warning, file, line, std::move(message)});
+  }
+  void stray_temporary(const fs::path& file) {
+    warning(file, "temporary file left by an interrupted write; safe to delete");
+  }
+
+  // Messages from the reading layers start with the file name; the report prints it already.
+  std::string without_file(const std::string& message, const fs::path& file) {
+    std::string prefix = file.string() + ":";
+    if (message.rfind(prefix, 0) != 0) return message;
+    std::string rest = message.substr(prefix.size());
+    return std::string(util::trim(rest));
+  }
+
+  void check_marker() {
+    fs::path marker = m_root / KnowledgeDir::k_marker;
+    ++m_report.files_checked;
+    std::error_code ec;
+    if (!fs::exists(marker, ec)) {
+      error(marker, "missing: every knowledge directory starts with {\"schema\": N}");
+      return;
+    }
+    auto document = util::read_json_file(marker);
+    if (!document) {
+      error(marker, without_file(document.error(), marker));
+      return;
+    }
+    if (auto version = upgrade(*document, marker.string()); !version) {
+      error(marker, without_file(version.error(), marker));
+    }
+  }
+
+  void check_unit(const fs::path& dir, const std::string& unit) {
+    std::vector<fs::path> entries;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) entries.push_back(entry.path());
+    std::sort(entries.begin(), entries.end());
+    std::set<std::string> referenced;
+    for (const fs::path& path : entries) {
+      std::string name = path.filename().string();
+      if (util::AtomicFile::is_temporary_name(name)) {
+        stray_temporary(path);
+      } else if (name == "variants" && fs::is_directory(path)) {
+        continue;  // checked below, once every reference is known
+      } else if (path.extension() == ".json" && fs::is_regular_file(path)) {
+        check_wisdom(path, unit, referenced);
+      } else {
+        warning(path, "unexpected entry: a unit directory holds <device-id>.json and variants/");
+      }
+    }
+    check_variants(dir / "variants", referenced);
+  }
+
+  void check_wisdom(const fs::path& file, const std::string& unit, std::set<std::string>& variants) {
+    ++m_report.files_checked;
+    auto id = DeviceId::parse(file.stem().string());
+    if (!id) error(file, "the file name " + id.error());
+    auto text = util::read_file(file);
+    if (!text) {
+      error(file, without_file(text.error(), file));
+      return;
+    }
+    auto document = util::parse_json(*text, file.string());
+    if (!document) {
+      error(file, without_file(document.error(), file));
+      return;
+    }
+    auto version = upgrade(*document, file.string());
+    if (!version) {
+      error(file, without_file(version.error(), file));
+      return;
+    }
+    std::vector<std::string> problems;
+    Wisdom w = wisdom_from_json(*document, problems);
+    for (const std::string& p : problems) error(file, p);
+    if (!problems.empty()) return;
+
+    if (w.unit != unit) error(file, fmt::format("unit is '{}' but the directory is '{}'", w.unit, unit));
+    if (id && w.device_id != id->str()) {
+      error(file, fmt::format("device_id is '{}' but the file name says '{}'", w.device_id,
+                              id->str()));
+    }
+    if (w.records.empty()) error(file, "records: empty; a wisdom file holds at least one problem size");
+    auto primaries = std::count_if(w.records.begin(), w.records.end(),
+                                   [](const SizeRecord& r) { return r.primary; });
+    if (!w.records.empty() && primaries != 1) {
+      error(file, fmt::format("records: {} are marked primary; exactly one must be", primaries));
+    }
+    for (std::size_t i = 0; i < w.records.size(); ++i) check_record(file, w.records[i], i, variants);
+    if (*version == k_schema && serialize(w) != *text) {
+      warning(file, "not in canonical form (key order, indent or number format differ); the "
+                    "next kevolve write normalizes it");
+    }
+  }
+
+  void check_record(const fs::path& file, const SizeRecord& r, std::size_t i,
+                    std::set<std::string>& variants) {
+    std::string at = fmt::format("records[{}]", i);
+    if (!(r.time_s > 0)) error(file, at + ".time_s: must be positive");
+    if (!(r.baseline_s > 0)) error(file, at + ".baseline_s: must be positive");
+    if (r.time_s > 0 && r.baseline_s > 0) {
+      double expected = r.baseline_s / r.time_s;
+      if (std::abs(r.speedup - expected) > 0.01 * expected) {
+        error(file, fmt::format("{}.speedup: value {} disagrees with baseline_s / time_s = {:.4g}",
+                                at, r.speedup, expected));
+      }
+    }
+    if (r.speedup_low > r.speedup || r.speedup > r.speedup_high) {
+      error(file, fmt::format("{}.speedup: value {} lies outside its interval [{}, {}]", at,
+                              r.speedup, r.speedup_low, r.speedup_high));
+    }
+    if (r.peak_percent && (r.bound != "memory" && r.bound != "compute")) {
+      error(file, fmt::format("{}.peak.bound: '{}' is neither \"memory\" nor \"compute\"", at, r.bound));
+    }
+    for (std::size_t k = 1; k < r.top.size(); ++k) {
+      if (r.top[k].time_s < r.top[k - 1].time_s) {
+        warning(file, fmt::format("{}.top: not sorted fastest first at entry {}", at, k));
+        break;
+      }
+    }
+    if (r.evaluations < 0) error(file, at + ".evaluations: must not be negative");
+    if (r.variant) variants.insert(*r.variant);
+  }
+
+  void check_variants(const fs::path& dir, std::set<std::string> referenced) {
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) {
+      for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        std::string stem = entry.path().stem().string();
+        if (referenced.erase(stem) == 0) {
+          warning(entry.path(), "code variant that no wisdom refers to (kevolve knowledge gc)");
+        }
+      }
+    }
+    for (const std::string& hash : referenced) {
+      error(dir / (hash + ".*"), "code variant referred to by wisdom is missing");
+    }
+  }
+
+  void check_trials(const fs::path& dir) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); ++it) {
+      if (it->is_regular_file()) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+      if (file.extension() != ".jsonl") {
+        if (util::AtomicFile::is_temporary_name(file.filename().string())) {
+          stray_temporary(file);
+        } else {
+          warning(file, "unexpected file among trials (expected <unit>/<device-id>.jsonl)");
+        }
+        continue;
+      }
+      check_trial_log(file);
+    }
+  }
+
+  void check_trial_log(const fs::path& file) {
+    ++m_report.files_checked;
+    auto text = util::read_file(file);
+    if (!text) {
+      error(file, without_file(text.error(), file));
+      return;
+    }
+    auto lines = util::split(*text, '\n');
+    bool ends_with_newline = !text->empty() && text->back() == '\n';
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::string_view line = lines[i];
+      if (line.empty()) continue;
+      int number = static_cast<int>(i + 1);
+      auto record = util::parse_json(line, file.string());
+      if (!record || !record->is_object()) {
+        // A run killed mid-append leaves its last line without a newline.
+        if (i + 1 == lines.size() && !ends_with_newline) {
+          warning(file, "last line is cut short (an interrupted run); it is ignored", number);
+        } else if (!record) {
+          const std::string& message = record.error();
+          error(file, message.substr(message.find("invalid JSON")), number);
+        } else {
+          error(file, "expected a JSON object", number);
+        }
+        continue;
+      }
+      if (auto it = record->find("schema"); it != record->end() && it->is_number_integer() &&
+                                           it->get<int>() > k_schema) {
+        error(file, fmt::format("schema {} is newer than this kevolve understands; upgrade kevolve",
+                                it->get<int>()),
+              number);
+      }
+    }
+  }
+
+  fs::path m_root;
+  VerifyReport m_report;
+};
+
+}  // namespace
+
+int VerifyReport::errors() const {
+  return static_cast<int>(std::count_if(problems.begin(), problems.end(), [](const Problem& p) {
+    return p.severity == Problem::Severity::error;
+  }));
+}
+
+int VerifyReport::warnings() const { return static_cast<int>(problems.size()) - errors(); }
+
+VerifyReport verify(const fs::path& root) { return Verifier(root).run(); }
+
+}  // namespace kevolve::knowledge

@@ -1,0 +1,290 @@
+#include "knowledge/wisdom.hpp"
+
+#include <fmt/format.h>
+
+#include "knowledge/schema.hpp"
+#include "util/files.hpp"
+
+namespace kevolve::knowledge {
+
+namespace {
+
+using util::Json;
+
+// Walks one JSON object, taking the known keys out of a copy so the rest becomes `extra`, and
+// noting every missing or mistyped field with its path.
+class ObjectReader {
+ public:
+  ObjectReader(const Json& object, std::string path, std::vector<std::string>& problems)
+      : m_rest(object.is_object() ? object : Json::object()),
+        m_path(std::move(path)),
+        m_problems(problems) {
+    if (!object.is_object()) note("", "expected an object");
+  }
+
+  void note(std::string_view key, std::string_view what) {
+    std::string at = key.empty() ? m_path : path_of(key);
+    m_problems.push_back(fmt::format("{}: {}", at.empty() ? "(top level)" : at, what));
+  }
+
+  std::string path_of(std::string_view key) const {
+    return m_path.empty() ? std::string(key) : m_path + "." + std::string(key);
+  }
+
+  std::optional<Json> take(std::string_view key, bool required = true) {
+    auto it = m_rest.find(key);
+    if (it == m_rest.end()) {
+      if (required) note(key, "missing");
+      return std::nullopt;
+    }
+    Json value = std::move(*it);
+    m_rest.erase(it);
+    return value;
+  }
+
+  std::string string(std::string_view key, bool required = true) {
+    auto v = take(key, required);
+    if (!v) return {};
+    if (!v->is_string()) {
+      note(key, "expected a string");
+      return {};
+    }
+    return v->get<std::string>();
+  }
+
+  std::int64_t integer(std::string_view key) {
+    auto v = take(key);
+    if (!v) return 0;
+    if (!v->is_number_integer()) {
+      note(key, "expected an integer");
+      return 0;
+    }
+    return v->get<std::int64_t>();
+  }
+
+  double number(std::string_view key, bool required = true) {
+    auto v = take(key, required);
+    if (!v) return 0;
+    if (!v->is_number()) {
+      note(key, "expected a number");
+      return 0;
+    }
+    return v->get<double>();
+  }
+
+  bool boolean(std::string_view key) {
+    auto v = take(key);
+    if (!v) return false;
+    if (!v->is_boolean()) {
+      note(key, "expected true or false");
+      return false;
+    }
+    return v->get<bool>();
+  }
+
+  Json rest() && { return std::move(m_rest); }
+
+ private:
+  Json m_rest;
+  std::string m_path;
+  std::vector<std::string>& m_problems;
+};
+
+ParamValues params_from_json(const std::optional<Json>& json, const std::string& path,
+                             std::vector<std::string>& problems) {
+  ParamValues params;
+  if (!json) return params;
+  if (!json->is_object()) {
+    problems.push_back(path + ": expected an object of parameter values");
+    return params;
+  }
+  for (const auto& [name, value] : json->items()) {
+    if (value.is_number_integer()) {
+      params.emplace_back(name, space::Value(value.get<std::int64_t>()));
+    } else if (value.is_string()) {
+      params.emplace_back(name, space::Value(value.get<std::string>()));
+    } else {
+      problems.push_back(fmt::format("{}.{}: expected an integer or a string", path, name));
+    }
+  }
+  return params;
+}
+
+Json params_to_json(const ParamValues& params) {
+  Json out = Json::object();
+  for (const auto& [name, value] : params) {
+    if (value.is_integer()) {
+      out[name] = value.integer();
+    } else {
+      out[name] = value.identifier();
+    }
+  }
+  return out;
+}
+
+void append_extra(Json& out, const Json& extra) {
+  for (const auto& [key, value] : extra.items()) {
+    if (!out.contains(key)) out[key] = value;
+  }
+}
+
+Fingerprint fingerprint_from_json(const Json& json, std::vector<std::string>& problems) {
+  ObjectReader r(json, "device", problems);
+  Fingerprint f;
+  f.name = r.string("name");
+  f.arch = r.string("arch");
+  f.driver = r.string("driver");
+  f.toolkit = r.string("toolkit");
+  f.compiler = r.string("compiler");
+  f.extra = std::move(r).rest();
+  return f;
+}
+
+SizeRecord record_from_json(const Json& json, const std::string& path,
+                            std::vector<std::string>& problems) {
+  ObjectReader r(json, path, problems);
+  SizeRecord rec;
+  if (auto problem = r.take("problem")) {
+    if (!problem->is_object()) r.note("problem", "expected an object of problem sizes");
+    for (const auto& [name, value] : problem->items()) {
+      if (!value.is_number_integer()) {
+        r.note("problem." + name, "expected an integer");
+        continue;
+      }
+      rec.problem.emplace_back(name, value.get<std::int64_t>());
+    }
+  }
+  rec.primary = r.boolean("primary");
+  rec.best = params_from_json(r.take("best"), r.path_of("best"), problems);
+  if (auto variant = r.take("variant", false)) {
+    if (variant->is_string()) {
+      rec.variant = variant->get<std::string>();
+    } else if (!variant->is_null()) {
+      r.note("variant", "expected a string or null");
+    }
+  }
+  rec.time_s = r.number("time_s");
+  rec.baseline_s = r.number("baseline_s");
+  if (auto speedup = r.take("speedup")) {
+    ObjectReader s(*speedup, r.path_of("speedup"), problems);
+    rec.speedup = s.number("value");
+    rec.speedup_low = s.number("low");
+    rec.speedup_high = s.number("high");
+  }
+  if (auto peak = r.take("peak", false); peak && !peak->is_null()) {
+    ObjectReader p(*peak, r.path_of("peak"), problems);
+    rec.peak_percent = p.number("percent");
+    rec.bound = p.string("bound");
+  }
+  if (auto top = r.take("top")) {
+    if (!top->is_array()) r.note("top", "expected an array");
+    for (std::size_t i = 0; top->is_array() && i < top->size(); ++i) {
+      std::string at = fmt::format("{}[{}]", r.path_of("top"), i);
+      ObjectReader t((*top)[i], at, problems);
+      Ranked ranked;
+      ranked.params = params_from_json(t.take("params"), at + ".params", problems);
+      ranked.time_s = t.number("time_s");
+      rec.top.push_back(std::move(ranked));
+    }
+  }
+  rec.evaluations = r.integer("evaluations");
+  rec.strategy = r.string("strategy");
+  rec.date = r.string("date");
+  rec.kevolve_version = r.string("kevolve_version");
+  rec.extra = std::move(r).rest();
+  return rec;
+}
+
+}  // namespace
+
+const SizeRecord* Wisdom::primary() const {
+  for (const SizeRecord& r : records) {
+    if (r.primary) return &r;
+  }
+  return records.empty() ? nullptr : &records.front();
+}
+
+Json to_json(const Wisdom& w) {
+  Json out = Json::object();
+  out["schema"] = k_schema;
+  out["unit"] = w.unit;
+  out["device_id"] = w.device_id;
+  Json device = Json::object();
+  device["name"] = w.device.name;
+  device["arch"] = w.device.arch;
+  device["driver"] = w.device.driver;
+  device["toolkit"] = w.device.toolkit;
+  device["compiler"] = w.device.compiler;
+  append_extra(device, w.device.extra);
+  out["device"] = std::move(device);
+  out["source_hash"] = w.source_hash;
+  out["space"] = w.space;
+  Json records = Json::array();
+  for (const SizeRecord& r : w.records) {
+    Json rec = Json::object();
+    Json problem = Json::object();
+    for (const auto& [name, value] : r.problem) problem[name] = value;
+    rec["problem"] = std::move(problem);
+    rec["primary"] = r.primary;
+    rec["best"] = params_to_json(r.best);
+    rec["variant"] = r.variant ? Json(*r.variant) : Json(nullptr);
+    rec["time_s"] = r.time_s;
+    rec["baseline_s"] = r.baseline_s;
+    rec["speedup"] = Json{{"value", r.speedup}, {"low", r.speedup_low}, {"high", r.speedup_high}};
+    rec["peak"] = r.peak_percent ? Json{{"percent", *r.peak_percent}, {"bound", r.bound}}
+                                 : Json(nullptr);
+    Json top = Json::array();
+    for (const Ranked& t : r.top) {
+      top.push_back(Json{{"params", params_to_json(t.params)}, {"time_s", t.time_s}});
+    }
+    rec["top"] = std::move(top);
+    rec["evaluations"] = r.evaluations;
+    rec["strategy"] = r.strategy;
+    rec["date"] = r.date;
+    rec["kevolve_version"] = r.kevolve_version;
+    append_extra(rec, r.extra);
+    records.push_back(std::move(rec));
+  }
+  out["records"] = std::move(records);
+  append_extra(out, w.extra);
+  return out;
+}
+
+std::string serialize(const Wisdom& wisdom) { return util::dump_json(to_json(wisdom)); }
+
+Wisdom wisdom_from_json(const Json& document, std::vector<std::string>& problems) {
+  ObjectReader r(document, "", problems);
+  Wisdom w;
+  r.take("schema");  // checked and upgraded by the caller
+  w.unit = r.string("unit");
+  w.device_id = r.string("device_id");
+  if (auto device = r.take("device")) w.device = fingerprint_from_json(*device, problems);
+  w.source_hash = r.string("source_hash");
+  w.space = r.string("space");
+  if (auto records = r.take("records")) {
+    if (!records->is_array()) r.note("records", "expected an array");
+    for (std::size_t i = 0; records->is_array() && i < records->size(); ++i) {
+      w.records.push_back(record_from_json((*records)[i], fmt::format("records[{}]", i), problems));
+    }
+  }
+  w.extra = std::move(r).rest();
+  return w;
+}
+
+util::Expected<Wisdom> read_wisdom_file(const std::filesystem::path& file) {
+  auto document = util::read_json_file(file);
+  if (!document) return util::unexpected(document.error());
+  if (auto version = upgrade(*document, file.string()); !version) {
+    return util::unexpected(version.error());
+  }
+  std::vector<std::string> problems;
+  Wisdom wisdom = wisdom_from_json(*document, problems);
+  if (!problems.empty()) {
+    std::string all;
+    for (const std::string& p : problems) all += "\n  " + p;
+    return util::unexpected(fmt::format("{}: not a valid wisdom file:{}", file.string(), all));
+  }
+  return wisdom;
+}
+
+}  // namespace kevolve::knowledge

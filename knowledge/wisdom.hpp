@@ -1,0 +1,80 @@
+#pragma once
+
+// Wisdom: what tuning found for one unit on one device (DESIGN §7), stored as
+// `<knowledge>/<unit>/<device-id>.json`. The text form is canonical: fixed key order,
+// two-space indent, trailing newline, so that writing what was read gives the same bytes and
+// re-tuning unchanged sources changes nothing. Fields this kevolve does not know are kept (in
+// `extra`) and written back after the known ones.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "space/spec.hpp"
+#include "util/expected.hpp"
+#include "util/json.hpp"
+
+namespace kevolve::knowledge {
+
+// Parameter values by name, in the space's declaration order.
+using ParamValues = std::vector<std::pair<std::string, space::Value>>;
+
+struct Fingerprint {
+  std::string name;      // "NVIDIA H100 80GB HBM3"
+  std::string arch;      // "sm_90"
+  std::string driver;    // driver version, "" where there is none (CPU)
+  std::string toolkit;   // "cuda 13.0", "hip 5.2", ""
+  std::string compiler;  // "nvcc 13.0.48", "g++ 12.2.0"
+  util::Json extra = util::Json::object();
+};
+
+struct Ranked {
+  ParamValues params;
+  double time_s = 0;
+};
+
+struct SizeRecord {
+  std::vector<std::pair<std::string, std::int64_t>> problem;  // size name -> value
+  bool primary = false;
+  ParamValues best;
+  std::optional<std::string> variant;  // code variant hash (LLM-made), if the winner is one
+  double time_s = 0;                   // median time of the winner
+  double baseline_s = 0;               // median time of the defaults
+  double speedup = 1;                  // baseline_s / time_s
+  double speedup_low = 1;              // confidence interval of the speedup
+  double speedup_high = 1;
+  std::optional<double> peak_percent;  // of the measured peak of the bound resource
+  std::string bound;                   // "memory", "compute" or ""
+  std::vector<Ranked> top;             // best first
+  std::int64_t evaluations = 0;
+  std::string strategy;
+  std::string date;             // ISO 8601, UTC
+  std::string kevolve_version;  // that tuned it
+  util::Json extra = util::Json::object();
+};
+
+struct Wisdom {
+  std::string unit;
+  std::string device_id;
+  Fingerprint device;
+  std::string source_hash;  // kernel text + space + harness, at tuning time
+  std::string space;        // the space string, at tuning time
+  std::vector<SizeRecord> records;
+  util::Json extra = util::Json::object();
+
+  const SizeRecord* primary() const;
+};
+
+util::Json to_json(const Wisdom& wisdom);
+std::string serialize(const Wisdom& wisdom);
+
+// Reads a wisdom document of the current schema. Every problem found is appended to
+// `problems` as "<json path>: <what>"; the result is usable only when none was added.
+Wisdom wisdom_from_json(const util::Json& document, std::vector<std::string>& problems);
+
+// Reads, upgrades and checks one wisdom file; errors name the file.
+util::Expected<Wisdom> read_wisdom_file(const std::filesystem::path& file);
+
+}  // namespace kevolve::knowledge

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages kevolve needs to build and test, when any is missing.
+# Idempotent and quiet when everything is there. Needs root or sudo for apt-get.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build git pkg-config
+  clang                      # second compiler for the marker tests
+  libclang-16-dev            # scanner (libclang 16 parses CUDA 13 and HIP)
+  nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libfmt-dev
+  libbenchmark-dev catch2
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null; then
+  sudo=(sudo)
+else
+  echo "kevolve setup: these Debian packages are missing and neither root nor sudo is available:" >&2
+  echo "  ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "kevolve setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string_view>
+
+#include "space/error.hpp"
+#include "space/spec.hpp"
+#include "util/expected.hpp"
+
+namespace kevolve::space {
+
+// Most values one parameter may have (value indices are 16-bit).
+inline constexpr std::size_t k_max_values = 65536;
+
+// Parses a space string (DESIGN §3). Names in constraints must be declared parameters with
+// integer values or known hardware facts; fact values are looked up later, by Space::build.
+util::Expected<SpaceSpec, SpaceError> parse_space(std::string_view text);
+
+}  // namespace kevolve::space

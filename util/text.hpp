@@ -1,0 +1,37 @@
+#pragma once
+
+// Small string helpers shared by every layer.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kevolve::util {
+
+// 1-based line and column of a byte offset in a text (columns count bytes).
+struct TextPosition {
+  int line = 1;
+  int column = 1;
+};
+TextPosition position_of(std::string_view text, std::size_t offset);
+
+// The whole line of `text` that holds `offset`, without its newline.
+std::string_view line_at(std::string_view text, std::size_t offset);
+
+std::string_view trim(std::string_view s);
+std::vector<std::string_view> split(std::string_view s, char separator);
+bool starts_with_word(std::string_view s, std::string_view word);
+
+// Lowercase letters and digits joined by single '-': "NVIDIA H100 80GB HBM3" ->
+// "nvidia-h100-80gb-hbm3".
+std::string slug(std::string_view s);
+
+// Strict decimal integer (optional sign, no spaces, no trailing text, no overflow).
+std::optional<std::int64_t> parse_int(std::string_view s);
+
+// "48 KiB", "1.25 MiB".
+std::string format_bytes(std::uint64_t bytes);
+
+}  // namespace kevolve::util

@@ -5,6 +5,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <stdexcept>
+
 #include "space/space.hpp"
 
 namespace {

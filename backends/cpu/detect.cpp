@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 

@@ -5,4 +5,4 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KEVOLVE_BUILD_DIR:-$root/build}
 
 bash "$root/scripts/build.sh" -DKEVOLVE_WERROR=ON -DKEVOLVE_BUILD_TESTS=ON
-ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)"
+ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" --timeout 300

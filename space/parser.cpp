@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <set>
 
 #include "space/facts.hpp"
@@ -410,73 +411,35 @@ class Parser {
     return add_node(std::move(n));
   }
 
-  std::int32_t expression() { return logical_or(); }
+  // Binary operators by precedence level, loosest first; every level is left-associative.
+  struct BinaryOp {
+    int level;
+    Tok token;
+    Op op;
+  };
+  static constexpr int k_levels = 6;
+  static constexpr BinaryOp k_binary[] = {
+      {0, Tok::or_or, Op::logical_or},        {1, Tok::and_and, Op::logical_and},
+      {2, Tok::equal_equal, Op::equal},       {2, Tok::not_equal, Op::not_equal},
+      {3, Tok::less, Op::less},               {3, Tok::less_equal, Op::less_equal},
+      {3, Tok::greater, Op::greater},         {3, Tok::greater_equal, Op::greater_equal},
+      {4, Tok::plus, Op::add},                {4, Tok::minus, Op::subtract},
+      {5, Tok::star, Op::multiply},           {5, Tok::slash, Op::divide},
+      {5, Tok::percent, Op::modulo},
+  };
 
-  std::int32_t logical_or() {
-    std::int32_t lhs = logical_and();
-    while (peek().kind == Tok::or_or) {
-      std::size_t at = advance().offset;
-      lhs = binary(Op::logical_or, lhs, logical_and(), at);
-    }
-    return lhs;
-  }
+  std::int32_t expression() { return binary_level(0); }
 
-  std::int32_t logical_and() {
-    std::int32_t lhs = equality();
-    while (peek().kind == Tok::and_and) {
-      std::size_t at = advance().offset;
-      lhs = binary(Op::logical_and, lhs, equality(), at);
-    }
-    return lhs;
-  }
-
-  std::int32_t equality() {
-    std::int32_t lhs = relational();
-    while (peek().kind == Tok::equal_equal || peek().kind == Tok::not_equal) {
-      const Token& t = advance();
-      lhs = binary(t.kind == Tok::equal_equal ? Op::equal : Op::not_equal, lhs, relational(),
-                   t.offset);
-    }
-    return lhs;
-  }
-
-  std::int32_t relational() {
-    std::int32_t lhs = additive();
+  std::int32_t binary_level(int level) {
+    if (level == k_levels) return unary();
+    std::int32_t lhs = binary_level(level + 1);
     while (true) {
-      Op op;
-      switch (peek().kind) {
-        case Tok::less: op = Op::less; break;
-        case Tok::less_equal: op = Op::less_equal; break;
-        case Tok::greater: op = Op::greater; break;
-        case Tok::greater_equal: op = Op::greater_equal; break;
-        default: return lhs;
-      }
+      auto it = std::find_if(std::begin(k_binary), std::end(k_binary), [&](const BinaryOp& b) {
+        return b.level == level && b.token == peek().kind;
+      });
+      if (it == std::end(k_binary)) return lhs;
       std::size_t at = advance().offset;
-      lhs = binary(op, lhs, additive(), at);
-    }
-  }
-
-  std::int32_t additive() {
-    std::int32_t lhs = multiplicative();
-    while (peek().kind == Tok::plus || peek().kind == Tok::minus) {
-      const Token& t = advance();
-      lhs = binary(t.kind == Tok::plus ? Op::add : Op::subtract, lhs, multiplicative(), t.offset);
-    }
-    return lhs;
-  }
-
-  std::int32_t multiplicative() {
-    std::int32_t lhs = unary();
-    while (true) {
-      Op op;
-      switch (peek().kind) {
-        case Tok::star: op = Op::multiply; break;
-        case Tok::slash: op = Op::divide; break;
-        case Tok::percent: op = Op::modulo; break;
-        default: return lhs;
-      }
-      std::size_t at = advance().offset;
-      lhs = binary(op, lhs, unary(), at);
+      lhs = binary(it->op, lhs, binary_level(level + 1), at);
     }
   }
 

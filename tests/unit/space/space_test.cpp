@@ -98,6 +98,12 @@ const Case k_cases[] = {
      [](const Ints& x) { return x[3] > x[0] && x[3] > x[1] && x[2] != x[1] && x[0] + x[1] + x[2] + x[3] < 12; }},
 };
 
+double chi_square(const std::vector<std::uint64_t>& counts, double expected) {
+  double chi2 = 0;
+  for (std::uint64_t c : counts) chi2 += (c - expected) * (c - expected) / expected;
+  return chi2;
+}
+
 }  // namespace
 
 TEST_CASE("space: counts, enumeration and membership match brute force", "[space]") {
@@ -168,8 +174,7 @@ TEST_CASE("space: uniform sampling passes a chi-square test", "[space][statistic
     ++counts[*index];
   }
   double expected = static_cast<double>(draws) / static_cast<double>(cells);
-  double chi2 = 0;
-  for (std::uint64_t c : counts) chi2 += (c - expected) * (c - expected) / expected;
+  double chi2 = chi_square(counts, expected);
   // Critical value at p = 0.001 for df = cells - 1, by the Wilson-Hilferty approximation.
   double df = static_cast<double>(cells - 1);
   double z = 3.090;
@@ -187,9 +192,7 @@ TEST_CASE("space: uniform sampling passes a chi-square test", "[space][statistic
       const auto& with_a = by_a[other.below(8)];
       if (!with_a.empty()) ++biased[with_a[other.below(with_a.size())]];
     }
-    double chi2_biased = 0;
-    for (std::uint64_t c : biased) chi2_biased += (c - expected) * (c - expected) / expected;
-    CHECK(chi2_biased > critical);
+    CHECK(chi_square(biased, expected) > critical);
   }
 }
 

@@ -1,19 +1,23 @@
-#include <fmt/format.h>
-
-#include <cstdlib>
-
 #include "backends/cpu/detect.hpp"
+
 #include "backends/cuda/detect.hpp"
 #include "backends/device.hpp"
 #include "backends/hip/detect.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
 
 namespace kevolve::backends {
 
 std::string_view name_of(Backend backend) {
   switch (backend) {
-    case Backend::cpu: return "cpu";
-    case Backend::cuda: return "cuda";
-    case Backend::hip: return "hip";
+    case Backend::cpu:
+      return "cpu";
+    case Backend::cuda:
+      return "cuda";
+    case Backend::hip:
+      return "hip";
   }
   return "?";
 }
@@ -38,8 +42,7 @@ Inventory detect_devices(const DetectOptions& options) {
   return inventory;
 }
 
-util::Expected<const Device*> select_device(const Inventory& inventory,
-                                            std::string_view selector) {
+util::Expected<const Device*> select_device(const Inventory& inventory, std::string_view selector) {
   if (selector.empty()) {
     for (const Device& d : inventory.devices) {
       if (d.backend != Backend::cpu) return &d;
@@ -51,7 +54,8 @@ util::Expected<const Device*> select_device(const Inventory& inventory,
   }
   std::string known;
   for (const Device& d : inventory.devices) known += (known.empty() ? "" : ", ") + d.id.str();
-  return util::unexpected(fmt::format("no device '{}' on this machine (devices: {})", selector, known));
+  return util::unexpected(
+      fmt::format("no device '{}' on this machine (devices: {})", selector, known));
 }
 
 }  // namespace kevolve::backends

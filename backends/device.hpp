@@ -5,14 +5,14 @@
 // details for reports. Detection happens at run time, so one binary runs on machines with or
 // without CUDA or ROCm drivers.
 
-#include <filesystem>
-#include <string>
-#include <vector>
-
 #include "knowledge/device_id.hpp"
 #include "space/facts.hpp"
 #include "util/expected.hpp"
 #include "util/json.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
 
 namespace kevolve::backends {
 
@@ -22,7 +22,7 @@ std::string_view name_of(Backend backend);
 struct Device {
   Backend backend = Backend::cpu;
   knowledge::DeviceId id;
-  std::string name;    // model or marketing name
+  std::string name;  // model or marketing name
   std::string vendor;
   std::string arch;    // x86_64, aarch64, sm_90, gfx90a
   std::string driver;  // driver version; empty for CPUs
@@ -42,10 +42,10 @@ struct Inventory {
 };
 
 struct DetectOptions {
-  std::filesystem::path root = "/";    // where proc/ and sys/ are; tests use a fixture tree
-  std::string machine;                 // CPU architecture; empty: uname's
+  std::filesystem::path root = "/";      // where proc/ and sys/ are; tests use a fixture tree
+  std::string machine;                   // CPU architecture; empty: uname's
   std::string libcuda = "libcuda.so.1";  // KEVOLVE_LIBCUDA overrides it
-  bool use_affinity = true;            // count only the CPUs this process may run on
+  bool use_affinity = true;              // count only the CPUs this process may run on
 };
 
 Inventory detect_devices(const DetectOptions& options = {});

@@ -3,11 +3,11 @@
 //
 //   build/bench/space_bench --benchmark_repetitions=10 --benchmark_report_aggregates_only
 
+#include "space/space.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <stdexcept>
-
-#include "space/space.hpp"
 
 namespace {
 

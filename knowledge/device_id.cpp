@@ -1,11 +1,11 @@
 #include "knowledge/device_id.hpp"
 
+#include "util/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
-
-#include "util/text.hpp"
 
 namespace kevolve::knowledge {
 
@@ -14,7 +14,9 @@ namespace {
 bool all_of(std::string_view s, bool (*ok)(char)) {
   return !s.empty() && std::all_of(s.begin(), s.end(), ok);
 }
-bool backend_char(char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); }
+bool backend_char(char c) {
+  return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+}
 bool arch_char(char c) { return backend_char(c) || c == '_' || c == '.'; }
 bool slug_char(char c) { return backend_char(c) || c == '-'; }
 
@@ -37,7 +39,8 @@ DeviceId DeviceId::make(std::string_view backend, std::string_view arch, std::st
   std::string clean_arch;
   for (char c : arch) {
     auto u = static_cast<unsigned char>(c);
-    clean_arch += arch_char(static_cast<char>(std::tolower(u))) ? static_cast<char>(std::tolower(u)) : '_';
+    clean_arch +=
+        arch_char(static_cast<char>(std::tolower(u))) ? static_cast<char>(std::tolower(u)) : '_';
   }
   return DeviceId{std::string(backend), clean_arch.empty() ? "unknown" : clean_arch,
                   device_slug(name)};
@@ -50,7 +53,8 @@ util::Expected<DeviceId> DeviceId::parse(std::string_view id) {
     return util::unexpected(
         fmt::format("'{}' is not a device id: expected <backend>-<arch>-<name>", id));
   }
-  DeviceId d{std::string(id.substr(0, first)), std::string(id.substr(first + 1, second - first - 1)),
+  DeviceId d{std::string(id.substr(0, first)),
+             std::string(id.substr(first + 1, second - first - 1)),
              std::string(id.substr(second + 1))};
   bool ok = all_of(d.backend, backend_char) && all_of(d.arch, arch_char) &&
             all_of(d.slug, slug_char) && d.slug.front() != '-' && d.slug.back() != '-' &&

@@ -4,10 +4,10 @@
 // `<backend>-<arch>-<slug of name>`, e.g. `cuda-sm_90-nvidia-h100-80gb-hbm3`,
 // `cpu-x86_64-amd-epyc-7b13`. They are file names in the knowledge directory.
 
+#include "util/expected.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "util/expected.hpp"
 
 namespace kevolve::knowledge {
 

@@ -11,7 +11,8 @@ const Migrations& builtin_migrations() {
 
 util::Expected<int> upgrade(util::Json& document, std::string_view origin,
                             const Migrations& migrations) {
-  if (!document.is_object()) return util::unexpected(fmt::format("{}: expected a JSON object", origin));
+  if (!document.is_object())
+    return util::unexpected(fmt::format("{}: expected a JSON object", origin));
   auto it = document.find("schema");
   if (it == document.end() || !it->is_number_integer()) {
     return util::unexpected(fmt::format("{}: missing integer field \"schema\"", origin));
@@ -19,15 +20,16 @@ util::Expected<int> upgrade(util::Json& document, std::string_view origin,
   const int original = it->get<int>();
   if (original > k_schema) {
     return util::unexpected(fmt::format(
-        "{}: schema {} is newer than this kevolve understands (schema {}); upgrade kevolve",
-        origin, original, k_schema));
+        "{}: schema {} is newer than this kevolve understands (schema {}); upgrade kevolve", origin,
+        original, k_schema));
   }
   for (int version = original; version < k_schema; ++version) {
     auto step = migrations.find(version);
     if (step == migrations.end()) {
-      return util::unexpected(fmt::format("{}: schema {} is not supported and no migration to "
-                                          "schema {} exists",
-                                          origin, version, version + 1));
+      return util::unexpected(
+          fmt::format("{}: schema {} is not supported and no migration to "
+                      "schema {} exists",
+                      origin, version, version + 1));
     }
     if (auto migrated = step->second(document); !migrated) {
       return util::unexpected(fmt::format("{}: migrating from schema {} failed: {}", origin,

@@ -7,12 +7,12 @@
 // Version history:
 //   1  (kevolve 0.1, 2026-11) KNOWLEDGE.json, <unit>/<device-id>.json wisdom, trials/*.jsonl.
 
+#include "util/expected.hpp"
+#include "util/json.hpp"
+
 #include <functional>
 #include <map>
 #include <string>
-
-#include "util/expected.hpp"
-#include "util/json.hpp"
 
 namespace kevolve::knowledge {
 

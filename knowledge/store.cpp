@@ -1,12 +1,12 @@
 #include "knowledge/store.hpp"
 
+#include "knowledge/schema.hpp"
+#include "util/json.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
-
-#include "knowledge/schema.hpp"
-#include "util/json.hpp"
 
 namespace kevolve::knowledge {
 
@@ -14,10 +14,14 @@ namespace fs = std::filesystem;
 
 std::string_view describe(Match match) {
   switch (match) {
-    case Match::exact: return "exact device";
-    case Match::arch: return "same backend and architecture";
-    case Match::backend: return "same backend";
-    case Match::defaults: return "defaults";
+    case Match::exact:
+      return "exact device";
+    case Match::arch:
+      return "same backend and architecture";
+    case Match::backend:
+      return "same backend";
+    case Match::defaults:
+      return "defaults";
   }
   return "?";
 }
@@ -125,9 +129,9 @@ util::Expected<Lookup> KnowledgeDir::lookup(std::string_view unit, const DeviceI
   std::vector<DeviceId> known = devices(unit);
   auto pick = [&](Match match) -> std::optional<DeviceId> {
     for (const DeviceId& id : known) {
-      bool ok = match == Match::exact   ? id == device
-                : match == Match::arch  ? id.backend == device.backend && id.arch == device.arch
-                                        : id.backend == device.backend;
+      bool ok = match == Match::exact  ? id == device
+                : match == Match::arch ? id.backend == device.backend && id.arch == device.arch
+                                       : id.backend == device.backend;
       if (ok) return id;
     }
     return std::nullopt;

@@ -10,15 +10,15 @@
 //
 // Writes are atomic; a tune run holds `.lock` for its whole duration.
 
-#include <filesystem>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "knowledge/device_id.hpp"
 #include "knowledge/wisdom.hpp"
 #include "util/expected.hpp"
 #include "util/files.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace kevolve::knowledge {
 

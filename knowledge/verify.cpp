@@ -1,11 +1,5 @@
 #include "knowledge/verify.hpp"
 
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <cmath>
-#include <set>
-
 #include "knowledge/device_id.hpp"
 #include "knowledge/schema.hpp"
 #include "knowledge/store.hpp"
@@ -13,6 +7,12 @@
 #include "util/files.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
 
 namespace kevolve::knowledge {
 
@@ -109,7 +109,8 @@ class Verifier {
     check_variants(dir / "variants", referenced);
   }
 
-  void check_wisdom(const fs::path& file, const std::string& unit, std::set<std::string>& variants) {
+  void check_wisdom(const fs::path& file, const std::string& unit,
+                    std::set<std::string>& variants) {
     ++m_report.files_checked;
     auto id = DeviceId::parse(file.stem().string());
     if (!id) error(file, "the file name " + id.error());
@@ -133,21 +134,25 @@ class Verifier {
     for (const std::string& p : problems) error(file, p);
     if (!problems.empty()) return;
 
-    if (w.unit != unit) error(file, fmt::format("unit is '{}' but the directory is '{}'", w.unit, unit));
+    if (w.unit != unit)
+      error(file, fmt::format("unit is '{}' but the directory is '{}'", w.unit, unit));
     if (id && w.device_id != id->str()) {
-      error(file, fmt::format("device_id is '{}' but the file name says '{}'", w.device_id,
-                              id->str()));
+      error(file,
+            fmt::format("device_id is '{}' but the file name says '{}'", w.device_id, id->str()));
     }
-    if (w.records.empty()) error(file, "records: empty; a wisdom file holds at least one problem size");
+    if (w.records.empty())
+      error(file, "records: empty; a wisdom file holds at least one problem size");
     auto primaries = std::count_if(w.records.begin(), w.records.end(),
                                    [](const SizeRecord& r) { return r.primary; });
     if (!w.records.empty() && primaries != 1) {
       error(file, fmt::format("records: {} are marked primary; exactly one must be", primaries));
     }
-    for (std::size_t i = 0; i < w.records.size(); ++i) check_record(file, w.records[i], i, variants);
+    for (std::size_t i = 0; i < w.records.size(); ++i)
+      check_record(file, w.records[i], i, variants);
     if (*version == k_schema && serialize(w) != *text) {
-      warning(file, "not in canonical form (key order, indent or number format differ); the "
-                    "next kevolve write normalizes it");
+      warning(file,
+              "not in canonical form (key order, indent or number format differ); the "
+              "next kevolve write normalizes it");
     }
   }
 
@@ -168,7 +173,8 @@ class Verifier {
                               r.speedup, r.speedup_low, r.speedup_high));
     }
     if (r.peak_percent && (r.bound != "memory" && r.bound != "compute")) {
-      error(file, fmt::format("{}.peak.bound: '{}' is neither \"memory\" nor \"compute\"", at, r.bound));
+      error(file,
+            fmt::format("{}.peak.bound: '{}' is neither \"memory\" nor \"compute\"", at, r.bound));
     }
     for (std::size_t k = 1; k < r.top.size(); ++k) {
       if (r.top[k].time_s < r.top[k - 1].time_s) {
@@ -198,7 +204,8 @@ class Verifier {
   void check_trials(const fs::path& dir) {
     std::error_code ec;
     std::vector<fs::path> files;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); ++it) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         it != fs::recursive_directory_iterator(); ++it) {
       if (it->is_regular_file()) files.push_back(it->path());
     }
     std::sort(files.begin(), files.end());
@@ -241,10 +248,11 @@ class Verifier {
         }
         continue;
       }
-      if (auto it = record->find("schema"); it != record->end() && it->is_number_integer() &&
-                                           it->get<int>() > k_schema) {
-        error(file, fmt::format("schema {} is newer than this kevolve understands; upgrade kevolve",
-                                it->get<int>()),
+      if (auto it = record->find("schema");
+          it != record->end() && it->is_number_integer() && it->get<int>() > k_schema) {
+        error(file,
+              fmt::format("schema {} is newer than this kevolve understands; upgrade kevolve",
+                          it->get<int>()),
               number);
       }
     }

@@ -1,9 +1,9 @@
 #include "knowledge/wisdom.hpp"
 
-#include <fmt/format.h>
-
 #include "knowledge/schema.hpp"
 #include "util/files.hpp"
+
+#include <fmt/format.h>
 
 namespace kevolve::knowledge {
 
@@ -231,8 +231,8 @@ Json to_json(const Wisdom& w) {
     rec["time_s"] = r.time_s;
     rec["baseline_s"] = r.baseline_s;
     rec["speedup"] = Json{{"value", r.speedup}, {"low", r.speedup_low}, {"high", r.speedup_high}};
-    rec["peak"] = r.peak_percent ? Json{{"percent", *r.peak_percent}, {"bound", r.bound}}
-                                 : Json(nullptr);
+    rec["peak"] =
+        r.peak_percent ? Json{{"percent", *r.peak_percent}, {"bound", r.bound}} : Json(nullptr);
     Json top = Json::array();
     for (const Ranked& t : r.top) {
       top.push_back(Json{{"params", params_to_json(t.params)}, {"time_s", t.time_s}});

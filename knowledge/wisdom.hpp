@@ -6,15 +6,15 @@
 // re-tuning unchanged sources changes nothing. Fields this kevolve does not know are kept (in
 // `extra`) and written back after the known ones.
 
+#include "space/spec.hpp"
+#include "util/expected.hpp"
+#include "util/json.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "space/spec.hpp"
-#include "util/expected.hpp"
-#include "util/json.hpp"
 
 namespace kevolve::knowledge {
 

@@ -1,13 +1,12 @@
 #include "space/error.hpp"
 
-#include <fmt/format.h>
-
 #include "util/text.hpp"
+
+#include <fmt/format.h>
 
 namespace kevolve::space {
 
-std::string format_error(const SpaceError& error, std::string_view text,
-                         std::string_view origin) {
+std::string format_error(const SpaceError& error, std::string_view text, std::string_view origin) {
   auto pos = util::position_of(text, error.offset);
   std::string_view line = util::line_at(text, error.offset);
   std::string out = fmt::format("{}:{}:{}: {}\n  {}\n  {:>{}}", origin, pos.line, pos.column,

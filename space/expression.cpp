@@ -1,9 +1,9 @@
 #include "space/expression.hpp"
 
+#include "util/wide.hpp"
+
 #include <algorithm>
 #include <optional>
-
-#include "util/wide.hpp"
 
 namespace kevolve::space {
 
@@ -80,13 +80,26 @@ struct Evaluator {
         if (a == INT64_MIN && b == -1) return fail(EvalFailure::Kind::overflow, n.offset);
         out = n.op == Op::divide ? a / b : a % b;
         return true;
-      case Op::less: out = a < b; return true;
-      case Op::less_equal: out = a <= b; return true;
-      case Op::greater: out = a > b; return true;
-      case Op::greater_equal: out = a >= b; return true;
-      case Op::equal: out = a == b; return true;
-      case Op::not_equal: out = a != b; return true;
-      default: return false;
+      case Op::less:
+        out = a < b;
+        return true;
+      case Op::less_equal:
+        out = a <= b;
+        return true;
+      case Op::greater:
+        out = a > b;
+        return true;
+      case Op::greater_equal:
+        out = a >= b;
+        return true;
+      case Op::equal:
+        out = a == b;
+        return true;
+      case Op::not_equal:
+        out = a != b;
+        return true;
+      default:
+        return false;
     }
   }
 };

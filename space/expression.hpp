@@ -5,11 +5,11 @@
 // Where C would have undefined behaviour (division by zero, signed overflow) evaluation fails
 // and says where.
 
+#include "space/spec.hpp"
+
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#include "space/spec.hpp"
 
 namespace kevolve::space {
 

@@ -7,15 +7,15 @@
 // facts, and the `require` items are split at top-level && into conjuncts. Errors unwind the
 // recursion as a ParseFailure that never leaves this file: parse_space returns it as a value.
 
+#include "space/facts.hpp"
+#include "util/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
 #include <iterator>
 #include <set>
-
-#include "space/facts.hpp"
-#include "util/text.hpp"
 
 namespace kevolve::space {
 
@@ -117,19 +117,32 @@ class Lexer {
     }
     if (std::isdigit(static_cast<unsigned char>(c))) return number();
     switch (c) {
-      case ':': return make(Tok::colon, 1);
-      case ';': return make(Tok::semicolon, 1);
-      case ',': return make(Tok::comma, 1);
-      case '(': return make(Tok::lparen, 1);
-      case ')': return make(Tok::rparen, 1);
-      case '+': return make(Tok::plus, 1);
-      case '-': return make(Tok::minus, 1);
-      case '*': return make(Tok::star, 1);
-      case '/': return make(Tok::slash, 1);
-      case '%': return make(Tok::percent, 1);
-      case '<': return d == '=' ? make(Tok::less_equal, 2) : make(Tok::less, 1);
-      case '>': return d == '=' ? make(Tok::greater_equal, 2) : make(Tok::greater, 1);
-      case '!': return d == '=' ? make(Tok::not_equal, 2) : make(Tok::bang, 1);
+      case ':':
+        return make(Tok::colon, 1);
+      case ';':
+        return make(Tok::semicolon, 1);
+      case ',':
+        return make(Tok::comma, 1);
+      case '(':
+        return make(Tok::lparen, 1);
+      case ')':
+        return make(Tok::rparen, 1);
+      case '+':
+        return make(Tok::plus, 1);
+      case '-':
+        return make(Tok::minus, 1);
+      case '*':
+        return make(Tok::star, 1);
+      case '/':
+        return make(Tok::slash, 1);
+      case '%':
+        return make(Tok::percent, 1);
+      case '<':
+        return d == '=' ? make(Tok::less_equal, 2) : make(Tok::less, 1);
+      case '>':
+        return d == '=' ? make(Tok::greater_equal, 2) : make(Tok::greater, 1);
+      case '!':
+        return d == '=' ? make(Tok::not_equal, 2) : make(Tok::bang, 1);
       case '=':
         if (d == '=') return make(Tok::equal_equal, 2);
         fail(m_pos, "'=' is not an operator of the space language; compare with '=='");
@@ -254,8 +267,8 @@ class Parser {
     advance();  // ':'
     const Token& mode = peek();
     if (mode.kind != Tok::name || (mode.text != "param" && mode.text != "macros")) {
-      fail(mode.offset, fmt::format("expected 'param' or 'macros' after 'inject:', found {}",
-                                    describe(mode)));
+      fail(mode.offset,
+           fmt::format("expected 'param' or 'macros' after 'inject:', found {}", describe(mode)));
     }
     if (m_seen_inject) fail(at, "'inject' is given twice");
     m_seen_inject = true;
@@ -268,8 +281,8 @@ class Parser {
     for (const Parameter& p : m_spec.parameters) {
       if (p.name == name.text) {
         auto first = util_position(p.offset);
-        fail(name.offset, fmt::format("parameter '{}' is declared twice (first at {})", name.text,
-                                      first));
+        fail(name.offset,
+             fmt::format("parameter '{}' is declared twice (first at {})", name.text, first));
       }
     }
     Parameter param;
@@ -293,8 +306,9 @@ class Parser {
       }
     }
     if (peek().kind != Tok::semicolon && peek().kind != Tok::end) {
-      fail(peek().offset, fmt::format("expected ',' or ';' after a value of parameter '{}', found {}",
-                                      param.name, describe(peek())));
+      fail(peek().offset,
+           fmt::format("expected ',' or ';' after a value of parameter '{}', found {}", param.name,
+                       describe(peek())));
     }
     m_spec.parameters.push_back(std::move(param));
   }
@@ -361,7 +375,8 @@ class Parser {
       advance();
       std::size_t step_at = peek().offset;
       step = signed_integer("a step size after 'step'");
-      if (step <= 0) fail(step_at, fmt::format("bad range: the step must be positive, not {}", step));
+      if (step <= 0)
+        fail(step_at, fmt::format("bad range: the step must be positive, not {}", step));
       kind = by_step;
     } else if (peek().kind == Tok::name) {
       fail(peek().offset, fmt::format("expected 'pow2', 'step N', ',' or ';' after the range, "
@@ -419,12 +434,12 @@ class Parser {
   };
   static constexpr int k_levels = 6;
   static constexpr BinaryOp k_binary[] = {
-      {0, Tok::or_or, Op::logical_or},        {1, Tok::and_and, Op::logical_and},
-      {2, Tok::equal_equal, Op::equal},       {2, Tok::not_equal, Op::not_equal},
-      {3, Tok::less, Op::less},               {3, Tok::less_equal, Op::less_equal},
-      {3, Tok::greater, Op::greater},         {3, Tok::greater_equal, Op::greater_equal},
-      {4, Tok::plus, Op::add},                {4, Tok::minus, Op::subtract},
-      {5, Tok::star, Op::multiply},           {5, Tok::slash, Op::divide},
+      {0, Tok::or_or, Op::logical_or},  {1, Tok::and_and, Op::logical_and},
+      {2, Tok::equal_equal, Op::equal}, {2, Tok::not_equal, Op::not_equal},
+      {3, Tok::less, Op::less},         {3, Tok::less_equal, Op::less_equal},
+      {3, Tok::greater, Op::greater},   {3, Tok::greater_equal, Op::greater_equal},
+      {4, Tok::plus, Op::add},          {4, Tok::minus, Op::subtract},
+      {5, Tok::star, Op::multiply},     {5, Tok::slash, Op::divide},
       {5, Tok::percent, Op::modulo},
   };
 
@@ -525,7 +540,8 @@ class Parser {
       std::string params;
       for (const Parameter& p : m_spec.parameters) params += (params.empty() ? "" : ", ") + p.name;
       std::string facts;
-      for (const FactInfo& f : known_facts()) facts += (facts.empty() ? "" : ", ") + std::string(f.name);
+      for (const FactInfo& f : known_facts())
+        facts += (facts.empty() ? "" : ", ") + std::string(f.name);
       fail(node.offset, fmt::format("undefined name '{}' in a constraint", use.name),
            fmt::format("parameters: {}; hardware facts: {}", params.empty() ? "none" : params,
                        facts));

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <string_view>
-
 #include "space/error.hpp"
 #include "space/spec.hpp"
 #include "util/expected.hpp"
+
+#include <string_view>
 
 namespace kevolve::space {
 

@@ -14,15 +14,15 @@
 // parameters' ranges) is searched separately: the space is an error if some point satisfies
 // every earlier conjunct and makes it fail.
 
+#include "space/expression.hpp"
+#include "space/parser.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <numeric>
 #include <tuple>
 #include <unordered_set>
-
-#include "space/expression.hpp"
-#include "space/parser.hpp"
 
 namespace kevolve::space {
 
@@ -44,7 +44,9 @@ std::string join_names(const SpaceSpec& spec, std::span<const std::size_t> param
 
 class UnionFind {
  public:
-  explicit UnionFind(std::size_t n) : m_parent(n) { std::iota(m_parent.begin(), m_parent.end(), 0); }
+  explicit UnionFind(std::size_t n) : m_parent(n) {
+    std::iota(m_parent.begin(), m_parent.end(), 0);
+  }
   std::size_t find(std::size_t x) {
     while (m_parent[x] != x) x = m_parent[x] = m_parent[m_parent[x]];
     return x;
@@ -133,13 +135,14 @@ class Builder {
       std::int64_t result = 0;
       EvalFailure failure;
       if (!evaluate(m_spec.nodes, c.root, m_assignment.data(), result, failure)) {
-        fail(failure.offset, fmt::format("{} in constraint {}", failure_name(failure),
-                                         describe(c)));
+        fail(failure.offset,
+             fmt::format("{} in constraint {}", failure_name(failure), describe(c)));
       }
       if (result == 0) {
-        fail(c.begin, fmt::format("constraint {} is always false: the space has no valid point",
-                                  describe(c)),
-             used_facts_note());
+        fail(
+            c.begin,
+            fmt::format("constraint {} is always false: the space has no valid point", describe(c)),
+            used_facts_note());
       }
     }
   }
@@ -267,7 +270,8 @@ class Builder {
         ++added;
         continue;
       }
-      levels[level].first_child.push_back(static_cast<std::uint32_t>(levels[level + 1].value.size()));
+      levels[level].first_child.push_back(
+          static_cast<std::uint32_t>(levels[level + 1].value.size()));
       levels[level].first_leaf.push_back(levels.back().value.size());
       std::uint64_t below = build_level(level + 1);
       if (below == 0) {

@@ -3,18 +3,18 @@
 // The valid points of a space for one device: counted, enumerated, sampled uniformly, and
 // walked one parameter at a time, without ever building the raw cross product.
 
+#include "space/error.hpp"
+#include "space/facts.hpp"
+#include "space/spec.hpp"
+#include "util/expected.hpp"
+#include "util/random.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include "space/error.hpp"
-#include "space/facts.hpp"
-#include "space/spec.hpp"
-#include "util/expected.hpp"
-#include "util/random.hpp"
 
 namespace kevolve::space {
 

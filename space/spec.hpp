@@ -33,7 +33,7 @@ struct Parameter {
   std::vector<Value> values;  // in declaration order, no duplicates
   std::size_t offset = 0;     // of the name, in bytes from the start of the space text
 
-  bool is_integer() const;    // every value is an integer: usable in constraints
+  bool is_integer() const;  // every value is an integer: usable in constraints
 };
 
 // Expression nodes live in one pool per spec; children are indices into it.

@@ -1,17 +1,17 @@
+#include "tool/cli/commands.hpp"
+#include "util/error.hpp"
+#include "util/terminal.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <exception>
 
-#include "tool/cli/commands.hpp"
-#include "util/error.hpp"
-#include "util/terminal.hpp"
-
 int main(int argc, char** argv) {
   auto report = [](const char* what) {
     bool color = kevolve::util::use_color(stderr);
-    fmt::print(stderr, "kevolve: {}error:{} {}\n", color ? "\033[1;31m" : "", color ? "\033[0m" : "",
-               what);
+    fmt::print(stderr, "kevolve: {}error:{} {}\n", color ? "\033[1;31m" : "",
+               color ? "\033[0m" : "", what);
   };
   try {
     return kevolve::tool::run(argc, argv);

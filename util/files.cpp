@@ -1,15 +1,15 @@
 #include "util/files.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace kevolve::util {
 
@@ -44,7 +44,8 @@ void sync_directory(const fs::path& dir) {
 
 Expected<std::string> read_file(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return unexpected(fmt::format("cannot read {}: {}", path.string(), describe_errno(errno)));
+  if (fd < 0)
+    return unexpected(fmt::format("cannot read {}: {}", path.string(), describe_errno(errno)));
   std::string content;
   char buffer[65536];
   while (true) {
@@ -66,7 +67,8 @@ Expected<void> ensure_directory(const fs::path& dir) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return {};
   fs::create_directories(dir, ec);
-  if (ec) return unexpected(fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
+  if (ec)
+    return unexpected(fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
   return {};
 }
 
@@ -87,8 +89,7 @@ AtomicFile::~AtomicFile() {
 
 Expected<AtomicFile> AtomicFile::create(const fs::path& target) {
   fs::path dir = target.parent_path();
-  std::string pattern =
-      (dir / fmt::format(".{}.XXXXXX.tmp", target.filename().string())).string();
+  std::string pattern = (dir / fmt::format(".{}.XXXXXX.tmp", target.filename().string())).string();
   int fd = ::mkostemps(pattern.data(), 4, O_CLOEXEC);
   if (fd < 0) {
     return unexpected(fmt::format("cannot write {}: cannot create a temporary file in {}: {}",

@@ -2,11 +2,11 @@
 
 // File-system helpers that report failures as values naming the path and the reason.
 
+#include "util/expected.hpp"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
-
-#include "util/expected.hpp"
 
 namespace kevolve::util {
 

@@ -1,9 +1,9 @@
 #include "util/json.hpp"
 
-#include <fmt/format.h>
-
 #include "util/files.hpp"
 #include "util/text.hpp"
+
+#include <fmt/format.h>
 
 namespace kevolve::util {
 
@@ -21,7 +21,8 @@ Expected<Json> parse_json(std::string_view text, std::string_view origin) {
       }
     }
     if (offset >= text.size()) reason = "unexpected end of file (truncated?): " + reason;
-    return unexpected(fmt::format("{}:{}:{}: invalid JSON: {}", origin, pos.line, pos.column, reason));
+    return unexpected(
+        fmt::format("{}:{}:{}: invalid JSON: {}", origin, pos.line, pos.column, reason));
   }
 }
 

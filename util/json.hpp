@@ -3,13 +3,13 @@
 // JSON in and out, the one way kevolve does it: ordered objects (key order is part of the
 // on-disk format), two-space indent, trailing newline; parse errors name file, line and column.
 
-#include <filesystem>
-#include <string>
-#include <string_view>
+#include "util/expected.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "util/expected.hpp"
+#include <filesystem>
+#include <string>
+#include <string_view>
 
 namespace kevolve::util {
 

@@ -19,9 +19,9 @@ void write(std::string_view message);
 
 }  // namespace kevolve::util::log
 
-#define KEVOLVE_LOG(...)                                                   \
-  do {                                                                     \
-    if (::kevolve::util::log::enabled()) {                                 \
-      ::kevolve::util::log::write(::fmt::format(__VA_ARGS__));             \
-    }                                                                      \
+#define KEVOLVE_LOG(...)                                       \
+  do {                                                         \
+    if (::kevolve::util::log::enabled()) {                     \
+      ::kevolve::util::log::write(::fmt::format(__VA_ARGS__)); \
+    }                                                          \
   } while (false)

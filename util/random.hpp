@@ -4,10 +4,10 @@
 // standard fixes) with our own bounded draws, so a seed gives the same choices with every
 // standard library.
 
+#include "util/wide.hpp"
+
 #include <cstdint>
 #include <random>
-
-#include "util/wide.hpp"
 
 namespace kevolve::util {
 

@@ -1,9 +1,8 @@
 #include "util/terminal.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 
 namespace kevolve::util {
 

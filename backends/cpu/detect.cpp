@@ -6,18 +6,18 @@
 // (its affinity mask, which container CPU limits shrink), so `cores` is what a tuned kernel
 // can really use.
 
+#include "backends/sysfs.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
 #include <fmt/format.h>
-#include <sched.h>
-#include <sys/utsname.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <sched.h>
 #include <set>
-
-#include "backends/sysfs.hpp"
-#include "util/files.hpp"
-#include "util/text.hpp"
+#include <sys/utsname.h>
 
 namespace kevolve::backends::cpu {
 
@@ -25,10 +25,10 @@ namespace {
 
 // The ISA extensions that matter for kernels, in the order reports list them.
 constexpr std::string_view k_x86_features[] = {
-    "sse2",        "ssse3",       "sse4_1",      "sse4_2",     "avx",        "avx2",
-    "fma",         "f16c",        "avx512f",     "avx512dq",   "avx512cd",   "avx512bw",
-    "avx512vl",    "avx512ifma",  "avx512vbmi",  "avx512_vnni", "avx512_bf16", "avx512_fp16",
-    "avx_vnni",    "amx_tile",    "amx_bf16",    "amx_int8",
+    "sse2",     "ssse3",      "sse4_1",     "sse4_2",      "avx",         "avx2",
+    "fma",      "f16c",       "avx512f",    "avx512dq",    "avx512cd",    "avx512bw",
+    "avx512vl", "avx512ifma", "avx512vbmi", "avx512_vnni", "avx512_bf16", "avx512_fp16",
+    "avx_vnni", "amx_tile",   "amx_bf16",   "amx_int8",
 };
 constexpr std::string_view k_arm_features[] = {
     "asimd", "asimdhp", "asimddp", "fphp", "bf16", "i8mm", "sve", "sve2", "sme",
@@ -82,12 +82,15 @@ CpuInfo read_cpuinfo(const std::filesystem::path& root) {
   }
   if (info.model.empty() && info.implementer >= 0) {
     for (const ArmPart& p : k_arm_parts) {
-      if (p.implementer == info.implementer && (p.part == info.part || p.part == 0)) info.model = p.name;
+      if (p.implementer == info.implementer && (p.part == info.part || p.part == 0))
+        info.model = p.name;
     }
     if (info.model.empty()) {
-      info.model = fmt::format("Arm implementer 0x{:02x} part 0x{:03x}", info.implementer, info.part);
+      info.model =
+          fmt::format("Arm implementer 0x{:02x} part 0x{:03x}", info.implementer, info.part);
     }
-    if (info.vendor.empty()) info.vendor = info.implementer == 0x41 ? "ARM" : fmt::format("0x{:02x}", info.implementer);
+    if (info.vendor.empty())
+      info.vendor = info.implementer == 0x41 ? "ARM" : fmt::format("0x{:02x}", info.implementer);
   }
   return info;
 }
@@ -191,7 +194,8 @@ Device detect(const DetectOptions& options) {
   if (auto lanes = simd_lanes(info, options.root)) d.facts.values["warp"] = *lanes;
   for (const CacheInfo& c : caches) {
     if (c.level == 1 && c.type == "Data") d.facts.values["l1"] = static_cast<std::int64_t>(c.size);
-    if (c.level == 2 && c.type != "Instruction") d.facts.values["l2"] = static_cast<std::int64_t>(c.size);
+    if (c.level == 2 && c.type != "Instruction")
+      d.facts.values["l2"] = static_cast<std::int64_t>(c.size);
   }
 
   util::Json isa = util::Json::array();
@@ -204,8 +208,8 @@ Device detect(const DetectOptions& options) {
   add_known(k_arm_features);
   util::Json cache_list = util::Json::array();
   for (const CacheInfo& c : caches) {
-    cache_list.push_back(util::Json{{"level", c.level}, {"type", c.type}, {"size", c.size},
-                                    {"shared_by", c.shared_by}});
+    cache_list.push_back(util::Json{
+        {"level", c.level}, {"type", c.type}, {"size", c.size}, {"shared_by", c.shared_by}});
   }
   d.details["logical_cpus"] = cpus.size();
   d.details["isa"] = std::move(isa);

@@ -4,12 +4,12 @@
 // needed (declared here with plain int types, so no CUDA header is needed to build kevolve).
 // The attribute numbers are those of cuda.h's CUdevice_attribute, stable across releases.
 
-#include <dlfcn.h>
+#include "util/log.hpp"
+
 #include <fmt/format.h>
 
+#include <dlfcn.h>
 #include <memory>
-
-#include "util/log.hpp"
 
 namespace kevolve::backends::cuda {
 
@@ -49,7 +49,8 @@ struct Driver {
 
   std::string describe(CUresult error) const {
     const char* name = nullptr;
-    if (error_name && error_name(error, &name) == 0 && name) return fmt::format("{} ({})", name, error);
+    if (error_name && error_name(error, &name) == 0 && name)
+      return fmt::format("{} ({})", name, error);
     return fmt::format("error {}", error);
   }
 };
@@ -76,7 +77,8 @@ util::Expected<std::vector<Device>> detect(const std::string& library) {
   Driver drv;
   void* lib = handle.get();
   bool ok = bind(lib, "cuInit", drv.init) && bind(lib, "cuDriverGetVersion", drv.driver_version) &&
-            bind(lib, "cuDeviceGetCount", drv.device_count) && bind(lib, "cuDeviceGet", drv.device_get) &&
+            bind(lib, "cuDeviceGetCount", drv.device_count) &&
+            bind(lib, "cuDeviceGet", drv.device_get) &&
             bind(lib, "cuDeviceGetName", drv.device_name) &&
             bind(lib, "cuDeviceGetAttribute", drv.device_attribute) &&
             bind(lib, "cuDeviceTotalMem_v2", drv.total_memory);
@@ -84,7 +86,8 @@ util::Expected<std::vector<Device>> detect(const std::string& library) {
   if (!ok) return util::unexpected(fmt::format("{} lacks the CUDA driver API", library));
 
   if (CUresult r = drv.init(0); r != 0) {
-    return util::unexpected(fmt::format("NVIDIA driver found but cuInit failed: {}", drv.describe(r)));
+    return util::unexpected(
+        fmt::format("NVIDIA driver found but cuInit failed: {}", drv.describe(r)));
   }
   int version = 0;
   drv.driver_version(&version);

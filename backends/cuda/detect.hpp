@@ -1,10 +1,10 @@
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "backends/device.hpp"
 #include "util/expected.hpp"
+
+#include <string>
+#include <vector>
 
 namespace kevolve::backends::cuda {
 

@@ -5,14 +5,14 @@
 // caches/<n>/properties ("level", "size" in KiB). The marketing name comes from the DRM
 // device's product_name where the driver exposes it.
 
+#include "backends/sysfs.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
-
-#include "backends/sysfs.hpp"
-#include "util/files.hpp"
-#include "util/text.hpp"
 
 namespace kevolve::backends::hip {
 
@@ -29,7 +29,8 @@ Properties read_properties(const fs::path& file) {
   for (std::string_view line : util::split(*text, '\n')) {
     auto parts = util::split(util::trim(line), ' ');
     if (parts.size() < 2) continue;
-    if (auto value = util::parse_int(util::trim(parts.back()))) props.emplace(parts.front(), *value);
+    if (auto value = util::parse_int(util::trim(parts.back())))
+      props.emplace(parts.front(), *value);
   }
   return props;
 }
@@ -71,7 +72,7 @@ util::Expected<std::vector<Device>> detect(const fs::path& root) {
     d.vendor = "AMD";
     std::int64_t render_minor = get(props, "drm_render_minor");
     d.name = read_text(under(root, fmt::format("/sys/class/drm/renderD{}/device/product_name",
-                                                render_minor)))
+                                               render_minor)))
                  .value_or("");
     if (d.name.empty()) d.name = "AMD " + d.arch;
     d.driver = driver;

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <filesystem>
-#include <vector>
-
 #include "backends/device.hpp"
 #include "util/expected.hpp"
+
+#include <filesystem>
+#include <vector>
 
 namespace kevolve::backends::hip {
 

@@ -54,7 +54,7 @@ namespace kevolve {
 class Bench;
 }  // namespace kevolve
 
-#define KEVOLVE_BENCH(unit, b)                          \
-  void kevolve_bench_##unit(::kevolve::Bench& b);        \
-  KEVOLVE_DETAIL_BENCH_MARK(unit)                        \
+#define KEVOLVE_BENCH(unit, b)                    \
+  void kevolve_bench_##unit(::kevolve::Bench& b); \
+  KEVOLVE_DETAIL_BENCH_MARK(unit)                 \
   void kevolve_bench_##unit(::kevolve::Bench& b)

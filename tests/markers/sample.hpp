@@ -7,8 +7,10 @@
 #include <type_traits>
 
 // A template kernel: parameters as template arguments, the marker after the template header.
-template <int BLOCK = KEVOLVE_PARAM(sample, BLOCK, 256), int ITEMS = KEVOLVE_PARAM(sample, ITEMS, 1)>
-KEVOLVE_TUNE(sample, "BLOCK: 32..1024 pow2; ITEMS: 1, 2, 4; T: float, double; require BLOCK * ITEMS <= 2048")
+template <int BLOCK = KEVOLVE_PARAM(sample, BLOCK, 256),
+          int ITEMS = KEVOLVE_PARAM(sample, ITEMS, 1)>
+KEVOLVE_TUNE(
+    sample, "BLOCK: 32..1024 pow2; ITEMS: 1, 2, 4; T: float, double; require BLOCK * ITEMS <= 2048")
 inline int sample_kernel(const int* x, int n) {
   int sum = 0;
   for (int i = 0; i < n && i < BLOCK * ITEMS; ++i) sum += x[i];

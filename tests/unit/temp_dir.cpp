@@ -1,9 +1,8 @@
 #include "temp_dir.hpp"
 
-#include <stdlib.h>
-
 #include <fstream>
 #include <stdexcept>
+#include <stdlib.h>
 #include <string>
 
 namespace kevolve::test {

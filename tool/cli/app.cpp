@@ -1,9 +1,9 @@
+#include "tool/cli/commands.hpp"
+#include "util/log.hpp"
+
 #include <clang-c/Index.h>
 #include <curl/curl.h>
 #include <fmt/format.h>
-
-#include "tool/cli/commands.hpp"
-#include "util/log.hpp"
 
 namespace kevolve::tool {
 

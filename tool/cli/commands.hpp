@@ -3,9 +3,9 @@
 // Each command adds itself to the CLI as a subcommand whose action returns the exit code.
 // Actions report bad input by throwing kevolve::Error; usage errors are CLI11's (exit 2).
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+
+#include <functional>
 
 namespace kevolve::tool {
 

@@ -1,12 +1,12 @@
 // `kevolve hw`: the devices of this machine, their ids and the facts constraints can use.
 
-#include <fmt/format.h>
-
 #include "backends/device.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/table.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
+
+#include <fmt/format.h>
 
 namespace kevolve::tool {
 
@@ -18,21 +18,24 @@ struct HwOptions {
 
 std::string facts_text(const space::Facts& facts) {
   std::string out;
-  for (const auto& [name, value] : facts.values) out += fmt::format("{}{}={}", out.empty() ? "" : " ", name, value);
+  for (const auto& [name, value] : facts.values)
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", name, value);
   return out.empty() ? "(none known)" : out;
 }
 
 void add_cpu_rows(Table& t, const backends::Device& d) {
   const auto& x = d.details;
   auto fact = [&](const char* name) { return d.facts.get(name).value_or(0); };
-  t.add({"cores", fmt::format("{} physical, {} logical usable", fact("cores"), fact("max_threads"))});
+  t.add(
+      {"cores", fmt::format("{} physical, {} logical usable", fact("cores"), fact("max_threads"))});
   std::string caches;
   for (const auto& c : x["caches"]) {
     std::string type = c["type"].get<std::string>();
     std::string kind = type == "Data" ? "d" : type == "Instruction" ? "i" : "";
     caches += fmt::format("{}L{}{} {}", caches.empty() ? "" : ", ", c["level"].get<int>(), kind,
                           util::format_bytes(c["size"].get<std::uint64_t>()));
-    if (int shared = c["shared_by"].get<int>(); shared > 1) caches += fmt::format(" (per {} CPUs)", shared);
+    if (int shared = c["shared_by"].get<int>(); shared > 1)
+      caches += fmt::format(" (per {} CPUs)", shared);
   }
   if (!caches.empty()) t.add({"caches", caches});
   std::string isa;
@@ -102,7 +105,8 @@ int run_hw(const HwOptions& o) {
   if (!inventory.absent.empty()) {
     fmt::print("\nnot found\n");
     Table t;
-    for (const auto& a : inventory.absent) t.add({std::string(backends::name_of(a.backend)), a.reason});
+    for (const auto& a : inventory.absent)
+      t.add({std::string(backends::name_of(a.backend)), a.reason});
     t.print(stdout, "  ");
   }
   return 0;

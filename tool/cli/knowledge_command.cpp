@@ -1,10 +1,10 @@
 // `kevolve knowledge verify [DIR]`: checks a knowledge directory the way kevolve reads it.
 
-#include <fmt/format.h>
-
 #include "knowledge/verify.hpp"
 #include "tool/cli/commands.hpp"
 #include "util/json.hpp"
+
+#include <fmt/format.h>
 
 namespace kevolve::tool {
 
@@ -24,7 +24,8 @@ int run_verify(const VerifyOptions& o) {
   if (o.json) {
     util::Json problems = util::Json::array();
     for (const auto& p : report.problems) {
-      util::Json entry{{"file", p.file.string()}, {"severity", severity_name(p.severity)},
+      util::Json entry{{"file", p.file.string()},
+                       {"severity", severity_name(p.severity)},
                        {"message", p.message}};
       if (p.line > 0) entry["line"] = p.line;
       problems.push_back(std::move(entry));
@@ -38,12 +39,14 @@ int run_verify(const VerifyOptions& o) {
     fmt::print("{}", util::dump_json(out));
   } else {
     for (const auto& p : report.problems) {
-      std::string where = p.line > 0 ? fmt::format("{}:{}", p.file.string(), p.line) : p.file.string();
+      std::string where =
+          p.line > 0 ? fmt::format("{}:{}", p.file.string(), p.line) : p.file.string();
       fmt::print("{}: {}: {}\n", where, severity_name(p.severity), p.message);
     }
     fmt::print("{}: {} file{} checked, {} error{}, {} warning{}\n", o.directory,
                report.files_checked, report.files_checked == 1 ? "" : "s", report.errors(),
-               report.errors() == 1 ? "" : "s", report.warnings(), report.warnings() == 1 ? "" : "s");
+               report.errors() == 1 ? "" : "s", report.warnings(),
+               report.warnings() == 1 ? "" : "s");
   }
   return report.errors() > 0 ? 1 : 0;
 }

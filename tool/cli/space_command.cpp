@@ -1,10 +1,5 @@
 // `kevolve space "<spec>"`: what a space declares, so users can check it before tuning.
 
-#include <fmt/format.h>
-
-#include <cstdio>
-#include <limits>
-
 #include "backends/device.hpp"
 #include "space/error.hpp"
 #include "space/space.hpp"
@@ -13,6 +8,11 @@
 #include "util/error.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <limits>
 
 namespace kevolve::tool {
 
@@ -35,7 +35,8 @@ std::string check_fact(const std::string& text) {
   std::string name = text.substr(0, eq);
   if (!space::is_known_fact(name)) {
     std::string known;
-    for (const auto& f : space::known_facts()) known += (known.empty() ? "" : ", ") + std::string(f.name);
+    for (const auto& f : space::known_facts())
+      known += (known.empty() ? "" : ", ") + std::string(f.name);
     return fmt::format("unknown hardware fact '{}' (known: {})", name, known);
   }
   if (!util::parse_int(text.substr(eq + 1))) {
@@ -76,7 +77,8 @@ util::Json value_json(const space::Value& v) {
 
 util::Json point_json(const space::Space& s, const space::Point& point) {
   util::Json out = util::Json::object();
-  for (std::size_t p = 0; p < point.size(); ++p) out[s.parameters()[p].name] = value_json(s.value(point, p));
+  for (std::size_t p = 0; p < point.size(); ++p)
+    out[s.parameters()[p].name] = value_json(s.value(point, p));
   return out;
 }
 
@@ -97,12 +99,14 @@ void print_summary(const space::Space& s) {
   const auto& spec = s.spec();
   Table table;
   for (const auto& p : s.parameters()) {
-    table.add({p.name, values_summary(p), fmt::format("({} value{})", p.values.size(),
-                                                      p.values.size() == 1 ? "" : "s")});
+    table.add({p.name, values_summary(p),
+               fmt::format("({} value{})", p.values.size(), p.values.size() == 1 ? "" : "s")});
   }
-  for (const auto& c : spec.constraints) table.add({"require", std::string(spec.constraint_text(c))});
+  for (const auto& c : spec.constraints)
+    table.add({"require", std::string(spec.constraint_text(c))});
   if (spec.inject == space::InjectMode::macros) table.add({"inject", "macros"});
-  for (const auto& [name, value] : s.used_facts()) table.add({"fact", fmt::format("{} = {}", name, value)});
+  for (const auto& [name, value] : s.used_facts())
+    table.add({"fact", fmt::format("{} = {}", name, value)});
   table.add({"raw", std::to_string(s.raw_size())});
   double percent = 100.0 * static_cast<double>(s.size()) / static_cast<double>(s.raw_size());
   table.add({"valid", fmt::format("{} ({:.3g}% of raw)", s.size(), percent)});
@@ -122,7 +126,8 @@ int run_space(const SpaceOptions& o) {
   } else if (o.sample > 0) {
     util::Rng rng(o.seed);
     if (o.sample > s.size()) {
-      fmt::print(stderr, "kevolve: note: --sample {} is more than the {} valid points; all are listed\n",
+      fmt::print(stderr,
+                 "kevolve: note: --sample {} is more than the {} valid points; all are listed\n",
                  o.sample, s.size());
     }
     points = s.sample_distinct(o.sample, rng);
@@ -175,13 +180,15 @@ int run_space(const SpaceOptions& o) {
 
 void add_space_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<SpaceOptions>();
-  CLI::App* cmd = app.add_subcommand("space", "Show what a space declares: its parameters, "
-                                              "constraints, raw and valid sizes, its points");
+  CLI::App* cmd = app.add_subcommand("space",
+                                     "Show what a space declares: its parameters, "
+                                     "constraints, raw and valid sizes, its points");
   cmd->add_option("spec", o->spec, "The space, as written in KEVOLVE_TUNE (quote it)")->required();
   auto* count = cmd->add_flag("--count", o->count, "Print only the number of valid points");
   auto* list = cmd->add_flag("--list", o->list, "Print every valid point");
-  auto* sample = cmd->add_option("--sample", o->sample, "Print N different valid points chosen uniformly")
-                     ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
+  auto* sample =
+      cmd->add_option("--sample", o->sample, "Print N different valid points chosen uniformly")
+          ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
   count->excludes(list)->excludes(sample);
   list->excludes(sample);
   cmd->add_option("--fact", o->facts, "Set a hardware fact, e.g. --fact smem=49152 (repeatable)")

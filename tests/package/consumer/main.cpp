@@ -4,7 +4,9 @@
 
 template <int BLOCK = KEVOLVE_PARAM(consumer, BLOCK, 64)>
 KEVOLVE_TUNE(consumer, "BLOCK: 16..256 pow2")
-int block_size() { return BLOCK; }
+int block_size() {
+  return BLOCK;
+}
 
 int main() {
   std::printf("BLOCK=%d\n", block_size());

@@ -64,8 +64,9 @@ TEST_CASE("cpu detection: x86 model, topology, caches and ISA", "[backends][cpu]
   CHECK(d.facts.get("l2") == 2048 * 1024);
   CHECK(d.facts.get("warp") == 16);  // avx512f: 16 float lanes
   CHECK_FALSE(d.facts.get("smem"));
-  CHECK(d.details["isa"] == util::Json::array({"sse2", "ssse3", "sse4_1", "sse4_2", "avx", "avx2",
-                                               "fma", "avx512f", "avx512bw", "amx_tile", "amx_bf16"}));
+  CHECK(d.details["isa"] ==
+        util::Json::array({"sse2", "ssse3", "sse4_1", "sse4_2", "avx", "avx2", "fma", "avx512f",
+                           "avx512bw", "amx_tile", "amx_bf16"}));
   CHECK(d.details["caches"].size() == 4);
   CHECK(d.details["caches"][3]["size"] == 105 * 1024 * 1024);
   CHECK(d.details["caches"][3]["shared_by"] == 4);
@@ -73,10 +74,11 @@ TEST_CASE("cpu detection: x86 model, topology, caches and ISA", "[backends][cpu]
 
 TEST_CASE("cpu detection: Arm without a model name", "[backends][cpu]") {
   test::TempDir root;
-  root.write("proc/cpuinfo",
-             "processor\t: 0\nBogoMIPS\t: 2000.00\nFeatures\t: fp asimd asimdhp sve sve2 bf16 i8mm\n"
-             "CPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\n"
-             "CPU part\t: 0xd4f\nCPU revision\t: 0\n\n");
+  root.write(
+      "proc/cpuinfo",
+      "processor\t: 0\nBogoMIPS\t: 2000.00\nFeatures\t: fp asimd asimdhp sve sve2 bf16 i8mm\n"
+      "CPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\n"
+      "CPU part\t: 0xd4f\nCPU revision\t: 0\n\n");
   root.write("proc/sys/abi/sve_default_vector_length", "16\n");
   root.write("sys/devices/system/cpu/online", "0\n");
   Device d = cpu::detect(fixture(root, "aarch64"));

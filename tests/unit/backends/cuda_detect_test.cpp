@@ -1,9 +1,9 @@
 #include "backends/cuda/detect.hpp"
+#include "backends/device.hpp"
 
 #include <catch2/catch.hpp>
-#include <stdlib.h>
 
-#include "backends/device.hpp"
+#include <stdlib.h>
 
 using namespace kevolve;
 using namespace kevolve::backends;

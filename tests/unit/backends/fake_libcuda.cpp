@@ -32,15 +32,33 @@ int cuDeviceGetName(char* name, int len, int) {
 }
 int cuDeviceGetAttribute(int* value, int attribute, int) {
   switch (attribute) {
-    case 1: *value = 1024; break;     // max threads per block
-    case 8: *value = 49152; break;    // shared memory per block
-    case 10: *value = 32; break;      // warp
-    case 16: *value = 132; break;     // SMs
-    case 38: *value = 52428800; break;  // L2
-    case 75: *value = 9; break;
-    case 76: *value = 0; break;
-    case 97: *value = 232448; break;  // opt-in shared memory
-    default: *value = 0; break;
+    case 1:
+      *value = 1024;
+      break;  // max threads per block
+    case 8:
+      *value = 49152;
+      break;  // shared memory per block
+    case 10:
+      *value = 32;
+      break;  // warp
+    case 16:
+      *value = 132;
+      break;  // SMs
+    case 38:
+      *value = 52428800;
+      break;  // L2
+    case 75:
+      *value = 9;
+      break;
+    case 76:
+      *value = 0;
+      break;
+    case 97:
+      *value = 232448;
+      break;  // opt-in shared memory
+    default:
+      *value = 0;
+      break;
   }
   return 0;
 }

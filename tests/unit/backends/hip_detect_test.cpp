@@ -46,7 +46,8 @@ TEST_CASE("hip detection: says why nothing was found", "[backends][hip]") {
   REQUIRE_FALSE(none);
   CHECK_THAT(none.error(), Catch::Contains("/sys/class/kfd not present"));
 
-  root.write("sys/class/kfd/kfd/topology/nodes/0/properties", "simd_count 0\ngfx_target_version 0\n");
+  root.write("sys/class/kfd/kfd/topology/nodes/0/properties",
+             "simd_count 0\ngfx_target_version 0\n");
   auto cpu_only = hip::detect(root.path());
   REQUIRE_FALSE(cpu_only);
   CHECK_THAT(cpu_only.error(), Catch::Contains("no GPU"));

@@ -9,7 +9,8 @@ TEST_CASE("device id: made from backend, arch and name", "[knowledge][device_id]
         "cuda-sm_90-nvidia-h100-80gb-hbm3");
   CHECK(DeviceId::make("cpu", "x86_64", "Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz").str() ==
         "cpu-x86_64-intel-xeon-platinum-8375c-cpu");
-  CHECK(DeviceId::make("hip", "gfx90a", "AMD Instinct MI250X").str() == "hip-gfx90a-amd-instinct-mi250x");
+  CHECK(DeviceId::make("hip", "gfx90a", "AMD Instinct MI250X").str() ==
+        "hip-gfx90a-amd-instinct-mi250x");
   CHECK(DeviceId::make("cpu", "x86_64", "").str() == "cpu-x86_64-unknown");
 }
 

@@ -2,9 +2,9 @@
 
 // A wisdom file as kevolve writes it, shared by the knowledge tests.
 
-#include <string>
-
 #include "knowledge/wisdom.hpp"
+
+#include <string>
 
 namespace kevolve::test {
 

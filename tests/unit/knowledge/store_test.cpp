@@ -1,12 +1,14 @@
 #include "knowledge/store.hpp"
 
+#include "knowledge/sample_wisdom.hpp"
+#include "util/files.hpp"
+
 #include <catch2/catch.hpp>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "knowledge/sample_wisdom.hpp"
 #include "temp_dir.hpp"
-#include "util/files.hpp"
 
 using namespace kevolve;
 using namespace kevolve::knowledge;

@@ -1,9 +1,10 @@
 #include "knowledge/verify.hpp"
 
-#include <catch2/catch.hpp>
-
 #include "knowledge/sample_wisdom.hpp"
 #include "knowledge/store.hpp"
+
+#include <catch2/catch.hpp>
+
 #include "temp_dir.hpp"
 
 using namespace kevolve;
@@ -76,7 +77,8 @@ TEST_CASE("verify: reports every problem with its file", "[knowledge][verify]") 
   CHECK(find(report, "saxpy/cuda-sm_90", "truncated"));
   CHECK(find(report, "gemm/cpu-x86_64-amd-epyc.json", "invalid JSON"));
   CHECK(find(report, "scan/cpu-x86_64-amd-epyc.json", "schema 9 is newer"));
-  CHECK(find(report, "softmax/cpu-x86_64-other.json", "device_id is 'cpu-x86_64-amd-epyc' but the file name says 'cpu-x86_64-other'"));
+  CHECK(find(report, "softmax/cpu-x86_64-other.json",
+             "device_id is 'cpu-x86_64-amd-epyc' but the file name says 'cpu-x86_64-other'"));
   CHECK(find(report, "softmax/cpu-x86_64-other.json", "speedup: value 5 disagrees"));
   CHECK(find(report, "softmax/cpu-x86_64-other.json", "2 are marked primary"));
   CHECK(find(report, "softmax/variants/abc123", "code variant referred to by wisdom is missing"));

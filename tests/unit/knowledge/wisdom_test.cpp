@@ -1,10 +1,11 @@
 #include "knowledge/wisdom.hpp"
 
+#include "knowledge/sample_wisdom.hpp"
+#include "util/files.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "knowledge/sample_wisdom.hpp"
 #include "temp_dir.hpp"
-#include "util/files.hpp"
 
 using namespace kevolve;
 using namespace kevolve::knowledge;
@@ -30,7 +31,8 @@ TEST_CASE("wisdom: the canonical text", "[knowledge][wisdom]") {
       "{\n  \"schema\": 1,\n  \"unit\": \"saxpy\",\n  \"device_id\": "
       "\"cuda-sm_90-nvidia-h100-80gb-hbm3\",\n  \"device\": {\n    \"name\": ";
   CHECK(text.substr(0, head.size()) == head);
-  CHECK_THAT(text, Catch::Contains("\"best\": {\n        \"BLOCK\": 256,\n        \"ITEMS\": 4\n      },"));
+  CHECK_THAT(text, Catch::Contains(
+                       "\"best\": {\n        \"BLOCK\": 256,\n        \"ITEMS\": 4\n      },"));
   CHECK_THAT(text, Catch::Contains("\"time_s\": 1.2345678901234568e-05,"));  // shortest round trip
   CHECK_THAT(text, Catch::Contains("\"peak\": null,"));
   CHECK(text.back() == '\n');
@@ -88,7 +90,8 @@ TEST_CASE("wisdom: reading a file checks JSON and schema", "[knowledge][wisdom]"
   CHECK_THAT(truncated.error(), Catch::Contains("invalid JSON"));
   CHECK_THAT(truncated.error(), Catch::Contains("truncated"));
 
-  auto corrupt = read_wisdom_file(dir.write("bad.json", "{\n  \"schema\": 1,\n  \"unit\": saxpy\n}\n"));
+  auto corrupt =
+      read_wisdom_file(dir.write("bad.json", "{\n  \"schema\": 1,\n  \"unit\": saxpy\n}\n"));
   REQUIRE_FALSE(corrupt);
   CHECK_THAT(corrupt.error(), Catch::Contains("bad.json:3:"));
 

@@ -1,8 +1,8 @@
 #include "space/expression.hpp"
 
-#include <catch2/catch.hpp>
-
 #include "space/parser.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace kevolve::space;
 
@@ -31,12 +31,12 @@ TEST_CASE("expression: C integer semantics", "[space][expression]") {
     std::int64_t value;
   };
   const Case cases[] = {
-      {"7 / 2", 3},        {"-7 / 2", -3},         {"7 / -2", -3},      {"-7 % 2", -1},
-      {"7 % -2", 1},       {"2 + 3 * 4", 14},      {"(2 + 3) * 4", 20}, {"10 - 4 - 3", 3},
-      {"100 / 10 / 5", 2}, {"1 < 2", 1},           {"2 <= 1", 0},       {"3 == 3", 1},
-      {"3 != 3", 0},       {"!0", 1},              {"!5", 0},           {"-(-4)", 4},
-      {"1 || 0", 1},       {"0 || 0", 0},          {"1 < 2 == 1", 1},   {"1 + 2 < 4", 1},
-      {"5 > 3 > 1", 0},    {"+3", 3},              {"0x10 * 2", 32},
+      {"7 / 2", 3},        {"-7 / 2", -3},    {"7 / -2", -3},      {"-7 % 2", -1},
+      {"7 % -2", 1},       {"2 + 3 * 4", 14}, {"(2 + 3) * 4", 20}, {"10 - 4 - 3", 3},
+      {"100 / 10 / 5", 2}, {"1 < 2", 1},      {"2 <= 1", 0},       {"3 == 3", 1},
+      {"3 != 3", 0},       {"!0", 1},         {"!5", 0},           {"-(-4)", 4},
+      {"1 || 0", 1},       {"0 || 0", 0},     {"1 < 2 == 1", 1},   {"1 + 2 < 4", 1},
+      {"5 > 3 > 1", 0},    {"+3", 3},         {"0x10 * 2", 32},
   };
   for (const Case& c : cases) {
     INFO(c.expr);
@@ -70,8 +70,9 @@ TEST_CASE("expression: && and || short-circuit like C", "[space][expression]") {
 }
 
 TEST_CASE("expression: interval analysis finds operations that may fail", "[space][expression]") {
-  auto spec = parse_space("A: 0..4; B: 1..4; require A % B == 0; require B % A == 0; "
-                          "require A * B < 100; require B - A > -1000");
+  auto spec = parse_space(
+      "A: 0..4; B: 1..4; require A % B == 0; require B % A == 0; "
+      "require A * B < 100; require B - A > -1000");
   REQUIRE(spec);
   std::vector<Interval> ranges{{0, 4}, {1, 4}};
   CHECK_FALSE(may_fail(spec->nodes, spec->constraints[0].root, ranges));  // B never 0

@@ -1,8 +1,8 @@
 #include "space/parser.hpp"
 
-#include <catch2/catch.hpp>
-
 #include "util/text.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace kevolve::space;
 

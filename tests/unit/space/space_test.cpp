@@ -1,13 +1,13 @@
 #include "space/space.hpp"
 
+#include "util/text.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <functional>
 #include <map>
 #include <set>
-
-#include "util/text.hpp"
 
 using namespace kevolve::space;
 using kevolve::util::Rng;
@@ -86,16 +86,18 @@ const Case k_cases[] = {
     {"N: 0..6; D: 0..3; require D != 0 && N % D == 0",
      [](const Ints& x) { return x[1] != 0 && x[0] % x[1] == 0; }},
     // Identifier values next to a constrained integer.
-    {"T: float, double, half; V: 1, 2, 4; require V <= 2",
-     [](const Ints& x) { return x[1] <= 2; }},
+    {"T: float, double, half; V: 1, 2, 4; require V <= 2", [](const Ints& x) { return x[1] <= 2; }},
     // Unary constraints only.
     {"A: 1..20; B: 1..10; require A % 3 == 0; require !(B > 7)",
      [](const Ints& x) { return x[0] % 3 == 0 && !(x[1] > 7); }},
     // Constant constraints that hold.
     {"A: 1..3; require smem >= 1024", [](const Ints&) { return true; }},
     // A constraint that reads the last-declared parameter first.
-    {"P: 1..4; Q: 1..4; R: 1..4; S: 1..4; require S > P; require S > Q && R != Q; require P + Q + R + S < 12",
-     [](const Ints& x) { return x[3] > x[0] && x[3] > x[1] && x[2] != x[1] && x[0] + x[1] + x[2] + x[3] < 12; }},
+    {"P: 1..4; Q: 1..4; R: 1..4; S: 1..4; require S > P; require S > Q && R != Q; require P + Q + "
+     "R + S < 12",
+     [](const Ints& x) {
+       return x[3] > x[0] && x[3] > x[1] && x[2] != x[1] && x[0] + x[1] + x[2] + x[3] < 12;
+     }},
 };
 
 double chi_square(const std::vector<std::uint64_t>& counts, double expected) {

@@ -1,11 +1,11 @@
 #include "util/files.hpp"
 
 #include <catch2/catch.hpp>
+
 #include <signal.h>
+#include <string>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <string>
 
 #include "temp_dir.hpp"
 
@@ -43,7 +43,7 @@ TEST_CASE("atomic file: commit replaces, abandon leaves the old file", "[util][f
     REQUIRE(file);
     REQUIRE(file->write("new"));
     CHECK(*read_file(target) == "old\n");  // nothing visible before commit
-  }  // destroyed without commit
+  }                                        // destroyed without commit
   CHECK(*read_file(target) == "old\n");
   CHECK(count_entries(dir.path()) == 1);  // the temporary is gone too
 
@@ -83,8 +83,8 @@ TEST_CASE("atomic file: unwritable places give a message naming the file", "[uti
 
   if (geteuid() != 0) {  // root ignores permission bits
     std::filesystem::create_directory(dir / "locked");
-    std::filesystem::permissions(dir / "locked", std::filesystem::perms::owner_read |
-                                                     std::filesystem::perms::owner_exec);
+    std::filesystem::permissions(
+        dir / "locked", std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
     auto denied = write_file_atomically(dir / "locked" / "w.json", "data");
     REQUIRE_FALSE(denied);
     CHECK_THAT(denied.error(), Catch::Contains("Permission denied"));
@@ -104,8 +104,9 @@ TEST_CASE("lock file: excludes a second writer and names the first", "[util][fil
   int status = in_child([&] {
     auto second = LockFile::acquire(lock_path, "kevolve tune");
     if (second) return 10;
-    bool names_holder = second.error().find("pid " + std::to_string(getppid())) != std::string::npos &&
-                        second.error().find("kevolve tune") != std::string::npos;
+    bool names_holder =
+        second.error().find("pid " + std::to_string(getppid())) != std::string::npos &&
+        second.error().find("kevolve tune") != std::string::npos;
     return names_holder ? 0 : 11;
   });
   CHECK(status == 0);

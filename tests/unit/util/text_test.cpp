@@ -1,8 +1,8 @@
 #include "util/text.hpp"
 
-#include <catch2/catch.hpp>
-
 #include "util/random.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace kevolve::util;
 

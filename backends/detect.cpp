@@ -3,6 +3,7 @@
 #include "backends/cuda/detect.hpp"
 #include "backends/device.hpp"
 #include "backends/hip/detect.hpp"
+#include "util/log.hpp"
 
 #include <fmt/format.h>
 
@@ -39,6 +40,9 @@ Inventory detect_devices(const DetectOptions& options) {
   } else {
     inventory.absent.push_back({Backend::hip, gpus.error()});
   }
+  for (const Device& d : inventory.devices) KEVOLVE_LOG("hw: found {}", d.id.str());
+  for (const Absence& a : inventory.absent)
+    KEVOLVE_LOG("hw: no {} device: {}", name_of(a.backend), a.reason);
   return inventory;
 }
 

@@ -2,6 +2,7 @@
 
 #include "knowledge/schema.hpp"
 #include "util/json.hpp"
+#include "util/log.hpp"
 
 #include <fmt/format.h>
 
@@ -141,8 +142,10 @@ util::Expected<Lookup> KnowledgeDir::lookup(std::string_view unit, const DeviceI
     if (!id) continue;
     auto wisdom = read(unit, *id);
     if (!wisdom) return util::unexpected(wisdom.error());
+    KEVOLVE_LOG("knowledge: {} on {}: {} ({})", unit, device.str(), id->str(), describe(match));
     return Lookup{match, std::move(*wisdom), wisdom_file(unit, *id)};
   }
+  KEVOLVE_LOG("knowledge: {} on {}: no wisdom, defaults", unit, device.str());
   return Lookup{Match::defaults, std::nullopt, {}};
 }
 

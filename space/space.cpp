@@ -16,6 +16,7 @@
 
 #include "space/expression.hpp"
 #include "space/parser.hpp"
+#include "util/log.hpp"
 
 #include <fmt/format.h>
 
@@ -233,12 +234,15 @@ class Builder {
 
     group.levels.assign(depth, {});
     m_levels = &group.levels;
+    std::uint64_t nodes_before = m_nodes;
     group.count = build_level(0);
     for (std::size_t l = 0; l + 1 < depth; ++l) {
       group.levels[l].first_child.push_back(
           static_cast<std::uint32_t>(group.levels[l + 1].value.size()));
     }
     if (group.count == 0) report_empty(g);
+    KEVOLVE_LOG("space: group {} ({}): {} valid combinations, {} conjuncts, {} trie nodes", g,
+                join_names(m_spec, group.order), group.count, m_conjuncts[g].size(), m_nodes - nodes_before);
   }
 
   bool holds(std::size_t ci) {

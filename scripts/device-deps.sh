@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs what a GPU machine without network needs to build kevolve into .devdeps/ (git-ignored):
 # the workplace's shared set (libclang 16, libcurl headers, Catch2, nlohmann-json, Google
-# Benchmark) plus kevolve's other Debian libraries (CLI11, fmt).
+# Benchmark) plus kevolve's other Debian libraries (CLI11, fmt, xxHash).
 #
 #   scripts/device-deps.sh [path/to/shared/device/pack-deps.sh]
 # Then there, with .devdeps carried:
@@ -14,7 +14,7 @@ bash "$shared"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download libcli11-dev libfmt-dev libfmt9 >/dev/null 2>&1)
+(cd "$work" && apt-get download libcli11-dev libfmt-dev libfmt9 libxxhash-dev libxxhash0 >/dev/null 2>&1)
 for deb in "$work"/*.deb; do dpkg -x "$deb" "$work/root"; done
 find "$work/root" -name '*.a' -delete
 rm -rf "$work/root/usr/share/doc" "$work/root/usr/share/man"

@@ -7,8 +7,9 @@ packages=(
   build-essential cmake ninja-build git pkg-config
   clang                      # second compiler for the marker tests
   libclang-16-dev            # scanner (libclang 16 parses CUDA 13 and HIP)
-  nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libfmt-dev
+  nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libfmt-dev libxxhash-dev
   libbenchmark-dev catch2
+  libamdhip64-dev            # HIP headers: the scanner parses HIP sources (nothing HIP runs here)
 )
 
 missing=()

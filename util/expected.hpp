@@ -43,6 +43,11 @@ class [[nodiscard]] Expected {
   const E& error() const& { return assert(!has_value()), std::get<1>(m_state); }
   E&& error() && { return assert(!has_value()), std::get<1>(std::move(m_state)); }
 
+  template <typename U>
+  T value_or(U&& fallback) && {
+    return has_value() ? std::get<0>(std::move(m_state)) : T(std::forward<U>(fallback));
+  }
+
  private:
   std::variant<T, E> m_state;
 };

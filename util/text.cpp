@@ -82,6 +82,47 @@ std::optional<std::int64_t> parse_int(std::string_view s) {
   return value;
 }
 
+std::vector<std::string> split_command_line(std::string_view line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quote == '\'') {
+      if (c == '\'') {
+        quote = 0;
+      } else {
+        word += c;
+      }
+    } else if (quote == '"') {
+      if (c == '"') {
+        quote = 0;
+      } else if (c == '\\' && i + 1 < line.size() &&
+                 std::string_view("\"\\$`").find(line[i + 1]) != std::string_view::npos) {
+        word += line[++i];
+      } else {
+        word += c;
+      }
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      in_word = true;
+      if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '\\' && i + 1 < line.size()) {
+        word += line[++i];
+      } else {
+        word += c;
+      }
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
 std::string format_bytes(std::uint64_t bytes) {
   static constexpr const char* k_units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double value = static_cast<double>(bytes);

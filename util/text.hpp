@@ -31,6 +31,9 @@ std::string slug(std::string_view s);
 // Strict decimal integer (optional sign, no spaces, no trailing text, no overflow).
 std::optional<std::int64_t> parse_int(std::string_view s);
 
+// Splits a command line like a POSIX shell does (quotes, backslashes), without expansions.
+std::vector<std::string> split_command_line(std::string_view line);
+
 // "48 KiB", "1.25 MiB".
 std::string format_bytes(std::uint64_t bytes);
 

@@ -30,6 +30,7 @@ int run(int argc, char** argv) {
       "Print the versions of kevolve and its libraries");
 
   Action action;
+  add_scan_command(app, action);
   add_space_command(app, action);
   add_hw_command(app, action);
   add_knowledge_command(app, action);

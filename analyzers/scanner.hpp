@@ -1,0 +1,42 @@
+#pragma once
+
+// Parsing sources with libclang and collecting the kevolve markers in them.
+
+#include "analyzers/compile_args.hpp"
+#include "analyzers/findings.hpp"
+#include "util/expected.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kevolve::analyzers {
+
+// One source to parse with its libclang arguments.
+struct SourceJob {
+  std::filesystem::path file;
+  Language language = Language::cxx;
+  std::vector<std::string> args;
+};
+
+struct ParseOptions {
+  unsigned jobs = 0;               // parallel parses; 0: one per hardware thread
+  bool use_prelude = true;         // share a precompiled CUDA/HIP runtime prelude
+  std::filesystem::path work_dir;  // where preludes are cached
+};
+
+struct ParseStats {
+  double prelude_seconds = 0;  // building preludes that were not cached
+  double parse_seconds = 0;    // wall time of the parallel parse
+  int preludes_built = 0;
+  int preludes_reused = 0;
+};
+
+// Parses every job (in parallel) and returns the findings in the order of `jobs`.
+std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
+                                        const ParseOptions& options, ParseStats* stats = nullptr);
+
+// libclang's version string, for messages and cache keys.
+std::string libclang_version();
+
+}  // namespace kevolve::analyzers

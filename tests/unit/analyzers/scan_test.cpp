@@ -37,11 +37,6 @@ ParseOptions options_for(const test::TempDir& dir) {
   return o;
 }
 
-bool has_problem(const TargetScan& scan, const std::string& text) {
-  return std::any_of(scan.problems.begin(), scan.problems.end(),
-                     [&](const Problem& p) { return p.message.find(text) != std::string::npos; });
-}
-
 constexpr const char* k_header = R"(#pragma once
 #include <kevolve/kevolve.hpp>
 KEVOLVE_TUNE(shared, "N: 1, 2, 4")

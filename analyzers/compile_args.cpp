@@ -1,5 +1,6 @@
 #include "analyzers/compile_args.hpp"
 
+#include "backends/install_paths.hpp"
 #include "util/files.hpp"
 
 #include <fmt/format.h>
@@ -35,8 +36,10 @@ void keep_parser_flags(const std::vector<std::string>& fragments, std::vector<st
   for (std::size_t i = 0; i < fragments.size(); ++i) {
     const std::string& f = fragments[i];
     bool has_next = i + 1 < fragments.size();
-    if (f == "-D" || f == "-U" || f == "-I" || f == "-isystem" || f == "-iquote" ||
-        f == "-idirafter" || f == "-include") {
+    if (f == "-include" && has_next && fs::path(fragments[i + 1]).filename() == "kevolve_tuned.h") {
+      ++i;  // the build's injected winners: the scanner reads the defaults as written
+    } else if (f == "-D" || f == "-U" || f == "-I" || f == "-isystem" || f == "-iquote" ||
+               f == "-idirafter" || f == "-include") {
       if (has_next) {
         out.push_back(f);
         out.push_back(fragments[++i]);
@@ -78,21 +81,6 @@ std::string first_existing(std::initializer_list<std::string> candidates, std::s
     if (!c.empty() && fs::exists(fs::path(c) / marker, ec)) return c;
   }
   return {};
-}
-
-fs::path find_kevolve_include() {
-  // Installed: <prefix>/bin/kevolve next to <prefix>/include; in the build tree: the source.
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path installed = exe.parent_path().parent_path() / "include";
-    if (fs::exists(installed / "kevolve" / "kevolve.hpp", ec)) return installed;
-  }
-#ifdef KEVOLVE_SOURCE_INCLUDE_DIR
-  return KEVOLVE_SOURCE_INCLUDE_DIR;
-#else
-  return {};
-#endif
 }
 
 }  // namespace
@@ -188,7 +176,7 @@ util::Expected<ScanEnvironment> make_environment(const BuildInfo* build, const f
       return util::unexpected(written.error());
     }
   }
-  env.kevolve_include = find_kevolve_include();
+  env.kevolve_include = backends::kevolve_include_dir();
   return env;
 }
 

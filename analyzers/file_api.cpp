@@ -51,13 +51,23 @@ std::optional<fs::path> newest_index(const fs::path& build) {
   return newest;
 }
 
-// kevolve's responses in an index: kind -> reply file name; empty when absent.
+// The reply files kevolve needs (kind -> file name): kevolve's own query's responses, else the
+// objects of the index (what cmake_file_api(QUERY) in kevolve_tune asks for, CMake >= 3.27).
 std::map<std::string, std::string> kevolve_responses(const Json& index) {
   std::map<std::string, std::string> files;
   auto client = index.value("/reply/client-kevolve/query.json/responses"_json_pointer, Json());
   for (const Json& r : client) {
     if (r.contains("kind") && r.contains("jsonFile")) {
       files[r["kind"].get<std::string>()] = r["jsonFile"].get<std::string>();
+    }
+  }
+  const std::map<std::string, int> wanted = {{"codemodel", 2}, {"toolchains", 1}, {"cache", 2}};
+  for (const Json& o : index.value("objects", Json::array())) {
+    std::string kind = o.value("kind", "");
+    auto w = wanted.find(kind);
+    if (w != wanted.end() && !files.count(kind) && o.contains("version") &&
+        o["version"].value("major", 0) == w->second && o.contains("jsonFile")) {
+      files[kind] = o["jsonFile"].get<std::string>();
     }
   }
   return files;

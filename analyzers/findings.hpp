@@ -81,7 +81,8 @@ struct FileFindings {
   std::vector<ParamUse> uses;
   std::vector<MacroSite> definitions;
   std::vector<MacroSite> expansions;
-  std::vector<Diagnostic> errors;  // the first few only
+  std::vector<std::string> inputs;  // the source and every non-system file it includes
+  std::vector<Diagnostic> errors;   // the first few only
   bool parsed = false;
   double seconds = 0;
 };

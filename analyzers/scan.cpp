@@ -375,6 +375,9 @@ TargetScan assemble(const std::string& target, const std::vector<FileFindings>& 
   TargetScan out;
   out.target = target;
   out.files = static_cast<int>(findings.size());
+  std::set<std::string> inputs;
+  for (const FileFindings& f : findings) inputs.insert(f.inputs.begin(), f.inputs.end());
+  out.inputs.assign(inputs.begin(), inputs.end());
   Assembler(out, findings).run();
   std::sort(out.units.begin(), out.units.end(),
             [](const Unit& a, const Unit& b) { return a.name < b.name; });

@@ -46,6 +46,7 @@ struct TargetScan {
   std::string target;
   std::vector<Unit> units;  // by name
   std::vector<Problem> problems;
+  std::vector<std::string> inputs;  // every file the scan read, system headers aside
   int files = 0;
   ParseStats stats;
 

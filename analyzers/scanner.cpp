@@ -427,6 +427,27 @@ void collect_errors(CXTranslationUnit tu, Walker& walker, FileFindings& out) {
   }
 }
 
+// The files this source reads outside system headers: what a build must watch to know when the
+// scan's result may change.
+void collect_inputs(CXTranslationUnit tu, Walker& walker, FileFindings& out) {
+  struct Context {
+    CXTranslationUnit tu;
+    Walker* walker;
+    std::set<std::string> files;
+  } context{tu, &walker, {}};
+  clang_getInclusions(
+      tu,
+      [](CXFile file, CXSourceLocation*, unsigned, CXClientData data) {
+        auto& c = *static_cast<Context*>(data);
+        if (!clang_Location_isInSystemHeader(clang_getLocationForOffset(c.tu, file, 0))) {
+          std::string name = c.walker->file_name(file);
+          if (!name.empty() && name.front() == '/') c.files.insert(name);
+        }
+      },
+      &context);
+  out.inputs.assign(context.files.begin(), context.files.end());
+}
+
 std::vector<const char*> c_args(const std::vector<std::string>& args) {
   std::vector<const char*> out;
   for (const std::string& a : args) out.push_back(a.c_str());
@@ -452,6 +473,7 @@ CXErrorCode parse_file(CXIndex index, const SourceJob& job, const std::string& p
   if (code != CXError_Success || !tu) return code == CXError_Success ? CXError_Failure : code;
   Walker walker{tu, out, {}, {}};
   collect_errors(tu, walker, out);
+  collect_inputs(tu, walker, out);
   clang_visitChildren(clang_getTranslationUnitCursor(tu), &Walker::visit, &walker);
   clang_disposeTranslationUnit(tu);
   out.parsed = true;

@@ -19,4 +19,5 @@ write_basic_package_version_file("${PROJECT_BINARY_DIR}/kevolveConfigVersion.cma
                                  COMPATIBILITY SameMinorVersion)
 install(FILES "${PROJECT_BINARY_DIR}/kevolveConfig.cmake"
               "${PROJECT_BINARY_DIR}/kevolveConfigVersion.cmake"
+              "${PROJECT_SOURCE_DIR}/cmake/kevolve.cmake"
         DESTINATION "${KEVOLVE_INSTALL_CMAKEDIR}")

@@ -237,9 +237,10 @@ class Verifier {
       int number = static_cast<int>(i + 1);
       auto record = util::parse_json(line, file.string());
       if (!record || !record->is_object()) {
-        // A run killed mid-append leaves its last line without a newline.
-        if (i + 1 == lines.size() && !ends_with_newline) {
-          warning(file, "last line is cut short (an interrupted run); it is ignored", number);
+        // A run killed mid-append leaves a line cut short (the next append starts a new line).
+        bool cut = !record && record.error().find("unexpected end of input") != std::string::npos;
+        if ((i + 1 == lines.size() && !ends_with_newline) || cut) {
+          warning(file, "line cut short (a run interrupted while writing); it is ignored", number);
         } else if (!record) {
           const std::string& message = record.error();
           error(file, message.substr(message.find("invalid JSON")), number);

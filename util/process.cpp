@@ -5,6 +5,8 @@
 // parent. The parent reads output until the child has exited and the pipe is drained; at the
 // timeout it kills the whole group, which also stops grandchildren that hold the pipe open.
 
+#include "util/interrupt.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -46,6 +48,7 @@ using Clock = std::chrono::steady_clock;
 }  // namespace
 
 std::string ProcessResult::describe() const {
+  if (interrupted) return "interrupted";
   if (timed_out) return fmt::format("timed out after {:.1f} s", seconds);
   if (signal != 0) return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
   return fmt::format("exit {}", exit_code);
@@ -84,6 +87,10 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv,
     if (options.timeout.count() > 0 && elapsed > options.timeout && !result.timed_out) {
       kill(-pid, SIGKILL);
       result.timed_out = true;
+    }
+    if (interrupted() && !result.interrupted) {
+      kill(-pid, SIGKILL);
+      result.interrupted = true;
     }
     if (!open) {
       if (!exited) {

@@ -1,7 +1,8 @@
 #pragma once
 
 // Running another program: its own process group (so a timeout kills everything it started),
-// stdout and stderr captured together, an exit status as data.
+// stdout and stderr captured together, an exit status as data. An interrupt of kevolve
+// (util/interrupt.hpp) kills the process group too.
 
 #include "util/expected.hpp"
 
@@ -20,13 +21,14 @@ struct ProcessOptions {
 };
 
 struct ProcessResult {
-  int exit_code = -1;      // when it exited
-  int signal = 0;          // when a signal ended it
-  bool timed_out = false;  // killed, with its process group, at the timeout
-  std::string output;      // stdout and stderr, interleaved as written
+  int exit_code = -1;        // when it exited
+  int signal = 0;            // when a signal ended it
+  bool timed_out = false;    // killed, with its process group, at the timeout
+  bool interrupted = false;  // killed because kevolve was interrupted (util/interrupt.hpp)
+  std::string output;        // stdout and stderr, interleaved as written
   double seconds = 0;
 
-  bool ok() const { return exit_code == 0 && signal == 0 && !timed_out; }
+  bool ok() const { return exit_code == 0 && signal == 0 && !timed_out && !interrupted; }
   std::string describe() const;  // "exit 2", "killed by signal 11 (Segmentation fault)", ...
 };
 

@@ -31,6 +31,10 @@ int run(int argc, char** argv) {
 
   Action action;
   add_scan_command(app, action);
+  add_tune_command(app, action);
+  add_apply_command(app, action);
+  add_status_command(app, action);
+  add_show_command(app, action);
   add_space_command(app, action);
   add_hw_command(app, action);
   add_knowledge_command(app, action);

@@ -16,6 +16,10 @@ void add_space_command(CLI::App& app, Action& action);
 void add_hw_command(CLI::App& app, Action& action);
 void add_knowledge_command(CLI::App& app, Action& action);
 void add_scan_command(CLI::App& app, Action& action);
+void add_tune_command(CLI::App& app, Action& action);
+void add_apply_command(CLI::App& app, Action& action);
+void add_status_command(CLI::App& app, Action& action);
+void add_show_command(CLI::App& app, Action& action);
 
 // `kevolve --version`: kevolve's version and the libraries it was built with.
 std::string version_text();

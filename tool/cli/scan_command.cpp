@@ -3,6 +3,7 @@
 #include "analyzers/file_api.hpp"
 #include "analyzers/scan.hpp"
 #include "tool/cli/commands.hpp"
+#include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -28,14 +29,6 @@ struct ScanOptions {
   bool no_prelude = false;
   bool json = false;
 };
-
-std::string relative(const std::string& file, const fs::path& base) {
-  if (file.empty()) return file;
-  std::error_code ec;
-  fs::path rel = fs::relative(file, base, ec);
-  if (ec || rel.empty() || *rel.begin() == "..") return file;
-  return rel.string();
-}
 
 util::Json value_json(const space::Value& v) {
   return v.is_integer() ? util::Json(v.integer()) : util::Json(v.identifier());
@@ -111,19 +104,13 @@ void print_target(const analyzers::TargetScan& t, const fs::path& base) {
       defaults += fmt::format("{}{}={}", defaults.empty() ? "" : " ", p.name,
                               p.default_text.empty() ? "?" : p.default_text);
     }
-    table.add(
-        {u.name, fmt::format("{}:{}", relative(u.kernel.name.file, base), u.kernel.name.line),
-         u.kernel.function, defaults,
-         u.harness ? fmt::format("{}:{}", relative(u.harness->file, base), u.harness->line) : "-"});
+    table.add({u.name,
+               fmt::format("{}:{}", relative_to(u.kernel.name.file, base), u.kernel.name.line),
+               u.kernel.function, defaults,
+               u.harness ? fmt::format("{}:{}", relative_to(u.harness->file, base), u.harness->line)
+                         : "-"});
   }
   table.print(stdout, "  ");
-}
-
-void print_problem(const Problem& p, const fs::path& base) {
-  std::string where = p.where.file.empty() ? "" : relative(p.where.file, base);
-  if (!where.empty() && p.where.line > 0)
-    where += fmt::format(":{}:{}", p.where.line, p.where.column);
-  fmt::print(stderr, "{}{}: {}\n", where.empty() ? "" : where + ": ", severity(p), p.message);
 }
 
 int run_scan(const ScanOptions& o) {
@@ -173,9 +160,7 @@ int run_scan(const ScanOptions& o) {
     fmt::print("{}", util::dump_json(out));
   } else {
     for (const auto& s : scans) print_target(s, build->source_dir);
-    for (const auto& s : scans) {
-      for (const auto& p : s.problems) print_problem(p, build->source_dir);
-    }
+    for (const auto& s : scans) print_problems(s, build->source_dir);
   }
   return errors > 0 ? 1 : 0;
 }

@@ -1,0 +1,38 @@
+#pragma once
+
+// A candidate: the unit's kernel sources and harness with one set of parameter values,
+// compiled into an executable that speaks the harness protocol (include/kevolve/bench.hpp).
+// What stays the same for every candidate of a unit is its recipe; the candidate itself is the
+// text of its injected header.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kevolve::backends {
+
+struct SourceFile {
+  std::filesystem::path path;
+  std::vector<std::string> flags;  // the target's flags for it: fragments, -D, -I
+};
+
+struct CandidateRecipe {
+  std::string unit;
+  std::string compiler;                 // the target's compiler (path)
+  std::string compiler_version;         // part of every cache key
+  std::vector<SourceFile> sources;      // the sources that mention the unit, and the harness
+  std::vector<std::string> main_flags;  // for the generated main (the harness's flags)
+  std::vector<std::string> link_flags;  // the target's link flags and libraries
+  std::filesystem::path cache_dir;      // objects and executables by content hash
+  std::filesystem::path work_dir;       // scratch for this unit's candidates
+};
+
+struct Build {
+  bool ok = false;
+  std::filesystem::path executable;
+  std::string log;  // the compiler's output when it failed
+  bool cached = false;
+  double seconds = 0;
+};
+
+}  // namespace kevolve::backends

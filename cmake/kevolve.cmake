@@ -1,0 +1,203 @@
+#[=======================================================================[.rst:
+kevolve
+-------
+
+Kernel tuning as part of the build. After ``find_package(kevolve)`` (or
+``add_subdirectory`` of kevolve's source tree):
+
+.. command:: kevolve_tune
+
+  Makes a target's marked kernels tunable and injects their recorded winners::
+
+    kevolve_tune(<target>
+      [HARNESS <file>...]     # files with KEVOLVE_BENCH harnesses; only the tuner compiles them
+      [UNITS <unit>...]       # default: every unit marked in the target's sources
+      [KNOWLEDGE_DIR <dir>]   # default: ${PROJECT_SOURCE_DIR}/.kevolve
+      [DEVICE <id>|auto]      # whose winners to inject; default: KEVOLVE_DEVICE, else auto
+      [BUDGET <evaluations>] [TIME <seconds>] [STRATEGY <name>])
+
+  Every build of ``<target>`` then runs ``kevolve apply`` first, which writes
+  ``${CMAKE_BINARY_DIR}/kevolve/<target>/kevolve_tuned.h`` from the knowledge directory and
+  puts it first on the target's include path (and force-includes it, for units with
+  ``inject: macros``). The step reruns only when the target's sources, its harness files or the
+  knowledge files change, and rewrites the header only when its content changes. No GPU, no
+  network, no search: with nothing recorded the header is empty and the build is the untuned
+  build.
+
+  It also adds the targets ``kevolve_tune_<target>`` and ``kevolve_tune`` (all tuned targets),
+  which search on this machine and write the knowledge directory, and ``kevolve_status``.
+
+.. variable:: KEVOLVE_DEVICE
+
+  Cache variable (also read from the environment at build time): the device id whose winners
+  are injected, or ``auto`` (this machine's device for each unit's backend).
+#]=======================================================================]
+
+include_guard(GLOBAL)
+
+set(KEVOLVE_DEVICE "auto" CACHE STRING "Whose tuned winners kevolve injects: a device id or auto")
+set(_kevolve_strategies exhaustive random ils)
+
+# A JSON string literal for `value`.
+function(_kevolve_json_string out value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  set(${out} "\"${value}\"" PARENT_SCOPE)
+endfunction()
+
+function(_kevolve_json_list out)
+  set(items "")
+  foreach(item IN LISTS ARGN)
+    _kevolve_json_string(quoted "${item}")
+    list(APPEND items "${quoted}")
+  endforeach()
+  list(JOIN items ", " joined)
+  set(${out} "[${joined}]" PARENT_SCOPE)
+endfunction()
+
+# Writes `content` to `file` unless it already holds it (so nothing that depends on it reruns).
+function(_kevolve_write_if_changed file content)
+  if(EXISTS "${file}")
+    file(READ "${file}" current)
+    if(current STREQUAL content)
+      return()
+    endif()
+  endif()
+  file(WRITE "${file}" "${content}")
+endfunction()
+
+function(kevolve_tune target)
+  if(CMAKE_VERSION VERSION_LESS 3.20)
+    message(FATAL_ERROR "kevolve_tune needs CMake 3.20 or newer (this is ${CMAKE_VERSION})")
+  endif()
+  if(NOT TARGET "${target}")
+    message(FATAL_ERROR "kevolve_tune: there is no target named '${target}'")
+  endif()
+  get_target_property(type "${target}" TYPE)
+  if(type STREQUAL "INTERFACE_LIBRARY" OR type STREQUAL "UTILITY")
+    message(FATAL_ERROR "kevolve_tune(${target}): a ${type} target compiles nothing to tune")
+  endif()
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KNOWLEDGE_DIR;DEVICE;BUDGET;TIME;STRATEGY" "HARNESS;UNITS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "kevolve_tune(${target}): unknown arguments: ${arg_UNPARSED_ARGUMENTS} "
+                        "(expected HARNESS, UNITS, KNOWLEDGE_DIR, DEVICE, BUDGET, TIME, STRATEGY)")
+  endif()
+  if(arg_KEYWORDS_MISSING_VALUES)
+    message(FATAL_ERROR "kevolve_tune(${target}): ${arg_KEYWORDS_MISSING_VALUES} needs a value")
+  endif()
+  if(DEFINED arg_BUDGET AND NOT arg_BUDGET MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "kevolve_tune(${target}): BUDGET must be a positive number of evaluations, not '${arg_BUDGET}'")
+  endif()
+  if(DEFINED arg_TIME AND NOT arg_TIME MATCHES "^[0-9]+(\\.[0-9]+)?$")
+    message(FATAL_ERROR "kevolve_tune(${target}): TIME must be a number of seconds, not '${arg_TIME}'")
+  endif()
+  if(DEFINED arg_STRATEGY AND NOT arg_STRATEGY IN_LIST _kevolve_strategies)
+    message(FATAL_ERROR "kevolve_tune(${target}): unknown STRATEGY '${arg_STRATEGY}' (known: ${_kevolve_strategies})")
+  endif()
+  if(NOT arg_KNOWLEDGE_DIR)
+    set(arg_KNOWLEDGE_DIR "${PROJECT_SOURCE_DIR}/.kevolve")
+  endif()
+  get_filename_component(knowledge "${arg_KNOWLEDGE_DIR}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(NOT arg_DEVICE)
+    set(arg_DEVICE "${KEVOLVE_DEVICE}")
+  endif()
+
+  set(harness "")
+  foreach(file IN LISTS arg_HARNESS)
+    get_filename_component(path "${file}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT EXISTS "${path}")
+      message(FATAL_ERROR "kevolve_tune(${target}): HARNESS file ${file} does not exist")
+    endif()
+    list(APPEND harness "${path}")
+  endforeach()
+
+  if(TARGET kevolve::kevolve)
+    set(kevolve "$<TARGET_FILE:kevolve::kevolve>")
+  else()
+    message(FATAL_ERROR "kevolve_tune: the kevolve::kevolve target is missing; use find_package(kevolve) or "
+                        "add_subdirectory(<kevolve source>) first")
+  endif()
+
+  # What the CLI needs to know about the target (kevolve tune/apply/status read it).
+  set(dir "${CMAKE_BINARY_DIR}/kevolve/${target}")
+  set(header "${dir}/kevolve_tuned.h")
+  set(stamp "${dir}/apply.stamp")
+  set(config "${CMAKE_BINARY_DIR}/kevolve/targets/${target}.json")
+  _kevolve_json_string(j_target "${target}")
+  _kevolve_json_string(j_source "${PROJECT_SOURCE_DIR}")
+  _kevolve_json_string(j_knowledge "${knowledge}")
+  _kevolve_json_list(j_harness ${harness})
+  _kevolve_json_list(j_units ${arg_UNITS})
+  _kevolve_json_string(j_device "${arg_DEVICE}")
+  _kevolve_json_string(j_strategy "${arg_STRATEGY}")
+  _kevolve_json_string(j_header "${header}")
+  set(budget 0)
+  if(arg_BUDGET)
+    set(budget ${arg_BUDGET})
+  endif()
+  set(time 0)
+  if(arg_TIME)
+    set(time ${arg_TIME})
+  endif()
+  set(json "{\n  \"schema\": 1,\n  \"target\": ${j_target},\n  \"source_dir\": ${j_source},\n"
+           "  \"knowledge_dir\": ${j_knowledge},\n  \"harness\": ${j_harness},\n  \"units\": ${j_units},\n"
+           "  \"device\": ${j_device},\n  \"budget\": ${budget},\n  \"time\": ${time},\n"
+           "  \"strategy\": ${j_strategy},\n  \"header\": ${j_header}\n}\n")
+  string(JOIN "" json ${json})
+  _kevolve_write_if_changed("${config}" "${json}")
+
+  # kevolve reads the build through the CMake File API. CMake 3.27 answers a query made during
+  # this configure; older versions answer from the next one (kevolve configures again itself).
+  if(COMMAND cmake_file_api)
+    cmake_file_api(QUERY API_VERSION 1 CODEMODEL 2 TOOLCHAINS 1 CACHE 2)
+  endif()
+  _kevolve_write_if_changed("${CMAKE_BINARY_DIR}/.cmake/api/v1/query/client-kevolve/query.json"
+    "{\n  \"requests\": [\n    {\"kind\": \"codemodel\", \"version\": 2},\n    {\"kind\": \"toolchains\", \"version\": 1},\n    {\"kind\": \"cache\", \"version\": 2}\n  ]\n}\n")
+
+  # The build's step: inject the recorded winners. kevolve apply writes a depfile naming what it
+  # read (sources, their headers, the harness files, the knowledge files and directories), so it
+  # reruns exactly when one of them changes.
+  get_target_property(sources "${target}" SOURCES)
+  get_target_property(source_dir "${target}" SOURCE_DIR)
+  set(depends "")
+  foreach(source IN LISTS sources)
+    if(NOT source MATCHES "^\\$<")
+      get_filename_component(path "${source}" ABSOLUTE BASE_DIR "${source_dir}")
+      list(APPEND depends "${path}")
+    endif()
+  endforeach()
+  cmake_policy(PUSH)
+  cmake_policy(SET CMP0116 NEW)
+  add_custom_command(
+    OUTPUT "${stamp}"
+    BYPRODUCTS "${header}"
+    COMMAND "${kevolve}" apply -B "${CMAKE_BINARY_DIR}" --target "${target}" --stamp "${stamp}"
+            --depfile "${dir}/apply.d"
+    DEPFILE "${dir}/apply.d"
+    DEPENDS ${depends} ${harness} "${config}" kevolve::kevolve
+    COMMENT "kevolve: injecting the winners of ${target}"
+    VERBATIM)
+  cmake_policy(POP)
+  add_custom_target("kevolve_apply_${target}" DEPENDS "${stamp}")
+  add_dependencies("${target}" "kevolve_apply_${target}")
+  target_include_directories("${target}" BEFORE PRIVATE "${dir}")
+  target_compile_options("${target}" PRIVATE "SHELL:-include \"${header}\"")
+  target_link_libraries("${target}" PRIVATE kevolve::headers)
+
+  # Tuning, on demand.
+  add_custom_target("kevolve_tune_${target}"
+    COMMAND "${kevolve}" tune -B "${CMAKE_BINARY_DIR}" --target "${target}"
+    COMMENT "kevolve: tuning ${target} on this machine"
+    USES_TERMINAL VERBATIM)
+  add_dependencies("kevolve_tune_${target}" kevolve::kevolve)
+  if(NOT TARGET kevolve_tune)
+    add_custom_target(kevolve_tune COMMENT "kevolve: tuning every target that calls kevolve_tune()")
+  endif()
+  add_dependencies(kevolve_tune "kevolve_tune_${target}")
+  if(NOT TARGET kevolve_status)
+    add_custom_target(kevolve_status
+      COMMAND "${kevolve}" status -B "${CMAKE_BINARY_DIR}"
+      USES_TERMINAL VERBATIM)
+    add_dependencies(kevolve_status kevolve::kevolve)
+  endif()
+endfunction()

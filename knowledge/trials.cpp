@@ -1,0 +1,117 @@
+#include "knowledge/trials.hpp"
+
+#include "knowledge/schema.hpp"
+#include "util/files.hpp"
+#include "util/json.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace kevolve::knowledge {
+
+namespace fs = std::filesystem;
+using util::Json;
+
+util::Json to_json(const TrialRecord& t) {
+  Json out = Json::object();
+  out["schema"] = k_schema;
+  out["unit"] = t.unit;
+  out["source_hash"] = t.source_hash;
+  out["device_id"] = t.device_id;
+  Json problem = Json::object();
+  for (const auto& [name, value] : t.problem) problem[name] = value;
+  out["problem"] = std::move(problem);
+  Json params = Json::object();
+  for (const auto& [name, value] : t.params) {
+    params[name] = value.is_integer() ? Json(value.integer()) : Json(value.identifier());
+  }
+  out["params"] = std::move(params);
+  out["status"] = t.status;
+  out["time_s"] = t.time_s ? Json(*t.time_s) : Json(nullptr);
+  out["spread"] = t.spread ? Json(*t.spread) : Json(nullptr);
+  out["message"] = t.message;
+  out["strategy"] = t.strategy;
+  out["date"] = t.date;
+  return out;
+}
+
+namespace {
+
+std::optional<TrialRecord> from_json(const Json& j) {
+  if (!j.is_object() || j.value("schema", 0) > k_schema) return std::nullopt;
+  TrialRecord t;
+  try {
+    t.unit = j.at("unit").get<std::string>();
+    t.source_hash = j.at("source_hash").get<std::string>();
+    t.device_id = j.at("device_id").get<std::string>();
+    for (const auto& [name, value] : j.at("problem").items())
+      t.problem.emplace_back(name, value.get<std::int64_t>());
+    for (const auto& [name, value] : j.at("params").items()) {
+      if (value.is_number_integer()) {
+        t.params.emplace_back(name, space::Value(value.get<std::int64_t>()));
+      } else {
+        t.params.emplace_back(name, space::Value(value.get<std::string>()));
+      }
+    }
+    t.status = j.at("status").get<std::string>();
+    if (j.contains("time_s") && j["time_s"].is_number()) t.time_s = j["time_s"].get<double>();
+    if (j.contains("spread") && j["spread"].is_number()) t.spread = j["spread"].get<double>();
+    t.message = j.value("message", "");
+    t.strategy = j.value("strategy", "");
+    t.date = j.value("date", "");
+  } catch (const Json::exception&) {
+    return std::nullopt;
+  }
+  return t;
+}
+
+}  // namespace
+
+util::Expected<TrialLog> read_trials(const fs::path& file) {
+  TrialLog log;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return log;
+  auto text = util::read_file(file);
+  if (!text) return util::unexpected(text.error());
+  auto lines = util::split(*text, '\n');
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (util::trim(lines[i]).empty()) continue;
+    auto json = util::parse_json(lines[i], file.string());
+    std::optional<TrialRecord> record = json ? from_json(*json) : std::nullopt;
+    if (record) {
+      log.records.push_back(std::move(*record));
+    } else {
+      log.skipped.push_back(fmt::format("{}:{}", file.string(), i + 1));
+    }
+  }
+  return log;
+}
+
+util::Expected<void> append_trial(const fs::path& file, const TrialRecord& record) {
+  if (auto made = util::ensure_directory(file.parent_path()); !made) return made;
+  std::string line = to_json(record).dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return util::unexpected(
+        fmt::format("cannot write {}: {}", file.string(), std::strerror(errno)));
+  // A line that an earlier kill cut short must not swallow this one: start on a fresh line.
+  off_t size = ::lseek(fd, 0, SEEK_END);
+  char last = '\n';
+  if (size > 0 && ::pread(fd, &last, 1, size - 1) == 1 && last != '\n') line = "\n" + line;
+  ssize_t written = ::write(fd, line.data(), line.size());
+  int error = errno;
+  ::fdatasync(fd);
+  ::close(fd);
+  if (written != static_cast<ssize_t>(line.size())) {
+    return util::unexpected(
+        fmt::format("cannot write {}: {}", file.string(), std::strerror(error)));
+  }
+  return {};
+}
+
+}  // namespace kevolve::knowledge

@@ -1,0 +1,74 @@
+# Candidates that crash, hang, fail to compile or compute wrong results; a run that writes to an
+# input; a unit without harness; an unwritable knowledge directory; two tunes at once; a tune
+# killed in the middle. Statuses are recorded, the search goes on, no failing or wrong candidate
+# ever wins, nothing is corrupted.
+source "$(dirname "$0")/lib.bash"
+
+project faults package
+B=$T/faults-build
+KEVOLVE_CLI=$(kevolve_of faults)
+K=$T/faults/.kevolve
+
+describe "each fault is a status; the correct fast candidate wins"
+run "$KEVOLVE_CLI" tune -B "$B" --unit faulty --timeout 2 "${QUICK[@]}"
+expect_status 0
+log=$(echo "$K"/trials/faulty/*.jsonl)
+for status in '"status":"ok"' '"status":"crashed"' '"status":"timeout"' '"status":"compile_error"' '"status":"wrong_result"'; do
+  grep -q "$status" "$log" || fail "no $status in the trial log: $(cat "$log")"
+done
+grep -q '"MODE":3},"status":"timeout"' "$log" || fail "the hanging candidate is not a timeout"
+grep -q '"MODE":5},"status":"wrong_result"' "$log" || fail "the wrong candidate is not wrong_result"
+grep -q '"MODE": 1' "$K"/faulty/*.json || fail "MODE=1 did not win: $(cat "$K"/faulty/*.json)"
+if pgrep -f "$B/kevolve/cache/executables" >/dev/null; then fail "a candidate process outlived the tune"; fi
+
+describe "a run that writes to an input, a unit without harness: failed, with the reason"
+run "$KEVOLVE_CLI" tune -B "$B" --unit writer --unit lonely "${QUICK[@]}"
+expect_status 1
+expect_err "writer: failed: the reference run (seed 1) failed: wrong_result: the run wrote to input 'in'"
+expect_err "lonely: failed: unit 'lonely' has no harness"
+[ ! -e "$K/writer" ] || fail "wisdom was written for a failed unit"
+
+describe "an unwritable knowledge directory"
+echo "a file" >"$T/blocker"
+run "$KEVOLVE_CLI" tune -B "$B" --unit slow --knowledge "$T/blocker/.kevolve" "${QUICK[@]}"
+expect_status 1
+expect_err "cannot create directory $T/blocker/.kevolve"
+if [ "$(id -u)" != 0 ]; then
+  mkdir -p "$T/readonly" && chmod 555 "$T/readonly"
+  run "$KEVOLVE_CLI" tune -B "$B" --unit slow --knowledge "$T/readonly/.kevolve" "${QUICK[@]}"
+  expect_status 1
+  expect_err "Permission denied"
+fi
+
+describe "a tune killed in the middle resumes from its trial log"
+"$KEVOLVE_CLI" tune -B "$B" --unit slow "${QUICK[@]}" >"$T/first.out" 2>"$T/first.err" &
+first=$!
+slow_log=""
+for _ in $(seq 1 600); do
+  slow_log=$(ls "$K"/trials/slow/*.jsonl 2>/dev/null | head -1 || true)
+  [ -n "$slow_log" ] && [ "$(wc -l <"$slow_log")" -ge 3 ] && break
+  sleep 0.1
+done
+[ -n "$slow_log" ] || fail "the first tune wrote no trial"
+
+describe "meanwhile a second tune refuses: the directory is locked"
+run "$KEVOLVE_CLI" tune -B "$B" --unit slow "${QUICK[@]}"
+expect_status 1
+expect_err "is locked by pid $first"
+
+kill -9 "$first"
+wait "$first" 2>/dev/null || true
+done_before=$(grep -c '"status"' "$slow_log")
+[ ! -e "$K/slow" ] || fail "the killed tune wrote wisdom"
+
+describe "the next tune resumes and does not repeat work"
+run "$KEVOLVE_CLI" tune -B "$B" --unit slow "${QUICK[@]}"
+expect_status 0
+expect_err "resuming after $done_before from the trial log"
+total=$(grep -c '"status"' "$slow_log")
+[ "$total" -eq 8 ] || fail "the log holds $total evaluations, expected the 8 points of the space"
+duplicates=$(grep -o '"params":{[^}]*}' "$slow_log" | sort | uniq -d)
+[ -z "$duplicates" ] || fail "points evaluated twice: $duplicates"
+run "$KEVOLVE_CLI" knowledge verify "$K"
+expect_status 0
+echo "ok"

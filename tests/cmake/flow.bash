@@ -1,0 +1,74 @@
+# The whole flow of a project that tunes a kernel through CMake (issue 4's "done means"):
+# configure -> build with the defaults -> tune -> wisdom as DESIGN §7 says -> rebuild injects
+# -> tune again changes nothing -> a no-op rebuild runs no kevolve step -> edit the kernel ->
+# status says stale. VIA=package (an installed find_package) or VIA=subdirectory.
+source "$(dirname "$0")/lib.bash"
+VIA=${VIA:-package}
+
+describe "configure ($VIA)"
+project flow "$VIA"
+B=$T/flow-build
+
+describe "the first build uses the defaults"
+run "$CMAKE" --build "$B"
+expect_status 0
+run "$B/app"
+expect_status 0
+expect_out "CHUNK=1 PAD=0"
+
+describe "cmake --build --target kevolve_tune searches and records a winner"
+run "$CMAKE" --build "$B" --target kevolve_tune
+expect_status 0
+expect_out "scale"
+expect_out "tuned"
+KEVOLVE_CLI=$(kevolve_of flow)
+wisdom=$T/flow/.kevolve/scale/$("$KEVOLVE_CLI" hw --json | grep -m1 '"id": "cpu-' | sed 's/.*"id": "\(.*\)",/\1/').json
+[ -f "$wisdom" ] || fail "no wisdom file at $wisdom"
+grep -q '"schema": 1' "$wisdom" || fail "wisdom without schema"
+grep -q '"unit": "scale"' "$wisdom" || fail "wisdom without unit"
+grep -q '"source_hash": "xxh3:' "$wisdom" || fail "wisdom without source hash"
+grep -q '"CHUNK": 64' "$wisdom" || fail "the fastest CHUNK (64) did not win: $(cat "$wisdom")"
+run "$KEVOLVE_CLI" knowledge verify "$T/flow/.kevolve"
+expect_status 0
+expect_out "0 errors, 0 warnings"
+
+describe "the rebuild injects the winner"
+run "$CMAKE" --build "$B"
+expect_status 0
+expect_out "kevolve: injecting the winners of app"
+run "$B/app"
+expect_out "CHUNK=64"
+
+describe "tuning again evaluates nothing and changes no byte"
+before=$(cat "$wisdom")
+trials_before=$(cat "$T/flow/.kevolve/trials/scale/"*.jsonl)
+run "$CMAKE" --build "$B" --target kevolve_tune
+expect_status 0
+expect_out "up to date"
+[ "$(cat "$wisdom")" = "$before" ] || fail "the wisdom changed"
+[ "$(cat "$T/flow/.kevolve/trials/scale/"*.jsonl)" = "$trials_before" ] || fail "the trial log changed"
+
+describe "a no-op rebuild runs no kevolve step"
+run "$CMAKE" --build "$B"
+expect_status 0
+if grep -q kevolve "$T/out"; then fail "a kevolve step ran in a no-op build"; fi
+
+describe "editing the kernel makes the wisdom stale"
+sed -i 's/for (int k = 0; k < 64; ++k)/for (int k = 0; k < 63; ++k)/' "$T/flow/scale.cpp"
+run "$KEVOLVE_CLI" status -B "$B"
+expect_status 0
+expect_out "stale"
+run "$KEVOLVE_CLI" status -B "$B" --check
+expect_status 1
+run "$CMAKE" --build "$B"
+expect_status 0
+expect_out "unit scale: stale"  # ninja prints the step's stderr with its output
+run "$B/app"
+expect_out "CHUNK=64"  # a stale winner still inside the space is used, with a warning
+
+describe "kevolve show"
+run "$KEVOLVE_CLI" show scale -B "$B"
+expect_status 0
+expect_out "CHUNK=64"
+expect_out "history"
+echo "ok"

@@ -1,0 +1,6 @@
+#include "scale.hpp"
+
+int main() {
+  report();
+  return 0;
+}

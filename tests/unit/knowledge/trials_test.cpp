@@ -1,0 +1,74 @@
+#include "knowledge/trials.hpp"
+
+#include "util/files.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
+
+using namespace kevolve;
+using namespace kevolve::knowledge;
+
+namespace {
+
+TrialRecord record(int tile, const std::string& status, std::optional<double> time) {
+  TrialRecord t;
+  t.unit = "blur";
+  t.source_hash = "xxh3:abc";
+  t.device_id = "cpu-x86_64-test";
+  t.problem = {{"n", 1024}};
+  t.params = {{"TILE", space::Value(tile)}, {"T", space::Value(std::string("float"))}};
+  t.status = status;
+  t.time_s = time;
+  t.spread = time ? std::optional<double>(0.02) : std::nullopt;
+  t.message = status == "ok" ? "" : "seed 1: 'out' differs";
+  t.strategy = "ils";
+  t.date = "2026-11-21T10:00:00Z";
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("trials: appended records read back", "[knowledge][trials]") {
+  test::TempDir dir;
+  auto file = dir / "trials/blur/cpu-x86_64-test.jsonl";
+  REQUIRE(append_trial(file, record(16, "ok", 1.5e-3)));
+  REQUIRE(append_trial(file, record(32, "wrong_result", std::nullopt)));
+  auto log = read_trials(file);
+  REQUIRE(log);
+  REQUIRE(log->records.size() == 2);
+  CHECK(log->skipped.empty());
+  const TrialRecord& first = log->records[0];
+  CHECK(first.params == record(16, "ok", 1.5e-3).params);
+  CHECK(first.time_s == 1.5e-3);
+  CHECK(first.problem == std::vector<std::pair<std::string, std::int64_t>>{{"n", 1024}});
+  CHECK(log->records[1].status == "wrong_result");
+  CHECK_FALSE(log->records[1].time_s);
+}
+
+TEST_CASE("trials: a line cut short by a kill is skipped, and the next append starts fresh",
+          "[knowledge][trials]") {
+  test::TempDir dir;
+  auto file = dir / "t.jsonl";
+  REQUIRE(append_trial(file, record(16, "ok", 1e-3)));
+  std::string text = *util::read_file(file);
+  dir.write("t.jsonl", text + text.substr(0, text.size() / 2));  // a kill in the middle of a write
+  REQUIRE(append_trial(file, record(64, "ok", 2e-3)));
+  auto log = read_trials(file);
+  REQUIRE(log);
+  CHECK(log->records.size() == 2);
+  CHECK(log->records[1].params == record(64, "ok", 2e-3).params);
+  REQUIRE(log->skipped.size() == 1);
+  CHECK_THAT(log->skipped[0], Catch::Contains("t.jsonl:2"));
+}
+
+TEST_CASE("trials: a missing log is empty; an unwritable one is an error", "[knowledge][trials]") {
+  test::TempDir dir;
+  auto none = read_trials(dir / "absent.jsonl");
+  REQUIRE(none);
+  CHECK(none->records.empty());
+  dir.write("file", "x");
+  auto appended = append_trial(dir / "file" / "t.jsonl", record(1, "ok", 1.0));
+  REQUIRE_FALSE(appended);
+  CHECK_THAT(appended.error(), Catch::Contains("file"));
+}

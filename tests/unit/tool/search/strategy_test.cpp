@@ -1,0 +1,120 @@
+#include "tool/search/strategy.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <set>
+
+using namespace kevolve;
+using namespace kevolve::search;
+
+namespace {
+
+space::Space make(const std::string& text) {
+  auto s = space::make_space(text, space::Facts{});
+  REQUIRE(s);
+  return std::move(*s);
+}
+
+// A smooth landscape over (A, B) with its minimum at A=12, B=5, and failures where A == B.
+double landscape(const space::Space& s, const space::Point& p) {
+  double a = static_cast<double>(s.value(p, 0).integer());
+  double b = static_cast<double>(s.value(p, 1).integer());
+  return 1.0 + 0.01 * ((a - 12) * (a - 12) + 3 * (b - 5) * (b - 5));
+}
+
+struct Run {
+  std::vector<space::Point> proposed;
+  double best = std::numeric_limits<double>::infinity();
+};
+
+Run drive(Strategy& strategy, const space::Space& s, std::size_t budget, std::size_t batch) {
+  Run run;
+  while (run.proposed.size() < budget) {
+    auto points = strategy.propose(std::min(batch, budget - run.proposed.size()));
+    if (points.empty()) break;
+    for (const auto& p : points) {
+      run.proposed.push_back(p);
+      bool ok = s.value(p, 0).integer() != s.value(p, 1).integer();
+      double t = landscape(s, p);
+      strategy.observe({p, ok, ok ? t : 0});
+      if (ok) run.best = std::min(run.best, t);
+    }
+  }
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("strategies: every name makes a strategy; unknown names list the known", "[search]") {
+  space::Space s = make("A: 1..4");
+  for (auto name : strategy_names()) CHECK(make_strategy(name, s, 1, std::nullopt));
+  auto unknown = make_strategy("annealing", s, 1, std::nullopt);
+  REQUIRE_FALSE(unknown);
+  CHECK_THAT(unknown.error(),
+             Catch::Contains("unknown strategy 'annealing' (known: exhaustive, random, ils)"));
+}
+
+TEST_CASE("strategies: no point twice, only valid points, all of a small space", "[search]") {
+  space::Space s = make("A: 1..20; B: 1..9; require A + B != 10");
+  for (auto name : strategy_names()) {
+    INFO(name);
+    auto strategy = make_strategy(name, s, 7, std::nullopt);
+    REQUIRE(strategy);
+    Run run = drive(**strategy, s, s.size() + 10, 4);
+    std::set<space::Point> distinct(run.proposed.begin(), run.proposed.end());
+    CHECK(distinct.size() == run.proposed.size());
+    for (const auto& p : run.proposed) CHECK(s.contains(p));
+    CHECK(run.proposed.size() == s.size());  // and then it stops
+  }
+}
+
+TEST_CASE("strategies: deterministic for a seed", "[search]") {
+  space::Space s = make("A: 1..30; B: 1..9");
+  for (auto name : {"random", "ils"}) {
+    INFO(name);
+    auto first = make_strategy(name, s, 42, std::nullopt);
+    auto second = make_strategy(name, s, 42, std::nullopt);
+    auto other = make_strategy(name, s, 43, std::nullopt);
+    Run a = drive(**first, s, 40, 3);
+    Run b = drive(**second, s, 40, 3);
+    Run c = drive(**other, s, 40, 3);
+    CHECK(a.proposed == b.proposed);
+    CHECK(a.proposed != c.proposed);
+  }
+}
+
+TEST_CASE("strategies: ils starts at the defaults and walks downhill to the optimum", "[search]") {
+  space::Space s = make("A: 1..30; B: 1..9");  // 270 points
+  space::Point start = {0, 0};                 // A=1, B=1
+  auto ils = make_strategy("ils", s, 3, start);
+  REQUIRE(ils);
+  Run run = drive(**ils, s, 120, 4);
+  CHECK(run.proposed.front() == start);
+  CHECK(run.best == Approx(1.0));  // A=12, B=5 found well within the budget
+}
+
+TEST_CASE("strategies: failed points teach: ils does not explore around them", "[search]") {
+  // Every point with A == B fails; from a failed start ils must still find good points.
+  space::Space s = make("A: 1..9; B: 1..9");
+  auto ils = make_strategy("ils", s, 5, space::Point{3, 3});
+  REQUIRE(ils);
+  Run run = drive(**ils, s, 40, 2);
+  CHECK(std::isfinite(run.best));
+}
+
+TEST_CASE("strategies: a resumed run replays its log and continues without repeats", "[search]") {
+  space::Space s = make("A: 1..30; B: 1..9");
+  auto first = make_strategy("ils", s, 9, space::Point{0, 0});
+  Run before = drive(**first, s, 15, 3);
+
+  auto resumed = make_strategy("ils", s, 9, space::Point{0, 0});
+  for (const auto& p : before.proposed) {
+    bool ok = s.value(p, 0).integer() != s.value(p, 1).integer();
+    (*resumed)->observe({p, ok, ok ? landscape(s, p) : 0});
+  }
+  Run after = drive(**resumed, s, 30, 3);
+  std::set<space::Point> earlier(before.proposed.begin(), before.proposed.end());
+  for (const auto& p : after.proposed) CHECK_FALSE(earlier.count(p));
+  CHECK(after.proposed.size() == 30);
+}

@@ -1,0 +1,64 @@
+#include "util/process.hpp"
+
+#include "util/interrupt.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <thread>
+
+#include "temp_dir.hpp"
+
+using namespace kevolve::util;
+using namespace std::chrono_literals;
+
+TEST_CASE("process: exit status and output", "[util][process]") {
+  auto r = run_process({"sh", "-c", "echo out; echo err >&2; exit 3"});
+  REQUIRE(r);
+  CHECK(r->exit_code == 3);
+  CHECK_FALSE(r->ok());
+  CHECK(r->output == "out\nerr\n");
+  CHECK(r->describe() == "exit 3");
+}
+
+TEST_CASE("process: a signal is reported as such", "[util][process]") {
+  auto r = run_process({"sh", "-c", "kill -SEGV $$"});
+  REQUIRE(r);
+  CHECK(r->signal == SIGSEGV);
+  CHECK_THAT(r->describe(), Catch::Contains("killed by signal 11"));
+}
+
+TEST_CASE("process: a timeout kills the whole process group", "[util][process]") {
+  kevolve::test::TempDir dir;
+  auto marker = dir / "grandchild-survived";
+  ProcessOptions o;
+  o.timeout = 300ms;
+  // The grandchild would write the marker after a second unless it is killed with the group.
+  auto r = run_process({"sh", "-c", "(sleep 1; touch " + marker.string() + ") & sleep 30"}, o);
+  REQUIRE(r);
+  CHECK(r->timed_out);
+  CHECK(r->seconds < 5);
+  std::this_thread::sleep_for(1500ms);
+  CHECK_FALSE(std::filesystem::exists(marker));
+}
+
+TEST_CASE("process: a program that does not exist", "[util][process]") {
+  auto r = run_process({"kevolve-no-such-program"});
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error(),
+             Catch::Contains("cannot run kevolve-no-such-program: No such file or directory"));
+}
+
+TEST_CASE("process: an interrupt stops the running program", "[util][process]") {
+  clear_interrupt();
+  std::thread interrupter([] {
+    std::this_thread::sleep_for(200ms);
+    request_interrupt();
+  });
+  auto r = run_process({"sleep", "30"});
+  interrupter.join();
+  clear_interrupt();
+  REQUIRE(r);
+  CHECK(r->interrupted);
+  CHECK(r->seconds < 5);
+}

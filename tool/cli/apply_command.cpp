@@ -1,0 +1,130 @@
+// `kevolve apply -B <build> --target T`: write the target's injected header from the knowledge
+// directory. The build runs it; it changes the header only when its content changes.
+
+#include "backends/device.hpp"
+#include "tool/cli/commands.hpp"
+#include "tool/cli/report.hpp"
+#include "tool/tune/apply.hpp"
+#include "tool/tune/workspace.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+
+namespace kevolve::tool {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ApplyOptions {
+  std::string build;
+  std::string target;
+  std::string knowledge;
+  std::string device;
+  std::string output;
+  std::string stamp;
+  std::string depfile;
+  std::string configuration;
+  bool quiet = false;
+};
+
+void touch_stamp(const std::string& stamp, const std::string& target) {
+  if (stamp.empty()) return;
+  if (auto made = util::ensure_directory(fs::path(stamp).parent_path()); !made)
+    throw Error(made.error());
+  std::ofstream(stamp, std::ios::trunc) << "kevolve apply " << target << "\n";
+}
+
+int run_apply(const ApplyOptions& o) {
+  // Nothing recorded: the header injects nothing, and the build need not be read (on CMake
+  // before 3.27, the first build has no File API reply yet).
+  if (o.knowledge.empty()) {
+    auto configs = tune::read_configs(o.build);
+    if (!configs) throw Error(configs.error());
+    for (const tune::TargetConfig& config : *configs) {
+      if (config.target != o.target || tune::has_wisdom(config.knowledge_dir)) continue;
+      fs::path header = o.output.empty() ? config.header : fs::path(o.output);
+      auto written = tune::write_if_changed(header, tune::header_prologue(config));
+      if (!written) throw Error(written.error());
+      std::vector<std::string> inputs = {
+          (tune::config_dir(o.build) / (config.target + ".json")).string()};
+      for (std::string& k : tune::knowledge_inputs(config.knowledge_dir, {}))
+        inputs.push_back(std::move(k));
+      if (!o.depfile.empty()) {
+        if (auto written = tune::write_depfile(o.depfile, o.stamp, inputs); !written)
+          throw Error(written.error());
+      }
+      touch_stamp(o.stamp, config.target);
+      return 0;
+    }
+  }
+  auto ws = tune::open_workspace(o.build, o.configuration);
+  if (!ws) throw Error(ws.error());
+  tune::TargetSelection selection;
+  selection.target = o.target;
+  if (!o.knowledge.empty()) selection.knowledge_dir = o.knowledge;
+  auto targets = tune::select_targets(*ws, selection);
+  if (!targets) throw Error(targets.error());
+  const tune::TargetConfig& config = targets->front();
+
+  // One precedence: --device, then KEVOLVE_DEVICE, then kevolve_tune's DEVICE, then auto.
+  std::string device = o.device;
+  if (device.empty()) {
+    const char* env = std::getenv("KEVOLVE_DEVICE");
+    device = env && *env ? env : config.device;
+  }
+  analyzers::TargetScan scan = tune::scan(*ws, config, 0);
+  if (scan.errors() > 0) {
+    print_problems(scan, ws->build.source_dir);
+    throw Error(
+        fmt::format("cannot inject winners into {}: its sources have errors", config.target));
+  }
+  auto injection = tune::render_injection(scan, config, device, backends::detect_devices());
+  if (!injection) throw Error(injection.error());
+  fs::path header = o.output.empty() ? config.header : fs::path(o.output);
+  auto changed = tune::write_if_changed(header, injection->header);
+  if (!changed) throw Error(changed.error());
+  if (!o.quiet) {
+    for (const std::string& note : injection->notes)
+      fmt::print(stderr, "kevolve: {}: {}\n", config.target, note);
+  }
+  if (!o.depfile.empty()) {
+    std::vector<std::string> inputs = scan.inputs;
+    inputs.push_back((tune::config_dir(ws->build.build_dir) / (config.target + ".json")).string());
+    std::vector<std::string> units;
+    for (const analyzers::Unit& u : scan.units) units.push_back(u.name);
+    for (std::string& k : tune::knowledge_inputs(config.knowledge_dir, units))
+      inputs.push_back(std::move(k));
+    if (auto written = tune::write_depfile(o.depfile, o.stamp, inputs); !written)
+      throw Error(written.error());
+  }
+  touch_stamp(o.stamp, config.target);
+  return 0;
+}
+
+}  // namespace
+
+void add_apply_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<ApplyOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("apply", "Write a target's injected header from the knowledge directory");
+  cmd->add_option("-B,--build", o->build, "The CMake build directory")->required();
+  cmd->add_option("--target", o->target, "The target")->required();
+  cmd->add_option("--knowledge", o->knowledge, "The knowledge directory (default: kevolve_tune's)");
+  cmd->add_option("--device", o->device,
+                  "Whose winners: a device id or auto (default: KEVOLVE_DEVICE, then "
+                  "kevolve_tune's DEVICE)");
+  cmd->add_option("-o,--output", o->output, "Where to write the header (default: kevolve_tune's)");
+  cmd->add_option("--stamp", o->stamp, "A file to touch when done (for the build)");
+  cmd->add_option("--depfile", o->depfile,
+                  "Write the files the result depends on, for the build (with --stamp)");
+  cmd->add_option("--config", o->configuration, "Multi-config generators: the configuration");
+  cmd->add_flag("-q,--quiet", o->quiet, "Do not print notes about stale or borrowed winners");
+  cmd->callback([o, &action] { action = [o] { return run_apply(*o); }; });
+}
+
+}  // namespace kevolve::tool

@@ -1,0 +1,105 @@
+// `kevolve status -B <build>`: per unit and device, whether the recorded winners are current.
+
+#include "backends/device.hpp"
+#include "tool/cli/commands.hpp"
+#include "tool/cli/report.hpp"
+#include "tool/cli/table.hpp"
+#include "tool/tune/apply.hpp"
+#include "tool/tune/workspace.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+
+#include <fmt/format.h>
+
+namespace kevolve::tool {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct StatusOptions {
+  std::string build;
+  std::string target;
+  std::string device = "auto";
+  std::string configuration;
+  bool check = false;
+  bool json = false;
+};
+
+int run_status(const StatusOptions& o) {
+  auto ws = tune::open_workspace(o.build, o.configuration);
+  if (!ws) throw Error(ws.error());
+  tune::TargetSelection selection;
+  selection.target = o.target;
+  auto targets = tune::select_targets(*ws, selection);
+  if (!targets) throw Error(targets.error());
+  backends::Inventory inventory = backends::detect_devices();
+
+  Table table;
+  table.add({"target", "unit", "device", "state", "speedup", "peak", "tuned on", "date"});
+  util::Json rows = util::Json::array();
+  int not_current = 0;
+  for (const tune::TargetConfig& config : *targets) {
+    analyzers::TargetScan scan = tune::scan(*ws, config, 0);
+    print_problems(scan, ws->build.source_dir);
+    std::optional<knowledge::KnowledgeDir> knowledge;
+    if (auto opened = knowledge::KnowledgeDir::open(config.knowledge_dir))
+      knowledge = std::move(*opened);
+    for (const analyzers::Unit& unit : scan.units) {
+      knowledge::DeviceId device = tune::device_for(unit, o.device, inventory);
+      auto w = tune::find_wisdom(knowledge ? &*knowledge : nullptr, unit, device);
+      if (!w) throw Error(w.error());
+      std::string state = "missing";
+      std::string speedup = "-", peak = "-", from = "-", date = "-";
+      if (w->lookup.wisdom) {
+        const knowledge::Wisdom& wisdom = *w->lookup.wisdom;
+        const knowledge::SizeRecord* r = wisdom.primary();
+        bool exact = w->lookup.match == knowledge::Match::exact;
+        state = w->stale ? "stale" : exact ? "tuned" : "borrowed";
+        from = exact
+                   ? wisdom.device_id
+                   : fmt::format("{} ({})", wisdom.device_id, knowledge::describe(w->lookup.match));
+        if (r) {
+          speedup = fmt::format("{:.2f}x", r->speedup);
+          if (r->peak_percent) peak = fmt::format("{:.0f}% {}", *r->peak_percent, r->bound);
+          date = r->date.substr(0, 10);
+        }
+      }
+      if (state != "tuned") ++not_current;
+      std::string device_text =
+          device.slug.empty() ? device.backend + " (none here)" : device.str();
+      table.add({config.target, unit.name, device_text, state, speedup, peak, from, date});
+      rows.push_back(
+          util::Json{{"target", config.target},
+                     {"unit", unit.name},
+                     {"device", device.str()},
+                     {"state", state},
+                     {"wisdom_device", w->lookup.wisdom ? w->lookup.wisdom->device_id : ""},
+                     {"match", knowledge::describe(w->lookup.match)},
+                     {"note", w->note}});
+    }
+  }
+  if (o.json) {
+    fmt::print("{}", util::dump_json(util::Json{{"schema", 1}, {"units", std::move(rows)}}));
+  } else {
+    table.print(stdout);
+  }
+  return o.check && not_current > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<StatusOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("status", "Show per unit whether its winners are tuned, stale or missing");
+  cmd->add_option("-B,--build", o->build, "The CMake build directory")->required();
+  cmd->add_option("--target", o->target, "Only this target");
+  cmd->add_option("--device", o->device, "For this device id (default: this machine's)");
+  cmd->add_option("--config", o->configuration, "Multi-config generators: the configuration");
+  cmd->add_flag("--check", o->check, "Exit 1 unless every unit is tuned for the device (for CI)");
+  cmd->add_flag("--json", o->json, "Print JSON");
+  cmd->callback([o, &action] { action = [o] { return run_status(*o); }; });
+}
+
+}  // namespace kevolve::tool

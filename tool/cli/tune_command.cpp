@@ -1,0 +1,224 @@
+// `kevolve tune -B <build>`: search each unit of the build's tuned targets on this machine and
+// record the winners in the knowledge directory.
+
+#include "backends/device.hpp"
+#include "knowledge/store.hpp"
+#include "tool/cli/commands.hpp"
+#include "tool/cli/report.hpp"
+#include "tool/cli/table.hpp"
+#include "tool/search/strategy.hpp"
+#include "tool/tune/apply.hpp"
+#include "tool/tune/recipe.hpp"
+#include "tool/tune/tuner.hpp"
+#include "tool/tune/workspace.hpp"
+#include "util/error.hpp"
+#include "util/interrupt.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace kevolve::tool {
+
+namespace {
+
+namespace fs = std::filesystem;
+using tune::UnitOutcome;
+
+struct TuneOptions {
+  std::string build;
+  std::string target;
+  std::vector<std::string> units;
+  std::vector<std::string> harness;
+  std::string knowledge;
+  std::string configuration;
+  std::uint64_t budget = 0;
+  double time_s = 0;
+  std::string strategy;
+  unsigned jobs = 0;
+  std::uint64_t seed = 1;
+  bool force = false;
+  double timeout_s = 15;
+  int reps = 5;
+  double min_time = 0.05;
+  int rounds = 5;
+  int top = 3;
+  std::string executor = "local";
+  bool llm = false;
+};
+
+struct Row {
+  std::string target;
+  std::string device;
+  UnitOutcome outcome;
+};
+
+void print_summary(const std::vector<Row>& rows) {
+  Table table;
+  table.add({"unit", "device", "evals", "defaults", "tuned", "speedup", "parameters", "result"});
+  for (const Row& r : rows) {
+    const UnitOutcome& o = r.outcome;
+    std::string defaults = "-", tuned = "-", speedup = "-", params = "-";
+    if (o.record) {
+      defaults = tune::format_seconds(o.record->baseline_s);
+      tuned = tune::format_seconds(o.record->time_s);
+      speedup = fmt::format("{:.2f}x [{:.2f}, {:.2f}]", o.record->speedup, o.record->speedup_low,
+                            o.record->speedup_high);
+      params = params_text(o.record->best);
+    }
+    std::string evals = o.state == UnitOutcome::State::up_to_date && o.record
+                            ? fmt::format("0 ({})", o.record->evaluations)
+                            : std::to_string(o.evaluations);
+    table.add({r.outcome.unit, r.device, evals, defaults, tuned, speedup, params,
+               std::string(tune::describe(o.state))});
+  }
+  table.print(stdout);
+}
+
+int run_tune(const TuneOptions& o) {
+  if (o.executor != "local") {
+    throw Error(fmt::format("--executor {}: only the local executor exists yet (SLURM comes later)",
+                            o.executor));
+  }
+  if (o.llm)
+    throw Error("--llm: LLM rewrites are not available yet; parameter search runs without them");
+  auto ws = tune::open_workspace(o.build, o.configuration);
+  if (!ws) throw Error(ws.error());
+  tune::TargetSelection selection;
+  selection.target = o.target;
+  selection.harness.assign(o.harness.begin(), o.harness.end());
+  if (!o.knowledge.empty()) selection.knowledge_dir = o.knowledge;
+  auto targets = tune::select_targets(*ws, selection);
+  if (!targets) throw Error(targets.error());
+
+  backends::Inventory inventory = backends::detect_devices();
+  const backends::Device& cpu = inventory.devices.front();
+  util::install_interrupt_handlers();
+
+  std::vector<Row> rows;
+  bool failed = false;
+  for (const tune::TargetConfig& config : *targets) {
+    analyzers::TargetScan scan = tune::scan(*ws, config, o.jobs);
+    print_problems(scan, ws->build.source_dir);
+    if (scan.errors() > 0) {
+      fmt::print(stderr, "kevolve: target {} has errors in its sources; fix them first\n",
+                 config.target);
+      failed = true;
+      continue;
+    }
+    std::vector<std::string> wanted = o.units.empty() ? config.units : o.units;
+    for (const std::string& u : wanted) {
+      if (!scan.find(u)) throw Error(fmt::format("target {} has no unit '{}'", config.target, u));
+    }
+    auto knowledge = knowledge::KnowledgeDir::open_or_create(config.knowledge_dir);
+    if (!knowledge) throw Error(knowledge.error());
+    auto lock = knowledge->lock(fmt::format("kevolve tune {}", config.target));
+    if (!lock) throw Error(lock.error());
+
+    tune::TuneSettings settings;
+    settings.budget = o.budget ? o.budget : config.budget ? config.budget : 100;
+    settings.time_limit_s = o.time_s > 0 ? o.time_s : config.time_s;
+    settings.strategy = !o.strategy.empty() ? o.strategy : config.strategy;
+    settings.seed = o.seed;
+    settings.jobs = o.jobs;
+    settings.force = o.force;
+    settings.top = o.top;
+    settings.rounds = o.rounds;
+    settings.eval.reps = o.reps;
+    settings.eval.min_time = o.min_time;
+    settings.eval.min_timeout =
+        std::chrono::milliseconds(static_cast<long long>(o.timeout_s * 1000));
+    tune::Progress progress;
+    const analyzers::Target* target = ws->build.find_target(config.target);
+
+    for (const analyzers::Unit& unit : scan.units) {
+      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), unit.name) == wanted.end())
+        continue;
+      if (util::interrupted()) break;
+      Row row{config.target, cpu.id.str(), {}};
+      row.outcome.unit = unit.name;
+      if (tune::backend_of(unit) != "cpu") {
+        row.outcome.message = fmt::format("{} kernels are not tuned yet (the CPU backend only)",
+                                          tune::backend_of(unit));
+        row.device = "-";
+        rows.push_back(row);
+        failed = true;
+        continue;
+      }
+      auto recipe = tune::make_recipe(ws->build, *target, unit);
+      if (!recipe) {
+        row.outcome.message = recipe.error();
+        rows.push_back(row);
+        failed = true;
+        continue;
+      }
+      tune::TuneContext ctx{*knowledge, cpu, settings, progress};
+      row.outcome = tune::tune_unit(ctx, unit, *recipe);
+      if (row.outcome.state == UnitOutcome::State::failed) failed = true;
+      rows.push_back(row);
+    }
+  }
+  print_summary(rows);
+  for (const Row& r : rows) {
+    if (!r.outcome.message.empty() && r.outcome.state != UnitOutcome::State::up_to_date) {
+      fmt::print(stderr, "kevolve: {}: {}: {}\n", r.outcome.unit, tune::describe(r.outcome.state),
+                 r.outcome.message);
+    }
+  }
+  if (util::interrupted()) return 130;
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+
+void add_tune_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<TuneOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("tune", "Search the units of the build's tuned targets on this machine");
+  cmd->add_option("-B,--build", o->build, "The CMake build directory")->required();
+  cmd->add_option("--target", o->target,
+                  "Tune this target (default: every target that calls kevolve_tune)");
+  cmd->add_option("--unit", o->units, "Tune only this unit (repeatable)");
+  cmd->add_option("--harness", o->harness,
+                  "A file with KEVOLVE_BENCH harnesses, besides kevolve_tune's (repeatable)");
+  cmd->add_option("--knowledge", o->knowledge,
+                  "The knowledge directory (default: kevolve_tune's, or <project>/.kevolve)");
+  cmd->add_option("--config", o->configuration,
+                  "Multi-config generators: the configuration to tune");
+  cmd->add_option("--budget", o->budget,
+                  "Evaluations per unit (default: kevolve_tune's BUDGET, else 100)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  cmd->add_option("--time", o->time_s, "Stop searching a unit after this many seconds")
+      ->check(CLI::NonNegativeNumber);
+  std::string names;
+  for (auto n : search::strategy_names()) names += (names.empty() ? "" : ", ") + std::string(n);
+  cmd->add_option("--strategy", o->strategy,
+                  "Search strategy: " + names +
+                      " (default: exhaustive if the space fits "
+                      "the budget, else ils)")
+      ->check([](const std::string& s) {
+        auto names = search::strategy_names();
+        return std::find(names.begin(), names.end(), s) != names.end()
+                   ? std::string()
+                   : "unknown strategy '" + s + "'";
+      });
+  cmd->add_option("-j,--jobs", o->jobs, "Parallel builds (default: one per hardware thread)");
+  cmd->add_option("--seed", o->seed, "Seed of the search (default 1)");
+  cmd->add_flag("--force", o->force, "Tune even units whose wisdom is up to date");
+  cmd->add_option("--timeout", o->timeout_s,
+                  "Least seconds a candidate run may take before it is killed (default 15)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--reps", o->reps, "Timed repetitions per measurement (default 5)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--min-time", o->min_time, "Seconds per timed repetition (default 0.05)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--rounds", o->rounds, "Interleaved rounds of the final re-timing (default 5)")
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--top", o->top, "Candidates re-timed against the defaults (default 3)")
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--executor", o->executor, "Where candidates run: local (default) or slurm");
+  cmd->add_flag("--llm", o->llm, "Let an LLM propose code variants");
+  cmd->callback([o, &action] { action = [o] { return run_tune(*o); }; });
+}
+
+}  // namespace kevolve::tool

@@ -1,0 +1,209 @@
+#include "tool/eval/evaluator.hpp"
+
+#include "backends/cpu/build.hpp"
+#include "tool/eval/compare.hpp"
+#include "util/files.hpp"
+#include "util/random.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace kevolve::eval {
+
+namespace fs = std::filesystem;
+using backends::Status;
+
+namespace {
+
+std::string first_lines(const std::string& text, std::size_t lines = 20) {
+  std::size_t at = 0;
+  for (std::size_t n = 0; n < lines && at != std::string::npos; ++n) {
+    at = text.find('\n', at == 0 ? 0 : at + 1);
+  }
+  return at == std::string::npos ? text : text.substr(0, at) + "\n...";
+}
+
+}  // namespace
+
+Measurement measurement_from(const util::Json& r) {
+  Measurement m;
+  m.median_s = r.value("median_s", 0.0);
+  m.min_s = r.value("min_s", 0.0);
+  m.max_s = r.value("max_s", 0.0);
+  for (const util::Json& s : r.value("samples", util::Json::array())) {
+    if (s.is_number()) m.samples.push_back(s.get<double>());
+  }
+  return m;
+}
+
+Evaluator::Evaluator(backends::CandidateRecipe recipe, EvalOptions options)
+    : m_recipe(std::move(recipe)), m_options(std::move(options)) {}
+
+backends::RunOptions Evaluator::run_options(double base_s) const {
+  backends::RunOptions o;
+  auto scaled =
+      std::chrono::milliseconds(static_cast<long long>(base_s * m_options.timeout_factor * 1000));
+  o.timeout = std::max(m_options.min_timeout, scaled);
+  return o;
+}
+
+backends::Build Evaluator::build(const std::string& header, const std::string& tag) const {
+  return backends::cpu::build_candidate(m_recipe, header, tag);
+}
+
+util::Expected<fs::path> Evaluator::reference_for(std::uint64_t seed) {
+  fs::path dir = m_recipe.work_dir / "reference" / std::to_string(seed);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (auto made = util::ensure_directory(dir); !made) return util::unexpected(made.error());
+  auto run = backends::run_verify(m_baseline_exe, seed, dir, true, run_options(m_verify_s));
+  if (run.status != Status::ok) {
+    return util::unexpected(fmt::format("the reference run (seed {}) failed: {}: {}", seed,
+                                        backends::name_of(run.status), run.message));
+  }
+  ReferenceCheck check = check_reference(m_description, dir);
+  if (!check.errors.empty()) return util::unexpected(check.errors.front());
+  for (std::string& w : check.warnings) {
+    if (std::find(m_warnings.begin(), m_warnings.end(), w) == m_warnings.end())
+      m_warnings.push_back(std::move(w));
+  }
+  return dir;
+}
+
+util::Expected<void> Evaluator::prepare() {
+  backends::Build defaults = build("// defaults: nothing injected\n", "defaults");
+  if (!defaults.ok) {
+    return util::unexpected(fmt::format("the defaults do not build, so there is no baseline:\n{}",
+                                        first_lines(defaults.log)));
+  }
+  m_baseline_exe = defaults.executable;
+  auto described = backends::run_describe(m_baseline_exe, run_options(0));
+  if (described.status != Status::ok) {
+    return util::unexpected(fmt::format("the harness fails at describe: {}: {}",
+                                        backends::name_of(described.status), described.message));
+  }
+  m_description = backends::description_from(described.result);
+
+  for (std::uint64_t seed : m_options.seeds) {
+    auto start = std::chrono::steady_clock::now();
+    auto dir = reference_for(seed);
+    if (!dir) return util::unexpected(dir.error());
+    m_verify_s =
+        std::max(m_verify_s,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  // The defaults must pass their own verification: a harness that is not deterministic (or
+  // whose reference disagrees with the kernel) would fail every candidate.
+  Trial self = verify_seed(
+      m_baseline_exe, m_options.seeds.front(),
+      m_recipe.work_dir / "reference" / std::to_string(m_options.seeds.front()), "defaults");
+  if (self.status != Status::ok) {
+    return util::unexpected(
+        fmt::format("the defaults fail verification against the reference: {}", self.message));
+  }
+  // The defaults' own timing run has no measure yet: it gets the generous floor.
+  auto timed = backends::run_time(m_baseline_exe, m_options.reps, m_options.min_time,
+                                  run_options(std::max(m_verify_s, 10.0)));
+  if (timed.status != Status::ok) {
+    return util::unexpected(fmt::format("timing the defaults failed: {}: {}",
+                                        backends::name_of(timed.status), timed.message));
+  }
+  m_baseline = measurement_from(timed.result);
+  m_time_s = timed.seconds;
+  return {};
+}
+
+Trial Evaluator::verify_seed(const fs::path& exe, std::uint64_t seed, const fs::path& reference,
+                             const std::string& tag) {
+  Trial t;
+  fs::path out = m_recipe.work_dir / "candidates" / tag / ("seed-" + std::to_string(seed));
+  std::error_code ec;
+  fs::remove_all(out, ec);
+  if (auto made = util::ensure_directory(out); !made) {
+    t.message = made.error();
+    return t;
+  }
+  auto run = backends::run_verify(exe, seed, out, false, run_options(m_verify_s));
+  t.run_s += run.seconds;
+  if (run.status != Status::ok) {
+    t.status = run.status;
+    t.message = fmt::format("seed {}: {}", seed, run.message);
+    return t;
+  }
+  std::string diff = compare_outputs(m_description, reference, out);
+  fs::remove_all(out, ec);
+  if (!diff.empty()) {
+    t.status = Status::wrong_result;
+    t.message = fmt::format("seed {}: {}", seed, diff);
+    return t;
+  }
+  t.status = Status::ok;
+  return t;
+}
+
+Trial Evaluator::evaluate(const backends::Build& build, const std::string& tag) {
+  Trial t;
+  t.build_s = build.seconds;
+  t.cached_build = build.cached;
+  if (!build.ok) {
+    t.status = Status::compile_error;
+    t.message = first_lines(build.log);
+    return t;
+  }
+  for (std::uint64_t seed : m_options.seeds) {
+    Trial v = verify_seed(build.executable, seed,
+                          m_recipe.work_dir / "reference" / std::to_string(seed), tag);
+    t.run_s += v.run_s;
+    if (v.status != Status::ok) {
+      v.build_s = t.build_s;
+      v.run_s = t.run_s;
+      return v;
+    }
+  }
+  auto timed = backends::run_time(build.executable, m_options.reps, m_options.min_time,
+                                  run_options(m_time_s));
+  t.run_s += timed.seconds;
+  if (timed.status != Status::ok) {
+    t.status = timed.status;
+    t.message = timed.message;
+    return t;
+  }
+  t.status = Status::ok;
+  t.time = measurement_from(timed.result);
+  std::error_code ec;
+  fs::remove_all(m_recipe.work_dir / "candidates" / tag, ec);
+  return t;
+}
+
+std::vector<std::vector<double>> Evaluator::interleaved(const std::vector<fs::path>& executables,
+                                                        int rounds, std::uint64_t seed) {
+  std::vector<std::vector<double>> medians(executables.size());
+  util::Rng rng(seed);
+  std::vector<std::size_t> order(executables.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (int r = 0; r < rounds; ++r) {
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+    for (std::size_t i : order) {
+      auto timed = backends::run_time(executables[i], m_options.reps, m_options.min_time,
+                                      run_options(m_time_s));
+      medians[i].push_back(timed.status == Status::ok ? measurement_from(timed.result).median_s
+                                                      : std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  return medians;
+}
+
+Trial Evaluator::reverify(const fs::path& executable) {
+  auto reference = reference_for(m_options.final_seed);
+  if (!reference) {
+    Trial t;
+    t.message = reference.error();
+    return t;
+  }
+  return verify_seed(executable, m_options.final_seed, *reference, "final");
+}
+
+}  // namespace kevolve::eval

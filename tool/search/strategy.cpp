@@ -1,0 +1,241 @@
+#include "tool/search/strategy.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <unordered_map>
+
+namespace kevolve::search {
+
+std::vector<space::Point> Strategy::propose(std::size_t count) {
+  std::vector<space::Point> out;
+  next(count, out);
+  return out;
+}
+
+void Strategy::observe(const Observation& o) {
+  take(o.point);
+  learn(o);
+}
+
+std::optional<space::Point> Strategy::random_untaken() {
+  std::uint64_t size = m_space.size();
+  if (m_seen.size() >= size) return std::nullopt;
+  // Rejection is cheap while most points are free; past half, walk from a random index.
+  if (m_seen.size() < size / 2) {
+    while (true) {
+      std::uint64_t i = m_rng.below(size);
+      if (!m_seen.count(i)) return m_space.at(i);
+    }
+  }
+  std::uint64_t start = m_rng.below(size);
+  for (std::uint64_t k = 0; k < size; ++k) {
+    std::uint64_t i = (start + k) % size;
+    if (!m_seen.count(i)) return m_space.at(i);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Every point, in index order.
+class Exhaustive final : public Strategy {
+ public:
+  using Strategy::Strategy;
+  std::string_view name() const override { return "exhaustive"; }
+
+ private:
+  void next(std::size_t count, std::vector<space::Point>& out) override {
+    while (out.size() < count && m_next < m_space.size()) {
+      space::Point p = m_space.at(m_next++);
+      if (take(p)) out.push_back(std::move(p));
+    }
+  }
+  void learn(const Observation&) override {}
+  std::uint64_t m_next = 0;
+};
+
+// Uniform samples without replacement; the start point first.
+class Random final : public Strategy {
+ public:
+  Random(const space::Space& s, std::uint64_t seed, std::optional<space::Point> start)
+      : Strategy(s, seed), m_start(std::move(start)) {}
+  std::string_view name() const override { return "random"; }
+
+ private:
+  void next(std::size_t count, std::vector<space::Point>& out) override {
+    if (m_start && take(*m_start)) out.push_back(*m_start);
+    m_start.reset();
+    while (out.size() < count) {
+      auto p = random_untaken();
+      if (!p) break;
+      take(*p);
+      out.push_back(std::move(*p));
+    }
+  }
+  void learn(const Observation&) override {}
+  std::optional<space::Point> m_start;
+};
+
+// Greedy iterated local search: evaluate all neighbours of the current point (one parameter
+// changed), move to the best if it improves, else restart from a perturbation of the best
+// point so far (a few random neighbour steps) or, when that is exhausted, a random point.
+// Failed points are simply not better: their neighbourhoods are not explored.
+class Ils final : public Strategy {
+ public:
+  Ils(const space::Space& s, std::uint64_t seed, std::optional<space::Point> start)
+      : Strategy(s, seed), m_start(std::move(start)) {}
+  std::string_view name() const override { return "ils"; }
+
+ private:
+  struct Known {
+    bool ok;
+    double time;
+  };
+
+  void next(std::size_t count, std::vector<space::Point>& out) override {
+    while (out.size() < count) {
+      if (!m_current) {
+        if (!choose_start(out)) return;
+        if (!m_current) return;  // its result must come back first
+        continue;
+      }
+      if (m_frontier.empty() && !refill()) {
+        if (!m_pending.empty()) return;  // wait for the neighbours in flight
+        move_or_restart();
+        continue;
+      }
+      while (out.size() < count && !m_frontier.empty()) {
+        space::Point p = std::move(m_frontier.back());
+        m_frontier.pop_back();
+        if (take(p)) {
+          m_pending.insert(index(p));
+          out.push_back(std::move(p));
+        }
+      }
+    }
+  }
+
+  void learn(const Observation& o) override {
+    std::uint64_t i = index(o.point);
+    m_known[i] = {o.ok, o.time_s};
+    m_pending.erase(i);
+    if (o.ok && (!m_best || o.time_s < m_best_time)) {
+      m_best = o.point;
+      m_best_time = o.time_s;
+    }
+    if (m_waiting && i == index(*m_waiting)) {
+      m_waiting.reset();
+      if (o.ok) {
+        m_current = o.point;
+        m_current_time = o.time_s;
+        m_neighbours_listed = false;
+      }
+    }
+  }
+
+  // Proposes a starting point (its result sets m_current); false when nothing is left.
+  bool choose_start(std::vector<space::Point>& out) {
+    if (m_waiting) return false;
+    std::optional<space::Point> p;
+    if (m_start) {
+      p = std::move(m_start);
+      m_start.reset();
+      if (taken(*p)) {  // evaluated before (a resumed run): start from what is known of it
+        auto known = m_known.find(index(*p));
+        if (known != m_known.end() && known->second.ok) {
+          m_current = *p;
+          m_current_time = known->second.time;
+          m_neighbours_listed = false;
+          return true;
+        }
+        p.reset();
+      }
+    }
+    if (!p) p = perturbation();
+    if (!p) p = random_untaken();
+    if (!p) return false;
+    take(*p);
+    m_waiting = *p;
+    out.push_back(*p);
+    return true;
+  }
+
+  bool refill() {
+    if (m_neighbours_listed) return false;
+    m_neighbours_listed = true;
+    for (space::Point& n : m_space.neighbours(*m_current)) {
+      if (!taken(n)) m_frontier.push_back(std::move(n));
+    }
+    for (std::size_t i = m_frontier.size(); i > 1; --i)
+      std::swap(m_frontier[i - 1], m_frontier[m_rng.below(i)]);
+    return !m_frontier.empty();
+  }
+
+  void move_or_restart() {
+    std::optional<space::Point> better;
+    double best = m_current_time;
+    for (const space::Point& n : m_space.neighbours(*m_current)) {
+      auto k = m_known.find(index(n));
+      if (k != m_known.end() && k->second.ok && k->second.time < best) {
+        best = k->second.time;
+        better = n;
+      }
+    }
+    if (better) {
+      m_current = *better;
+      m_current_time = best;
+    } else {
+      m_current.reset();  // a local optimum: restart
+    }
+    m_neighbours_listed = false;
+  }
+
+  // A few random neighbour steps from the best point so far, to an untaken point.
+  std::optional<space::Point> perturbation() {
+    if (!m_best) return std::nullopt;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      space::Point p = *m_best;
+      for (int step = 0; step < 3; ++step) {
+        auto n = m_space.neighbours(p);
+        if (n.empty()) break;
+        p = n[m_rng.below(n.size())];
+      }
+      if (!taken(p)) return p;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<space::Point> m_start;
+  std::optional<space::Point> m_current;
+  double m_current_time = 0;
+  std::optional<space::Point> m_waiting;
+  std::vector<space::Point> m_frontier;
+  std::unordered_set<std::uint64_t> m_pending;
+  bool m_neighbours_listed = false;
+  std::unordered_map<std::uint64_t, Known> m_known;
+  std::optional<space::Point> m_best;
+  double m_best_time = std::numeric_limits<double>::infinity();
+};
+
+constexpr std::array<std::string_view, 3> k_names = {"exhaustive", "random", "ils"};
+
+}  // namespace
+
+std::span<const std::string_view> strategy_names() { return k_names; }
+
+util::Expected<std::unique_ptr<Strategy>> make_strategy(std::string_view name,
+                                                        const space::Space& space,
+                                                        std::uint64_t seed,
+                                                        std::optional<space::Point> start) {
+  if (start && !space.contains(*start)) start.reset();
+  if (name == "exhaustive") return std::unique_ptr<Strategy>(new Exhaustive(space, seed));
+  if (name == "random") return std::unique_ptr<Strategy>(new Random(space, seed, std::move(start)));
+  if (name == "ils") return std::unique_ptr<Strategy>(new Ils(space, seed, std::move(start)));
+  return util::unexpected(
+      fmt::format("unknown strategy '{}' (known: {})", name, fmt::join(k_names, ", ")));
+}
+
+}  // namespace kevolve::search

@@ -1,0 +1,70 @@
+#pragma once
+
+// The build's side (DESIGN §5): the header that injects a target's recorded winners, looked up
+// for the device the build targets. No GPU, no network, no search; an empty header (the untuned
+// build) when nothing is recorded.
+
+#include "analyzers/scan.hpp"
+#include "backends/device.hpp"
+#include "knowledge/store.hpp"
+#include "tool/tune/target_config.hpp"
+#include "util/expected.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kevolve::tune {
+
+// Whose winners a unit gets: `choice` is "auto" or a device id. For "auto", the local device
+// of the unit's backend, or, where this machine has none (a build without a GPU), any device of
+// that backend (the lookup's backend level).
+knowledge::DeviceId device_for(const analyzers::Unit& unit, const std::string& choice,
+                               const backends::Inventory& inventory);
+std::string_view backend_of(const analyzers::Unit& unit);  // cpu, cuda, hip: by the kernel's file
+
+// What the lookup found for one unit, for apply's notes and for status.
+struct UnitWisdom {
+  std::string unit;
+  knowledge::DeviceId asked;
+  knowledge::Lookup lookup;
+  bool stale = false;       // the sources changed since tuning
+  bool injectable = false;  // its winner is used (fresh, or stale but inside the current space)
+  std::string note;
+};
+
+util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
+                                       const analyzers::Unit& unit,
+                                       const knowledge::DeviceId& device);
+
+struct Injection {
+  std::string header;
+  std::vector<std::string> notes;  // stale winners, fallbacks: printed by apply
+};
+
+// The header's opening lines; alone, it injects nothing.
+std::string header_prologue(const TargetConfig& config);
+
+// Whether the knowledge directory holds any wisdom file (without it, there is nothing to
+// inject and no need to read the build).
+bool has_wisdom(const std::filesystem::path& knowledge_dir);
+
+util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
+                                           const TargetConfig& config,
+                                           const std::string& device_choice,
+                                           const backends::Inventory& inventory);
+
+// The knowledge paths whose change must rerun apply for these units: the directory (or, before
+// it exists, its parent), each unit's directory and wisdom files that exist.
+std::vector<std::string> knowledge_inputs(const std::filesystem::path& knowledge_dir,
+                                          const std::vector<std::string>& units);
+
+// A Makefile-style depfile, "<output>: <input> ...", for the build to rerun apply when needed.
+util::Expected<void> write_depfile(const std::filesystem::path& depfile,
+                                   const std::filesystem::path& output,
+                                   const std::vector<std::string>& inputs);
+
+// Writes `text` unless the file already holds it, so the build does not recompile for nothing.
+util::Expected<bool> write_if_changed(const std::filesystem::path& file, const std::string& text);
+
+}  // namespace kevolve::tune

@@ -1,0 +1,19 @@
+#pragma once
+
+// How a unit's candidates are built: which sources, with which of the target's flags.
+
+#include "analyzers/file_api.hpp"
+#include "analyzers/scan.hpp"
+#include "backends/candidate.hpp"
+#include "util/expected.hpp"
+
+namespace kevolve::tune {
+
+// The sources of the target that mention the unit (its kernel, its KEVOLVE_PARAM uses) and its
+// harness, each with the target's compiler and flags for it; the generated main with the
+// harness's flags; Google Benchmark and the thread library to link.
+util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo& build,
+                                                      const analyzers::Target& target,
+                                                      const analyzers::Unit& unit);
+
+}  // namespace kevolve::tune

@@ -1,0 +1,46 @@
+#include "tool/tune/target_config.hpp"
+
+#include "util/json.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace kevolve::tune {
+
+namespace fs = std::filesystem;
+
+fs::path config_dir(const fs::path& build_dir) { return build_dir / "kevolve" / "targets"; }
+
+util::Expected<std::vector<TargetConfig>> read_configs(const fs::path& build_dir) {
+  std::vector<TargetConfig> configs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(config_dir(build_dir), ec)) {
+    if (entry.path().extension() != ".json") continue;
+    auto json = util::read_json_file(entry.path());
+    if (!json) return util::unexpected(json.error());
+    try {
+      const util::Json& j = *json;
+      TargetConfig c;
+      c.target = j.at("target").get<std::string>();
+      c.source_dir = j.at("source_dir").get<std::string>();
+      c.knowledge_dir = j.at("knowledge_dir").get<std::string>();
+      for (const auto& h : j.at("harness")) c.harness.emplace_back(h.get<std::string>());
+      for (const auto& u : j.at("units")) c.units.push_back(u.get<std::string>());
+      c.device = j.value("device", "auto");
+      c.budget = j.value("budget", std::uint64_t{0});
+      c.time_s = j.value("time", 0.0);
+      c.strategy = j.value("strategy", "");
+      c.header = j.at("header").get<std::string>();
+      configs.push_back(std::move(c));
+    } catch (const util::Json::exception& e) {
+      return util::unexpected(
+          fmt::format("{}: not a kevolve target file: {}", entry.path().string(), e.what()));
+    }
+  }
+  std::sort(configs.begin(), configs.end(),
+            [](const auto& a, const auto& b) { return a.target < b.target; });
+  return configs;
+}
+
+}  // namespace kevolve::tune

@@ -1,0 +1,34 @@
+#pragma once
+
+// What kevolve_tune() recorded about a target at configure time
+// (<build>/kevolve/targets/<target>.json): its knowledge directory, harness files, units,
+// device and search settings, and where the injected header goes.
+
+#include "util/expected.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kevolve::tune {
+
+struct TargetConfig {
+  std::string target;
+  std::filesystem::path source_dir;  // the project's (PROJECT_SOURCE_DIR)
+  std::filesystem::path knowledge_dir;
+  std::vector<std::filesystem::path> harness;
+  std::vector<std::string> units;  // empty: every unit of the target
+  std::string device = "auto";
+  std::uint64_t budget = 0;      // 0: kevolve's default
+  double time_s = 0;             // 0: no limit
+  std::string strategy;          // empty: kevolve's default
+  std::filesystem::path header;  // the generated kevolve_tuned.h
+};
+
+std::filesystem::path config_dir(const std::filesystem::path& build_dir);
+
+// The targets that call kevolve_tune() in this build, by name.
+util::Expected<std::vector<TargetConfig>> read_configs(const std::filesystem::path& build_dir);
+
+}  // namespace kevolve::tune

@@ -1,0 +1,62 @@
+#pragma once
+
+// Tuning one unit on this machine (DESIGN §8, §9): the defaults as reference and baseline, a
+// search that proposes batches (built in parallel, run one at a time), every evaluation in the
+// trial log, the best few re-timed interleaved with the defaults in fresh processes, and a
+// winner only if it beats the defaults beyond the measured noise.
+
+#include "analyzers/scan.hpp"
+#include "backends/candidate.hpp"
+#include "backends/device.hpp"
+#include "knowledge/store.hpp"
+#include "tool/eval/evaluator.hpp"
+#include "tool/tune/progress.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace kevolve::tune {
+
+struct TuneSettings {
+  std::uint64_t budget = 100;  // evaluations, resumed ones included
+  double time_limit_s = 0;     // 0: none
+  std::string strategy;        // empty: exhaustive when the space fits the budget, else ils
+  std::uint64_t seed = 1;
+  unsigned jobs = 0;   // parallel builds; 0: one per hardware thread
+  bool force = false;  // tune again even if the wisdom is up to date
+  int top = 3;         // candidates re-timed against the defaults
+  int rounds = 5;      // interleaved re-timing rounds
+  eval::EvalOptions eval;
+};
+
+struct UnitOutcome {
+  enum class State { tuned, defaults_stand, up_to_date, failed, interrupted };
+  std::string unit;
+  State state = State::failed;
+  std::string message;
+  std::uint64_t evaluations = 0;
+  std::uint64_t resumed = 0;
+  double seconds = 0;
+  std::string strategy;
+  std::optional<knowledge::SizeRecord> record;
+  std::map<std::string, int> statuses;  // evaluations per status, this run and resumed
+};
+
+std::string_view describe(UnitOutcome::State state);
+
+struct TuneContext {
+  const knowledge::KnowledgeDir& knowledge;
+  const backends::Device& device;
+  const TuneSettings& settings;
+  Progress& progress;
+};
+
+UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
+                      const backends::CandidateRecipe& recipe);
+
+// The header that injects `params` for `unit`.
+std::string tuned_header(const analyzers::Unit& unit, const knowledge::ParamValues& params);
+
+}  // namespace kevolve::tune

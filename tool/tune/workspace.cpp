@@ -1,0 +1,85 @@
+#include "tool/tune/workspace.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace kevolve::tune {
+
+namespace fs = std::filesystem;
+
+util::Expected<Workspace> open_workspace(const fs::path& build_dir,
+                                         const std::string& configuration) {
+  Workspace ws;
+  analyzers::FileApiOptions api;
+  api.configuration = configuration;
+  auto build = analyzers::read_build(build_dir, api);
+  if (!build) return util::unexpected(build.error());
+  ws.build = std::move(*build);
+  auto env = analyzers::make_environment(&ws.build, ws.build.build_dir / "kevolve" / "scan");
+  if (!env) return util::unexpected(env.error());
+  ws.env = std::move(*env);
+  auto configs = read_configs(ws.build.build_dir);
+  if (!configs) return util::unexpected(configs.error());
+  ws.configs = std::move(*configs);
+  return ws;
+}
+
+util::Expected<std::vector<TargetConfig>> select_targets(const Workspace& ws,
+                                                         const TargetSelection& selection) {
+  std::vector<TargetConfig> chosen;
+  if (selection.target.empty()) {
+    chosen = ws.configs;
+    if (chosen.empty()) {
+      return util::unexpected(
+          fmt::format("no target in {} calls kevolve_tune(); name one with --target",
+                      ws.build.build_dir.string()));
+    }
+  } else {
+    if (!ws.build.find_target(selection.target)) {
+      std::string names;
+      for (const auto& t : ws.build.targets) names += (names.empty() ? "" : ", ") + t.name;
+      return util::unexpected(fmt::format("no target '{}' in {} (targets: {})", selection.target,
+                                          ws.build.build_dir.string(), names));
+    }
+    auto it = std::find_if(ws.configs.begin(), ws.configs.end(),
+                           [&](const TargetConfig& c) { return c.target == selection.target; });
+    if (it != ws.configs.end()) {
+      chosen.push_back(*it);
+    } else {
+      TargetConfig c;
+      c.target = selection.target;
+      c.source_dir = ws.build.source_dir;
+      c.knowledge_dir = ws.build.source_dir / ".kevolve";
+      c.header = ws.build.build_dir / "kevolve" / selection.target / "kevolve_tuned.h";
+      chosen.push_back(std::move(c));
+    }
+  }
+  for (TargetConfig& c : chosen) {
+    for (const fs::path& h : selection.harness) {
+      std::error_code ec;
+      fs::path absolute = fs::absolute(h, ec).lexically_normal();
+      if (std::find(c.harness.begin(), c.harness.end(), absolute) == c.harness.end())
+        c.harness.push_back(absolute);
+    }
+    if (selection.knowledge_dir) c.knowledge_dir = fs::absolute(*selection.knowledge_dir);
+  }
+  return chosen;
+}
+
+analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs) {
+  auto requests = analyzers::plan_scan(ws.build, ws.env, config.target, config.harness);
+  analyzers::TargetScan failed;
+  failed.target = config.target;
+  if (!requests || requests->empty()) {
+    failed.problems.push_back(
+        {analyzers::Problem::Severity::error, {}, requests ? "nothing to scan" : requests.error()});
+    return failed;
+  }
+  analyzers::ParseOptions options;
+  options.jobs = jobs;
+  options.work_dir = ws.build.build_dir / "kevolve" / "scan";
+  return analyzers::scan_target(requests->front(), options);
+}
+
+}  // namespace kevolve::tune

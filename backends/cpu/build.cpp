@@ -73,7 +73,9 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const fs::path& sourc
   }
   std::vector<std::string> preprocess = with_header;
   preprocess.insert(preprocess.end(), {"-E", "-P", source.string()});
-  auto pre = util::run_process(preprocess, {.max_output = std::size_t{1} << 30});
+  util::ProcessOptions options;
+  options.max_output = std::size_t{1} << 30;  // preprocessed sources are large
+  auto pre = util::run_process(preprocess, options);
   if (!pre) return util::unexpected(pre.error());
   if (!pre->ok())
     return util::unexpected(fmt::format("$ {}\n{}", command_line(preprocess), pre->output));

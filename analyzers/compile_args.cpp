@@ -29,6 +29,13 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
+// kevolve_tune's directory of the injected header: the scanner reads the defaults as written,
+// and leaving the build's own path out keeps the scan cache shared between build directories.
+bool injects_winners(const std::string& dir) {
+  std::error_code ec;
+  return fs::exists(fs::path(dir) / "kevolve_tuned.h", ec);
+}
+
 // The flags of a compile command that change what the parser sees and that clang accepts.
 // Everything else (optimization, code generation, nvcc's own options) is dropped.
 void keep_parser_flags(const std::vector<std::string>& fragments, std::vector<std::string>& out,
@@ -44,6 +51,8 @@ void keep_parser_flags(const std::vector<std::string>& fragments, std::vector<st
         out.push_back(f);
         out.push_back(fragments[++i]);
       }
+    } else if (starts_with(f, "-I") && injects_winners(f.substr(2))) {
+      continue;
     } else if (starts_with(f, "-D") || starts_with(f, "-U") || starts_with(f, "-I") ||
                starts_with(f, "-isystem") || starts_with(f, "-iquote")) {
       out.push_back(f);
@@ -232,6 +241,7 @@ util::Expected<std::vector<std::string>> clang_args(const CompileGroup& group, L
   if (!group.sysroot.empty()) args.push_back("--sysroot=" + group.sysroot);
   for (const std::string& d : group.defines) args.push_back("-D" + d);
   for (const IncludeDir& inc : group.includes) {
+    if (injects_winners(inc.path)) continue;
     if (inc.system) {
       args.push_back("-isystem");
       args.push_back(inc.path);

@@ -208,10 +208,11 @@ class Assembler {
       kevolve_params(unit);
     }
     harness(unit);
-    util::Hasher hash;
     std::string_view text = file_text(fn.name.file);
-    hash.add(fn.end <= text.size() ? text.substr(fn.begin, fn.end - fn.begin) : std::string_view());
-    hash.add(unit.space);
+    std::string_view kernel = fn.end <= text.size() ? text.substr(fn.begin, fn.end - fn.begin) : std::string_view();
+    unit.kernel_hash = util::Hasher().add(kernel).add(unit.space).digest();
+    util::Hasher hash;
+    hash.add(kernel).add(unit.space);
     hash.add(unit.harness ? file_text(unit.harness->file) : std::string_view());
     unit.hash = hash.digest();
     m_units.insert(name);

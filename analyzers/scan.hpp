@@ -39,7 +39,8 @@ struct Unit {
   space::InjectMode inject = space::InjectMode::param;
   std::vector<Param> params;
   std::optional<Position> harness;  // the KEVOLVE_BENCH function
-  std::string hash;                 // kernel text + space + harness file
+  std::string hash;                 // kernel text + space + harness file: what tuning measured
+  std::string kernel_hash;          // kernel text + space: what a build injects into
 };
 
 struct TargetScan {

@@ -12,6 +12,7 @@
 // (<work>/prelude-<hash>.pch) that every source of the group loads with -include-pch; a
 // prelude that no longer loads (headers changed) is rebuilt once, then skipped.
 
+#include "analyzers/scan_cache.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
@@ -565,12 +566,24 @@ std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
   ParseStats stats;
   std::vector<FileFindings> results(jobs.size());
   Preludes preludes(options.work_dir, stats);
+  ScanCache cache(options.cache_dir);
 
-  // Preludes first, each once, so that parallel workers do not race to build the same one.
+  // What the cache knows needs no parse; what is left gets its prelude first, each once, so
+  // that parallel workers do not race to build the same one.
+  std::vector<bool> done(jobs.size(), false);
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (auto found = cache.find(jobs[i])) {
+      results[i] = std::move(*found);
+      done[i] = true;
+      ++stats.cached;
+    }
+  }
   std::vector<std::string> pch(jobs.size());
   if (options.use_prelude && !options.work_dir.empty()) {
     CXIndex index = clang_createIndex(1, 0);
-    for (std::size_t i = 0; i < jobs.size(); ++i) pch[i] = preludes.prepare(index, jobs[i]);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      if (!done[i]) pch[i] = preludes.prepare(index, jobs[i]);
+    }
     clang_disposeIndex(index);
   }
 
@@ -602,6 +615,7 @@ std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
   auto worker = [&] {
     CXIndex index = clang_createIndex(1, 0);
     for (std::size_t i = next++; i < jobs.size(); i = next++) {
+      if (done[i]) continue;
       const SourceJob& job = jobs[i];
       FileFindings& out = results[i];
       out.file = job.file.string();
@@ -615,6 +629,7 @@ std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
       out.seconds = std::chrono::duration<double>(Clock::now() - begin).count();
       KEVOLVE_LOG("scan: {} in {:.3f} s{}", out.file, out.seconds,
                   pch[i].empty() ? "" : " (prelude)");
+      cache.store(job, out);
     }
     clang_disposeIndex(index);
   };

@@ -23,6 +23,7 @@ struct ParseOptions {
   unsigned jobs = 0;               // parallel parses; 0: one per hardware thread
   bool use_prelude = true;         // share a precompiled CUDA/HIP runtime prelude
   std::filesystem::path work_dir;  // where preludes are cached
+  std::filesystem::path cache_dir;  // findings of unchanged sources (scan_cache.hpp); empty: none
 };
 
 struct ParseStats {
@@ -30,6 +31,7 @@ struct ParseStats {
   double parse_seconds = 0;    // wall time of the parallel parse
   int preludes_built = 0;
   int preludes_reused = 0;
+  int cached = 0;  // sources whose findings came from the cache
 };
 
 // Parses every job (in parallel) and returns the findings in the order of `jobs`.

@@ -118,6 +118,19 @@ function(kevolve_tune target)
                         "add_subdirectory(<kevolve source>) first")
   endif()
 
+  # The target's sources: for the apply step's dependencies, and for reading their flags from
+  # compile_commands.json before CMake's File API has answered (CMake < 3.27, first configure).
+  get_target_property(sources "${target}" SOURCES)
+  get_target_property(source_dir "${target}" SOURCE_DIR)
+  set(depends "")
+  foreach(source IN LISTS sources)
+    if(NOT source MATCHES "^\\$<")
+      get_filename_component(path "${source}" ABSOLUTE BASE_DIR "${source_dir}")
+      list(APPEND depends "${path}")
+    endif()
+  endforeach()
+  set_property(TARGET "${target}" PROPERTY EXPORT_COMPILE_COMMANDS ON)
+
   # What the CLI needs to know about the target (kevolve tune/apply/status read it).
   set(dir "${CMAKE_BINARY_DIR}/kevolve/${target}")
   set(header "${dir}/kevolve_tuned.h")
@@ -131,6 +144,7 @@ function(kevolve_tune target)
   _kevolve_json_string(j_device "${arg_DEVICE}")
   _kevolve_json_string(j_strategy "${arg_STRATEGY}")
   _kevolve_json_string(j_header "${header}")
+  _kevolve_json_list(j_sources ${depends})
   set(budget 0)
   if(arg_BUDGET)
     set(budget ${arg_BUDGET})
@@ -142,7 +156,7 @@ function(kevolve_tune target)
   set(json "{\n  \"schema\": 1,\n  \"target\": ${j_target},\n  \"source_dir\": ${j_source},\n"
            "  \"knowledge_dir\": ${j_knowledge},\n  \"harness\": ${j_harness},\n  \"units\": ${j_units},\n"
            "  \"device\": ${j_device},\n  \"budget\": ${budget},\n  \"time\": ${time},\n"
-           "  \"strategy\": ${j_strategy},\n  \"header\": ${j_header}\n}\n")
+           "  \"strategy\": ${j_strategy},\n  \"header\": ${j_header},\n  \"sources\": ${j_sources}\n}\n")
   string(JOIN "" json ${json})
   _kevolve_write_if_changed("${config}" "${json}")
 
@@ -155,17 +169,8 @@ function(kevolve_tune target)
     "{\n  \"requests\": [\n    {\"kind\": \"codemodel\", \"version\": 2},\n    {\"kind\": \"toolchains\", \"version\": 1},\n    {\"kind\": \"cache\", \"version\": 2}\n  ]\n}\n")
 
   # The build's step: inject the recorded winners. kevolve apply writes a depfile naming what it
-  # read (sources, their headers, the harness files, the knowledge files and directories), so it
-  # reruns exactly when one of them changes.
-  get_target_property(sources "${target}" SOURCES)
-  get_target_property(source_dir "${target}" SOURCE_DIR)
-  set(depends "")
-  foreach(source IN LISTS sources)
-    if(NOT source MATCHES "^\\$<")
-      get_filename_component(path "${source}" ABSOLUTE BASE_DIR "${source_dir}")
-      list(APPEND depends "${path}")
-    endif()
-  endforeach()
+  # read (sources, their headers, the knowledge files and directories), so it reruns exactly when
+  # one of them changes.
   cmake_policy(PUSH)
   cmake_policy(SET CMP0116 NEW)
   add_custom_command(
@@ -174,7 +179,7 @@ function(kevolve_tune target)
     COMMAND "${kevolve}" apply -B "${CMAKE_BINARY_DIR}" --target "${target}" --stamp "${stamp}"
             --depfile "${dir}/apply.d"
     DEPFILE "${dir}/apply.d"
-    DEPENDS ${depends} ${harness} "${config}" kevolve::kevolve
+    DEPENDS ${depends} "${config}" kevolve::kevolve
     COMMENT "kevolve: injecting the winners of ${target}"
     VERBATIM)
   cmake_policy(POP)

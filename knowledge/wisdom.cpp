@@ -218,6 +218,7 @@ Json to_json(const Wisdom& w) {
   append_extra(device, w.device.extra);
   out["device"] = std::move(device);
   out["source_hash"] = w.source_hash;
+  out["kernel_hash"] = w.kernel_hash;
   out["space"] = w.space;
   Json records = Json::array();
   for (const SizeRecord& r : w.records) {
@@ -260,6 +261,7 @@ Wisdom wisdom_from_json(const Json& document, std::vector<std::string>& problems
   w.device_id = r.string("device_id");
   if (auto device = r.take("device")) w.device = fingerprint_from_json(*device, problems);
   w.source_hash = r.string("source_hash");
+  w.kernel_hash = r.string("kernel_hash");
   w.space = r.string("space");
   if (auto records = r.take("records")) {
     if (!records->is_array()) r.note("records", "expected an array");

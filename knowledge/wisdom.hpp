@@ -60,6 +60,7 @@ struct Wisdom {
   std::string device_id;
   Fingerprint device;
   std::string source_hash;  // kernel text + space + harness, at tuning time
+  std::string kernel_hash;  // kernel text + space: a build's winners are stale when it changes
   std::string space;        // the space string, at tuning time
   std::vector<SizeRecord> records;
   util::Json extra = util::Json::object();

@@ -11,6 +11,7 @@ SUITE_DIR=$(cd "$(dirname "$0")" && pwd)
 if [ -n "${FAKE_LIBCUDA:-}" ]; then FAKE_LIBCUDA=$(realpath "$FAKE_LIBCUDA"); fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+export KEVOLVE_CACHE_DIR=$T/cache  # a scan cache of the suite's own
 cd "$T"
 status=0
 current=""

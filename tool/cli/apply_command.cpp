@@ -62,7 +62,7 @@ int run_apply(const ApplyOptions& o) {
       return 0;
     }
   }
-  auto ws = tune::open_workspace(o.build, o.configuration);
+  auto ws = tune::open_workspace(o.build, o.configuration, /*may_configure=*/false);
   if (!ws) throw Error(ws.error());
   tune::TargetSelection selection;
   selection.target = o.target;
@@ -77,7 +77,7 @@ int run_apply(const ApplyOptions& o) {
     const char* env = std::getenv("KEVOLVE_DEVICE");
     device = env && *env ? env : config.device;
   }
-  analyzers::TargetScan scan = tune::scan(*ws, config, 0);
+  analyzers::TargetScan scan = tune::scan(*ws, config, 0, /*with_harness=*/false);
   if (scan.errors() > 0) {
     print_problems(scan, ws->build.source_dir);
     throw Error(

@@ -2,6 +2,7 @@
 
 #include "analyzers/file_api.hpp"
 #include "analyzers/scan.hpp"
+#include "analyzers/scan_cache.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
@@ -27,6 +28,7 @@ struct ScanOptions {
   std::string configuration;
   unsigned jobs = 0;
   bool no_prelude = false;
+  bool no_cache = false;
   bool json = false;
 };
 
@@ -134,6 +136,7 @@ int run_scan(const ScanOptions& o) {
   parse.jobs = o.jobs;
   parse.use_prelude = !o.no_prelude;
   parse.work_dir = work;
+  if (!o.no_cache) parse.cache_dir = analyzers::default_scan_cache();
   std::vector<analyzers::TargetScan> scans;
   for (const auto& request : *requests) scans.push_back(analyzers::scan_target(request, parse));
 

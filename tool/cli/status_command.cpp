@@ -55,7 +55,7 @@ int run_status(const StatusOptions& o) {
         const knowledge::Wisdom& wisdom = *w->lookup.wisdom;
         const knowledge::SizeRecord* r = wisdom.primary();
         bool exact = w->lookup.match == knowledge::Match::exact;
-        state = w->stale ? "stale" : exact ? "tuned" : "borrowed";
+        state = w->stale || w->retune ? "stale" : exact ? "tuned" : "borrowed";
         from = exact
                    ? wisdom.device_id
                    : fmt::format("{} ({})", wisdom.device_id, knowledge::describe(w->lookup.match));

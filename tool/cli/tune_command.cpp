@@ -55,7 +55,7 @@ struct Row {
 
 void print_summary(const std::vector<Row>& rows) {
   Table table;
-  table.add({"unit", "device", "evals", "defaults", "tuned", "speedup", "parameters", "result"});
+  table.add({"unit", "device", "evals", "defaults", "tuned", "speedup", "parameters", "result", "wall", "evals/min"});
   for (const Row& r : rows) {
     const UnitOutcome& o = r.outcome;
     std::string defaults = "-", tuned = "-", speedup = "-", params = "-";
@@ -69,8 +69,13 @@ void print_summary(const std::vector<Row>& rows) {
     std::string evals = o.state == UnitOutcome::State::up_to_date && o.record
                             ? fmt::format("0 ({})", o.record->evaluations)
                             : std::to_string(o.evaluations);
+    std::uint64_t fresh = o.evaluations > o.resumed ? o.evaluations - o.resumed : 0;
+    std::string wall = o.seconds > 0 ? fmt::format("{:.0f} s", o.seconds) : "-";
+    std::string rate = fresh > 0 && o.search_seconds > 0
+                           ? fmt::format("{:.0f}", 60.0 * static_cast<double>(fresh) / o.search_seconds)
+                           : "-";
     table.add({r.outcome.unit, r.device, evals, defaults, tuned, speedup, params,
-               std::string(tune::describe(o.state))});
+               std::string(tune::describe(o.state)), wall, rate});
   }
   table.print(stdout);
 }

@@ -48,7 +48,10 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
     w.note = "its wisdom holds no record";
     return w;
   }
-  w.stale = wisdom.source_hash != unit.hash;
+  // A build cares whether the kernel changed; tuning also cares about the harness, which apply
+  // does not read (status does).
+  w.stale = wisdom.kernel_hash != unit.kernel_hash;
+  w.retune = wisdom.source_hash != unit.hash;
   if (record->variant) {
     // Code variants replace the kernel's text: never used once that text changed.
     w.note = w.stale ? "a code variant recorded for older sources is not used"

@@ -28,7 +28,8 @@ struct UnitWisdom {
   std::string unit;
   knowledge::DeviceId asked;
   knowledge::Lookup lookup;
-  bool stale = false;       // the sources changed since tuning
+  bool stale = false;       // the kernel or its space changed since tuning (a build's view)
+  bool retune = false;      // anything tuning measured changed, the harness included
   bool injectable = false;  // its winner is used (fresh, or stale but inside the current space)
   std::string note;
 };

@@ -24,6 +24,7 @@ struct TargetConfig {
   double time_s = 0;             // 0: no limit
   std::string strategy;          // empty: kevolve's default
   std::filesystem::path header;  // the generated kevolve_tuned.h
+  std::vector<std::filesystem::path> sources;  // the target's sources, as kevolve_tune listed them
 };
 
 std::filesystem::path config_dir(const std::filesystem::path& build_dir);

@@ -225,6 +225,7 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
 
   unsigned jobs = settings.jobs ? settings.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::uint64_t counter = history.size();
+  auto search_started = Clock::now();
   while (history.size() < budget && !util::interrupted()) {
     double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     if (settings.time_limit_s > 0 && elapsed >= settings.time_limit_s) {
@@ -283,6 +284,7 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
     }
   }
   ctx.progress.finish();
+  out.search_seconds = std::chrono::duration<double>(Clock::now() - search_started).count();
   out.evaluations = history.size();
   if (util::interrupted()) {
     out.state = UnitOutcome::State::interrupted;
@@ -396,6 +398,7 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
   wisdom.device.driver = ctx.device.driver;
   wisdom.device.compiler = recipe.compiler_version;
   wisdom.source_hash = unit.hash;
+  wisdom.kernel_hash = unit.kernel_hash;
   wisdom.space = unit.space;
   wisdom.records.push_back(record);
   if (auto written = ctx.knowledge.write(wisdom); !written) return fail(written.error());

@@ -38,7 +38,8 @@ struct UnitOutcome {
   std::string message;
   std::uint64_t evaluations = 0;
   std::uint64_t resumed = 0;
-  double seconds = 0;
+  double seconds = 0;         // the whole tuning of the unit
+  double search_seconds = 0;  // building and evaluating candidates (the search loop)
   std::string strategy;
   std::optional<knowledge::SizeRecord> record;
   std::map<std::string, int> statuses;  // evaluations per status, this run and resumed

@@ -4,24 +4,36 @@
 
 #include <algorithm>
 
+#include "analyzers/compile_commands.hpp"
+#include "analyzers/scan_cache.hpp"
+
 namespace kevolve::tune {
 
 namespace fs = std::filesystem;
 
-util::Expected<Workspace> open_workspace(const fs::path& build_dir,
-                                         const std::string& configuration) {
+util::Expected<Workspace> open_workspace(const fs::path& build_dir, const std::string& configuration,
+                                         bool may_configure) {
   Workspace ws;
-  analyzers::FileApiOptions api;
-  api.configuration = configuration;
-  auto build = analyzers::read_build(build_dir, api);
-  if (!build) return util::unexpected(build.error());
-  ws.build = std::move(*build);
+  auto configs = read_configs(build_dir);
+  if (!configs) return util::unexpected(configs.error());
+  ws.configs = std::move(*configs);
+  if (!may_configure && !analyzers::has_file_api_reply(build_dir) && !ws.configs.empty()) {
+    std::vector<analyzers::TargetSources> targets;
+    for (const TargetConfig& c : ws.configs) targets.push_back({c.target, c.sources});
+    auto build =
+        analyzers::read_compile_commands(fs::absolute(build_dir), ws.configs.front().source_dir, targets);
+    if (!build) return util::unexpected(build.error());
+    ws.build = std::move(*build);
+  } else {
+    analyzers::FileApiOptions api;
+    api.configuration = configuration;
+    auto build = analyzers::read_build(build_dir, api);
+    if (!build) return util::unexpected(build.error());
+    ws.build = std::move(*build);
+  }
   auto env = analyzers::make_environment(&ws.build, ws.build.build_dir / "kevolve" / "scan");
   if (!env) return util::unexpected(env.error());
   ws.env = std::move(*env);
-  auto configs = read_configs(ws.build.build_dir);
-  if (!configs) return util::unexpected(configs.error());
-  ws.configs = std::move(*configs);
   return ws;
 }
 
@@ -67,8 +79,9 @@ util::Expected<std::vector<TargetConfig>> select_targets(const Workspace& ws,
   return chosen;
 }
 
-analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs) {
-  auto requests = analyzers::plan_scan(ws.build, ws.env, config.target, config.harness);
+analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs, bool with_harness) {
+  auto requests = analyzers::plan_scan(ws.build, ws.env, config.target,
+                                       with_harness ? config.harness : std::vector<fs::path>{});
   analyzers::TargetScan failed;
   failed.target = config.target;
   if (!requests || requests->empty()) {
@@ -79,6 +92,7 @@ analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsi
   analyzers::ParseOptions options;
   options.jobs = jobs;
   options.work_dir = ws.build.build_dir / "kevolve" / "scan";
+  options.cache_dir = analyzers::default_scan_cache();
   return analyzers::scan_target(requests->front(), options);
 }
 

@@ -22,8 +22,10 @@ struct Workspace {
   std::vector<TargetConfig> configs;
 };
 
-util::Expected<Workspace> open_workspace(const std::filesystem::path& build_dir,
-                                         const std::string& configuration);
+// `may_configure`: run CMake when its File API has not answered kevolve yet. The build's own
+// apply step may not (it runs inside the build): it reads compile_commands.json instead.
+util::Expected<Workspace> open_workspace(const std::filesystem::path& build_dir, const std::string& configuration,
+                                         bool may_configure = true);
 
 struct TargetSelection {
   std::string target;                          // empty: every target that calls kevolve_tune()
@@ -36,7 +38,8 @@ struct TargetSelection {
 util::Expected<std::vector<TargetConfig>> select_targets(const Workspace& ws,
                                                          const TargetSelection& selection);
 
-// Scans a target's sources and harness files.
-analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs);
+// Scans a target's sources and (unless `with_harness` is false: the build's apply step does
+// not need them) its harness files.
+analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs, bool with_harness = true);
 
 }  // namespace kevolve::tune

@@ -15,6 +15,7 @@ inline knowledge::Wisdom sample_wisdom(std::string unit = "saxpy",
   w.device_id = std::move(device);
   w.device = {"NVIDIA H100 80GB HBM3", "sm_90", "13.0", "cuda 13.0", "nvcc 13.0.48", {}};
   w.source_hash = "xxh3:9f1c2a7b44e0d513";
+  w.kernel_hash = "xxh3:41d0be0c3aa7f1e2";
   w.space = "BLOCK: 32..1024 pow2; ITEMS: 1, 2, 4, 8; require BLOCK * ITEMS <= 8192";
   knowledge::SizeRecord r;
   r.problem = {{"n", 16777216}};

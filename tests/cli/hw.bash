@@ -39,5 +39,4 @@ run "$KEVOLVE" --version
 expect_status 0
 expect_out "kevolve 0.1.0"
 expect_out "libclang: "
-expect_out "libcurl: "
 echo "ok"

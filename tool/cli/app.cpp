@@ -2,15 +2,13 @@
 #include "util/log.hpp"
 
 #include <clang-c/Index.h>
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 namespace kevolve::tool {
 
 std::string version_text() {
   CXString clang = clang_getClangVersion();
-  std::string text = fmt::format("kevolve {}\nlibclang: {}\nlibcurl: {}\n", KEVOLVE_VERSION_STRING,
-                                 clang_getCString(clang), curl_version());
+  std::string text = fmt::format("kevolve {}\nlibclang: {}\n", KEVOLVE_VERSION_STRING, clang_getCString(clang));
   clang_disposeString(clang);
   return text;
 }

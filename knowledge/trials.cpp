@@ -26,11 +26,7 @@ util::Json to_json(const TrialRecord& t) {
   Json problem = Json::object();
   for (const auto& [name, value] : t.problem) problem[name] = value;
   out["problem"] = std::move(problem);
-  Json params = Json::object();
-  for (const auto& [name, value] : t.params) {
-    params[name] = value.is_integer() ? Json(value.integer()) : Json(value.identifier());
-  }
-  out["params"] = std::move(params);
+  out["params"] = params_json(t.params);
   out["status"] = t.status;
   out["time_s"] = t.time_s ? Json(*t.time_s) : Json(nullptr);
   out["spread"] = t.spread ? Json(*t.spread) : Json(nullptr);

@@ -110,18 +110,6 @@ ParamValues params_from_json(const std::optional<Json>& json, const std::string&
   return params;
 }
 
-Json params_to_json(const ParamValues& params) {
-  Json out = Json::object();
-  for (const auto& [name, value] : params) {
-    if (value.is_integer()) {
-      out[name] = value.integer();
-    } else {
-      out[name] = value.identifier();
-    }
-  }
-  return out;
-}
-
 void append_extra(Json& out, const Json& extra) {
   for (const auto& [key, value] : extra.items()) {
     if (!out.contains(key)) out[key] = value;
@@ -197,6 +185,16 @@ SizeRecord record_from_json(const Json& json, const std::string& path,
 
 }  // namespace
 
+util::Json value_json(const space::Value& value) {
+  return value.is_integer() ? Json(value.integer()) : Json(value.identifier());
+}
+
+util::Json params_json(const ParamValues& params) {
+  Json out = Json::object();
+  for (const auto& [name, value] : params) out[name] = value_json(value);
+  return out;
+}
+
 const SizeRecord* Wisdom::primary() const {
   for (const SizeRecord& r : records) {
     if (r.primary) return &r;
@@ -227,7 +225,7 @@ Json to_json(const Wisdom& w) {
     for (const auto& [name, value] : r.problem) problem[name] = value;
     rec["problem"] = std::move(problem);
     rec["primary"] = r.primary;
-    rec["best"] = params_to_json(r.best);
+    rec["best"] = params_json(r.best);
     rec["variant"] = r.variant ? Json(*r.variant) : Json(nullptr);
     rec["time_s"] = r.time_s;
     rec["baseline_s"] = r.baseline_s;
@@ -236,7 +234,7 @@ Json to_json(const Wisdom& w) {
         r.peak_percent ? Json{{"percent", *r.peak_percent}, {"bound", r.bound}} : Json(nullptr);
     Json top = Json::array();
     for (const Ranked& t : r.top) {
-      top.push_back(Json{{"params", params_to_json(t.params)}, {"time_s", t.time_s}});
+      top.push_back(Json{{"params", params_json(t.params)}, {"time_s", t.time_s}});
     }
     rec["top"] = std::move(top);
     rec["evaluations"] = r.evaluations;

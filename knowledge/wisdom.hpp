@@ -69,6 +69,11 @@ struct Wisdom {
 };
 
 util::Json to_json(const Wisdom& wisdom);
+
+// A parameter value as JSON: a number or a string.
+util::Json value_json(const space::Value& value);
+// Parameter values as a JSON object, in their order.
+util::Json params_json(const ParamValues& params);
 std::string serialize(const Wisdom& wisdom);
 
 // Reads a wisdom document of the current schema. Every problem found is appended to

@@ -3,6 +3,7 @@
 #include "analyzers/file_api.hpp"
 #include "analyzers/scan.hpp"
 #include "analyzers/scan_cache.hpp"
+#include "knowledge/wisdom.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
@@ -32,10 +33,6 @@ struct ScanOptions {
   bool json = false;
 };
 
-util::Json value_json(const space::Value& v) {
-  return v.is_integer() ? util::Json(v.integer()) : util::Json(v.identifier());
-}
-
 util::Json unit_json(const analyzers::Unit& u) {
   const auto& k = u.kernel;
   util::Json templates = util::Json::array();
@@ -46,11 +43,11 @@ util::Json unit_json(const analyzers::Unit& u) {
   util::Json params = util::Json::array();
   for (const auto& p : u.params) {
     util::Json values = util::Json::array();
-    for (const auto& v : p.values) values.push_back(value_json(v));
+    for (const auto& v : p.values) values.push_back(knowledge::value_json(v));
     util::Json uses = util::Json::array();
     for (const auto& use : p.uses)
       uses.push_back(util::Json{{"file", use.file}, {"line", use.line}});
-    util::Json default_value = p.default_value          ? value_json(*p.default_value)
+    util::Json default_value = p.default_value          ? knowledge::value_json(*p.default_value)
                                : p.default_text.empty() ? util::Json(nullptr)
                                                         : util::Json(p.default_text);
     params.push_back(util::Json{{"name", p.name},

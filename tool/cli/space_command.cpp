@@ -1,6 +1,7 @@
 // `kevolve space "<spec>"`: what a space declares, so users can check it before tuning.
 
 #include "backends/device.hpp"
+#include "knowledge/wisdom.hpp"
 #include "space/error.hpp"
 #include "space/space.hpp"
 #include "tool/cli/commands.hpp"
@@ -71,14 +72,10 @@ std::string values_summary(const space::Parameter& p) {
   return out;
 }
 
-util::Json value_json(const space::Value& v) {
-  return v.is_integer() ? util::Json(v.integer()) : util::Json(v.identifier());
-}
-
 util::Json point_json(const space::Space& s, const space::Point& point) {
   util::Json out = util::Json::object();
   for (std::size_t p = 0; p < point.size(); ++p)
-    out[s.parameters()[p].name] = value_json(s.value(point, p));
+    out[s.parameters()[p].name] = knowledge::value_json(s.value(point, p));
   return out;
 }
 
@@ -143,7 +140,7 @@ int run_space(const SpaceOptions& o) {
     util::Json params = util::Json::array();
     for (const auto& p : s.parameters()) {
       util::Json values = util::Json::array();
-      for (const auto& v : p.values) values.push_back(value_json(v));
+      for (const auto& v : p.values) values.push_back(knowledge::value_json(v));
       params.push_back(util::Json{{"name", p.name}, {"values", std::move(values)}});
     }
     out["params"] = std::move(params);

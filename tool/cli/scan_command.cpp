@@ -73,7 +73,8 @@ util::Json unit_json(const analyzers::Unit& u) {
       {"params", std::move(params)},
       {"harness", u.harness ? util::Json{{"file", u.harness->file}, {"line", u.harness->line}}
                             : util::Json(nullptr)},
-      {"hash", u.hash}};
+      {"hash", u.hash},
+      {"kernel_hash", u.kernel_hash}};
 }
 
 std::string severity(const Problem& p) {

@@ -1,13 +1,13 @@
 #include "analyzers/scan_cache.hpp"
 
-#include <fmt/format.h>
-
-#include <cstdlib>
-
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
 
 namespace kevolve::analyzers {
 
@@ -36,28 +36,40 @@ Json to_json(const FileFindings& f) {
     for (const TemplateParam& t : fn.template_params) {
       templates.push_back(Json::array({t.name, t.kind, t.type, t.default_text}));
     }
-    functions.push_back(Json{{"annotation", fn.annotation}, {"marker", position_json(fn.marker)},
-                             {"name", position_json(fn.name)}, {"function", fn.function},
-                             {"extent", Json::array({fn.begin, fn.end, fn.body_begin, fn.body_end})},
-                             {"has_body", fn.has_body}, {"templates", std::move(templates)}});
+    functions.push_back(
+        Json{{"annotation", fn.annotation},
+             {"marker", position_json(fn.marker)},
+             {"name", position_json(fn.name)},
+             {"function", fn.function},
+             {"extent", Json::array({fn.begin, fn.end, fn.body_begin, fn.body_end})},
+             {"has_body", fn.has_body},
+             {"templates", std::move(templates)}});
   }
   Json markers = Json::array();
   for (const TuneMarker& m : f.markers) {
     Json literals = Json::array();
-    for (const LiteralPiece& l : m.literals) literals.push_back(Json::array({l.source_offset, l.char_offsets}));
+    for (const LiteralPiece& l : m.literals)
+      literals.push_back(Json::array({l.source_offset, l.char_offsets}));
     markers.push_back(Json::array({position_json(m.where), std::move(literals)}));
   }
   Json uses = Json::array();
-  for (const ParamUse& u : f.uses) uses.push_back(Json::array({u.unit, u.name, u.default_text, position_json(u.where)}));
+  for (const ParamUse& u : f.uses)
+    uses.push_back(Json::array({u.unit, u.name, u.default_text, position_json(u.where)}));
   Json definitions = Json::array();
   for (const MacroSite& s : f.definitions) definitions.push_back(site_json(s));
   Json expansions = Json::array();
   for (const MacroSite& s : f.expansions) expansions.push_back(site_json(s));
   Json errors = Json::array();
-  for (const Diagnostic& d : f.errors) errors.push_back(Json::array({position_json(d.where), d.message}));
-  return Json{{"file", f.file},         {"functions", std::move(functions)}, {"markers", std::move(markers)},
-              {"uses", std::move(uses)}, {"definitions", std::move(definitions)},
-              {"expansions", std::move(expansions)}, {"errors", std::move(errors)}, {"parsed", f.parsed}};
+  for (const Diagnostic& d : f.errors)
+    errors.push_back(Json::array({position_json(d.where), d.message}));
+  return Json{{"file", f.file},
+              {"functions", std::move(functions)},
+              {"markers", std::move(markers)},
+              {"uses", std::move(uses)},
+              {"definitions", std::move(definitions)},
+              {"expansions", std::move(expansions)},
+              {"errors", std::move(errors)},
+              {"parsed", f.parsed}};
 }
 
 FileFindings from_json(const Json& j) {
@@ -76,8 +88,8 @@ FileFindings from_json(const Json& j) {
     a.body_end = e.at(3).get<std::size_t>();
     a.has_body = fn.at("has_body").get<bool>();
     for (const Json& t : fn.at("templates")) {
-      a.template_params.push_back({t.at(0).get<std::string>(), t.at(1).get<std::string>(), t.at(2).get<std::string>(),
-                                   t.at(3).get<std::string>()});
+      a.template_params.push_back({t.at(0).get<std::string>(), t.at(1).get<std::string>(),
+                                   t.at(2).get<std::string>(), t.at(3).get<std::string>()});
     }
     f.functions.push_back(std::move(a));
   }
@@ -85,17 +97,19 @@ FileFindings from_json(const Json& j) {
     TuneMarker marker;
     marker.where = position_from(m.at(0));
     for (const Json& l : m.at(1)) {
-      marker.literals.push_back({l.at(0).get<std::size_t>(), l.at(1).get<std::vector<std::size_t>>()});
+      marker.literals.push_back(
+          {l.at(0).get<std::size_t>(), l.at(1).get<std::vector<std::size_t>>()});
     }
     f.markers.push_back(std::move(marker));
   }
   for (const Json& u : j.at("uses")) {
-    f.uses.push_back({u.at(0).get<std::string>(), u.at(1).get<std::string>(), u.at(2).get<std::string>(),
-                      position_from(u.at(3))});
+    f.uses.push_back({u.at(0).get<std::string>(), u.at(1).get<std::string>(),
+                      u.at(2).get<std::string>(), position_from(u.at(3))});
   }
   for (const Json& s : j.at("definitions")) f.definitions.push_back(site_from(s));
   for (const Json& s : j.at("expansions")) f.expansions.push_back(site_from(s));
-  for (const Json& d : j.at("errors")) f.errors.push_back({position_from(d.at(0)), d.at(1).get<std::string>()});
+  for (const Json& d : j.at("errors"))
+    f.errors.push_back({position_from(d.at(0)), d.at(1).get<std::string>()});
   f.parsed = j.at("parsed").get<bool>();
   return f;
 }
@@ -109,10 +123,8 @@ std::optional<std::string> content_hash(const fs::path& file) {
 }  // namespace
 
 fs::path default_scan_cache() {
-  if (const char* dir = std::getenv("KEVOLVE_CACHE_DIR"); dir && *dir) return fs::path(dir) / "scan";
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "kevolve" / "scan";
-  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "kevolve" / "scan";
-  return {};
+  fs::path root = util::user_cache_dir();
+  return root.empty() ? root : root / "scan";
 }
 
 std::string ScanCache::key(const SourceJob& job) const {
@@ -132,7 +144,8 @@ std::optional<FileFindings> ScanCache::find(const SourceJob& job) const {
   if (!json) return std::nullopt;
   try {
     for (const auto& input : json->at("inputs")) {
-      if (content_hash(input.at(0).get<std::string>()) != input.at(1).get<std::string>()) return std::nullopt;
+      if (content_hash(input.at(0).get<std::string>()) != input.at(1).get<std::string>())
+        return std::nullopt;
     }
     FileFindings f = from_json(json->at("findings"));
     for (const auto& input : json->at("inputs")) f.inputs.push_back(input.at(0).get<std::string>());
@@ -154,7 +167,8 @@ void ScanCache::store(const SourceJob& job, const FileFindings& f) const {
   fs::path entry = m_dir / key(job).substr(0, 2) / (key(job) + ".json");
   Json doc{{"inputs", std::move(inputs)}, {"findings", to_json(f)}};
   if (!util::ensure_directory(entry.parent_path()) ||
-      !util::write_file_atomically(entry, doc.dump(-1, ' ', false, Json::error_handler_t::replace))) {
+      !util::write_file_atomically(entry,
+                                   doc.dump(-1, ' ', false, Json::error_handler_t::replace))) {
     KEVOLVE_LOG("scan cache: cannot write {}", entry.string());
   }
 }

@@ -1,9 +1,12 @@
 #pragma once
 
 // A candidate: the unit's kernel sources and harness with one set of parameter values,
-// compiled into an executable that speaks the harness protocol (include/kevolve/bench.hpp).
+// compiled into something that speaks the harness protocol (include/kevolve/bench.hpp): an
+// executable for the CPU, a shared library that the device's runner loads for CUDA and HIP.
 // What stays the same for every candidate of a unit is its recipe; the candidate itself is the
 // text of its injected header.
+
+#include "backends/device.hpp"
 
 #include <filesystem>
 #include <string>
@@ -18,6 +21,8 @@ struct SourceFile {
 
 struct CandidateRecipe {
   std::string unit;
+  Backend backend = Backend::cpu;
+  std::string gpu_arch;                 // sm_90a, gfx90a: what candidates are compiled for
   std::string compiler;                 // the target's compiler (path)
   std::string compiler_version;         // part of every cache key
   std::vector<SourceFile> sources;      // the sources that mention the unit, and the harness
@@ -29,8 +34,8 @@ struct CandidateRecipe {
 
 struct Build {
   bool ok = false;
-  std::filesystem::path executable;
-  std::string log;  // the compiler's output when it failed
+  std::filesystem::path executable;  // or the shared library, for GPU backends
+  std::string log;                   // the compiler's output when it failed
   bool cached = false;
   double seconds = 0;
 };

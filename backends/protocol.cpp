@@ -1,5 +1,6 @@
 #include "backends/protocol.hpp"
 
+#include "backends/runner.hpp"
 #include "util/interrupt.hpp"
 #include "util/process.hpp"
 #include "util/text.hpp"
@@ -41,7 +42,9 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
   util::ProcessOptions p;
   p.timeout = options.timeout;
   p.max_output = 1 << 20;
-  auto process = util::run_process(args, p);
+  ProcessLauncher fresh;
+  Launcher& launcher = options.launcher ? *options.launcher : fresh;
+  auto process = launcher.launch(args, p);
   if (!process) {
     r.message = process.error();
     return r;
@@ -134,9 +137,10 @@ RunResult run_verify(const fs::path& executable, std::uint64_t seed, const fs::p
 
 RunResult run_time(const fs::path& executable, int reps, double min_time,
                    const RunOptions& options) {
-  return run({executable.string(), "time", "--reps", std::to_string(reps), "--min-time",
-              fmt::format("{}", min_time)},
-             options);
+  std::vector<std::string> args = {executable.string(),  "time",       "--reps",
+                                   std::to_string(reps), "--min-time", fmt::format("{}", min_time)};
+  if (options.warmup >= 0) args.insert(args.end(), {"--warmup", std::to_string(options.warmup)});
+  return run(args, options);
 }
 
 Description description_from(const util::Json& r) {

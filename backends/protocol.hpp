@@ -44,9 +44,13 @@ struct RunResult {
   double seconds = 0;   // wall time of the process
 };
 
+class Launcher;
+
 struct RunOptions {
   std::chrono::milliseconds timeout{60000};
   std::vector<std::string> sizes;  // name=value, for non-primary problems
+  Launcher* launcher = nullptr;    // null: the candidate is an executable, run afresh
+  int warmup = -1;                 // time: untimed runs first; -1: the harness's default
 };
 
 RunResult run_describe(const std::filesystem::path& executable, const RunOptions& options);

@@ -33,6 +33,7 @@ util::Json to_json(const TrialRecord& t) {
   out["message"] = t.message;
   out["strategy"] = t.strategy;
   out["date"] = t.date;
+  if (!t.diagnosis.empty()) out["diagnosis"] = t.diagnosis;
   return out;
 }
 
@@ -60,6 +61,7 @@ std::optional<TrialRecord> from_json(const Json& j) {
     t.message = j.value("message", "");
     t.strategy = j.value("strategy", "");
     t.date = j.value("date", "");
+    if (j.contains("diagnosis") && j["diagnosis"].is_object()) t.diagnosis = j["diagnosis"];
   } catch (const Json::exception&) {
     return std::nullopt;
   }

@@ -26,6 +26,9 @@ struct TrialRecord {
   std::string message;
   std::string strategy;
   std::string date;
+  // Achieved rates against the device's measured peaks, when known: bytes_per_s, flops_per_s,
+  // peak_percent, bound (tool/eval/diagnosis.hpp). Profiler metrics, when asked for.
+  util::Json diagnosis = util::Json::object();
 };
 
 util::Json to_json(const TrialRecord& t);

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
@@ -160,6 +161,16 @@ Expected<LockFile> LockFile::acquire(const fs::path& file, std::string_view purp
     (void)write_all(fd, holder, file);
   }
   return LockFile(fd);
+}
+
+std::filesystem::path user_cache_dir() {
+  namespace fs = std::filesystem;
+  if (const char* dir = std::getenv("KEVOLVE_CACHE_DIR"); dir && *dir) return fs::path(dir);
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return fs::path(xdg) / "kevolve";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return fs::path(home) / ".cache" / "kevolve";
+  return {};
 }
 
 }  // namespace kevolve::util

@@ -60,4 +60,8 @@ class LockFile {
   int m_fd = -1;
 };
 
+// The user's cache of kevolve (KEVOLVE_CACHE_DIR, else $XDG_CACHE_HOME/kevolve, else
+// ~/.cache/kevolve); empty when none can be named.
+std::filesystem::path user_cache_dir();
+
 }  // namespace kevolve::util

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utility>
 
 namespace kevolve::util {
 
@@ -24,12 +25,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options,
-                             int output_fd, int status_fd) {
+                             int output_fd, int status_fd, int input_fd = -1) {
   setpgid(0, 0);
   dup2(output_fd, STDOUT_FILENO);
   dup2(output_fd, STDERR_FILENO);
-  int null = open("/dev/null", O_RDONLY);
-  if (null >= 0) dup2(null, STDIN_FILENO);
+  int input = input_fd >= 0 ? input_fd : open("/dev/null", O_RDONLY);
+  if (input >= 0) dup2(input, STDIN_FILENO);
   if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) {
     int error = errno;
     (void)!write(status_fd, &error, sizeof error);
@@ -124,6 +125,139 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv,
   if (WIFEXITED(wait_status)) result.exit_code = WEXITSTATUS(wait_status);
   if (WIFSIGNALED(wait_status)) result.signal = WTERMSIG(wait_status);
   return result;
+}
+
+Expected<Child> Child::start(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  if (argv.empty()) return unexpected(std::string("no program to run"));
+  // A child that dies between requests must not take kevolve with it on the next write.
+  signal(SIGPIPE, SIG_IGN);
+  int input[2], output[2], status[2];
+  if (pipe2(input, O_CLOEXEC) != 0 || pipe2(output, O_CLOEXEC) != 0 ||
+      pipe2(status, O_CLOEXEC) != 0) {
+    return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(errno)));
+  }
+  pid_t pid = fork();
+  if (pid < 0)
+    return unexpected(fmt::format("cannot run {}: fork: {}", argv[0], std::strerror(errno)));
+  if (pid == 0) exec_child(argv, options, output[1], status[1], input[0]);
+  setpgid(pid, pid);
+  close(input[0]);
+  close(output[1]);
+  close(status[1]);
+  int exec_error = 0;
+  bool exec_failed = read(status[0], &exec_error, sizeof exec_error) == sizeof exec_error;
+  close(status[0]);
+  Child child;
+  child.m_pid = pid;
+  child.m_input = input[1];
+  child.m_output = output[0];
+  if (exec_failed) {
+    child.kill();
+    return unexpected(fmt::format("cannot run {}: {}", argv[0], std::strerror(exec_error)));
+  }
+  return child;
+}
+
+Child::Child(Child&& other) noexcept { *this = std::move(other); }
+
+Child& Child::operator=(Child&& other) noexcept {
+  std::swap(m_pid, other.m_pid);
+  std::swap(m_input, other.m_input);
+  std::swap(m_output, other.m_output);
+  std::swap(m_exited, other.m_exited);
+  std::swap(m_status, other.m_status);
+  std::swap(m_pending, other.m_pending);
+  return *this;
+}
+
+Child::~Child() { kill(); }
+
+void Child::reap(bool wait) {
+  if (m_pid < 0 || m_exited) return;
+  if (waitpid(m_pid, &m_status, wait ? 0 : WNOHANG) == m_pid) m_exited = true;
+}
+
+bool Child::running() {
+  reap(false);
+  return m_pid >= 0 && !m_exited;
+}
+
+void Child::kill() {
+  if (m_pid >= 0 && !m_exited) {
+    ::kill(-m_pid, SIGKILL);
+    reap(true);
+  }
+  if (m_input >= 0) close(m_input);
+  if (m_output >= 0) close(m_output);
+  m_input = m_output = -1;
+}
+
+Expected<void> Child::send(const std::string& line) {
+  std::string text = line + "\n";
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = m_input < 0 ? -1 : write(m_input, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      return unexpected(fmt::format("the program stopped reading: {}", std::strerror(errno)));
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+ProcessResult Child::read_until(std::string_view marker, std::chrono::milliseconds timeout) {
+  ProcessResult result;
+  auto start = Clock::now();
+  auto finish = [&] {
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (m_exited) {
+      if (WIFEXITED(m_status)) result.exit_code = WEXITSTATUS(m_status);
+      if (WIFSIGNALED(m_status)) result.signal = WTERMSIG(m_status);
+    }
+    return result;
+  };
+  char buffer[65536];
+  for (;;) {
+    // An answer: a line starting with the marker, complete with its newline.
+    for (std::size_t at = 0; (at = m_pending.find(marker, at)) != std::string::npos; ++at) {
+      if (at != 0 && m_pending[at - 1] != '\n') continue;
+      std::size_t end = m_pending.find('\n', at);
+      if (end == std::string::npos) break;
+      result.output = m_pending.substr(0, end + 1);
+      m_pending.erase(0, end + 1);
+      result.exit_code = 0;
+      return finish();
+    }
+    if (m_output < 0) {
+      result.output = std::exchange(m_pending, {});
+      reap(true);
+      return finish();
+    }
+    if (timeout.count() > 0 && Clock::now() - start > timeout) {
+      result.timed_out = true;
+      result.output = std::exchange(m_pending, {});
+      kill();
+      return finish();
+    }
+    if (interrupted()) {
+      result.interrupted = true;
+      result.output = std::exchange(m_pending, {});
+      kill();
+      return finish();
+    }
+    pollfd p{m_output, POLLIN, 0};
+    if (poll(&p, 1, 50) > 0) {
+      ssize_t n = read(m_output, buffer, sizeof buffer);
+      if (n > 0) {
+        if (m_pending.size() < (std::size_t{64} << 20))
+          m_pending.append(buffer, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        close(m_output);  // it exited (or closed its output): no answer will come
+        m_output = -1;
+        ::kill(-m_pid, SIGKILL);
+      }
+    }
+  }
 }
 
 }  // namespace kevolve::util

@@ -36,4 +36,37 @@ struct ProcessResult {
 Expected<ProcessResult> run_process(const std::vector<std::string>& argv,
                                     const ProcessOptions& options = {});
 
+// A long-lived program that answers requests: lines written to its stdin, answers read from its
+// stdout and stderr (together). Its process group dies with this object.
+class Child {
+ public:
+  static Expected<Child> start(const std::vector<std::string>& argv,
+                               const ProcessOptions& options = {});
+  Child(Child&& other) noexcept;
+  Child& operator=(Child&& other) noexcept;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child();
+
+  // False once the program has exited or was killed.
+  bool running();
+  Expected<void> send(const std::string& line);
+  // Output up to and including the first line that starts with `marker`, waiting at most
+  // `timeout`. When the program exits, times out (it is then killed) or kevolve is interrupted
+  // first, the result says so and holds what it wrote.
+  ProcessResult read_until(std::string_view marker, std::chrono::milliseconds timeout);
+  void kill();
+
+ private:
+  Child() = default;
+  void reap(bool wait);
+
+  int m_pid = -1;
+  int m_input = -1;
+  int m_output = -1;
+  bool m_exited = false;
+  int m_status = 0;
+  std::string m_pending;  // read past the last answer
+};
+
 }  // namespace kevolve::util

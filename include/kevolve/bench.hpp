@@ -1,23 +1,30 @@
 // kevolve harness API (DESIGN §4): what a unit's benchmark declares and runs.
 //
 //   #include <kevolve/bench.hpp>
-//   KEVOLVE_BENCH(blur, b) {
-//     const long n = b.size("n", {1 << 22, 1 << 16});  // sizes to tune for; the first is primary
-//     const float* in = b.input<float>("in", n);        // random per seed
-//     float* out = b.output<float>("out", n);           // poisoned before every run, compared
-//     after b.traffic(2.0 * n * sizeof(float)); b.run([&] { blur(in, out, n); });
+//   KEVOLVE_BENCH(saxpy, b) {
+//     const long n = b.size("n", {1 << 24, 1 << 20});  // sizes to tune for; the first is primary
+//     const float* x = b.input<float>("x", n);          // random per seed
+//     float* y = b.output<float>("y", n);               // poisoned before every run, compared
+//     b.traffic(2.0 * n * sizeof(float));               // bytes moved: for % of peak
+//     b.run([=] { saxpy(n, 2.0f, x, y, b.stream()); });
 //   }
 //
-// The harness function runs once per candidate process; `run` is where the measurement
-// happens. kevolve compiles the harness with a generated main (KEVOLVE_BENCH_MAIN, see the end
-// of this file) that speaks a small protocol with the tuner: describe the problem, verify with
-// a seed (writing outputs for the tuner to compare), or time with Google Benchmark.
+// The harness function runs once per candidate run; `run` says what is measured. kevolve
+// compiles the harness with a generated entry point (KEVOLVE_BENCH_MAIN, see the end of this
+// file) that speaks a small protocol with the tuner: describe the problem, verify with a seed
+// (writing outputs for the tuner to compare), or time.
 //
-// Header-only, C++17. This part is the CPU backend; GPU backends add device buffers and
-// stream().
+// Header-only, C++17. The backend follows the compiler: under nvcc or hipcc (KEVOLVE_BENCH_GPU)
+// buffers are device memory, stream() is the stream to launch on, and timing uses events with
+// the L2 cache flushed; otherwise buffers are host memory and timing uses Google Benchmark.
 #pragma once
 
 #include <kevolve/kevolve.hpp>
+
+#if (defined(__CUDACC__) || defined(__HIPCC__)) && !defined(KEVOLVE_BENCH_GPU)
+#define KEVOLVE_BENCH_GPU 1
+#endif
+#include <kevolve/detail/memory.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -68,26 +75,20 @@ constexpr const char* type_tag() {
     static_assert(sizeof(T) == 0, "kevolve buffers hold float, double or fixed-width integers");
 }
 
-// SplitMix64: a fast, portable generator; each (seed, buffer, element) has its own value.
-inline std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
-inline std::uint64_t hash_bytes(const void* data, std::size_t size,
-                                std::uint64_t h = 0xcbf29ce484222325ull) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  std::size_t i = 0;
-  for (; i + 8 <= size; i += 8) {  // 8 bytes at a time: inputs can be large
-    std::uint64_t word;
-    std::memcpy(&word, p + i, 8);
-    h = mix(h ^ word);
+// Memory of the harness's kind (host or device), freed with it.
+struct Allocation {
+  void* data = nullptr;
+  Allocation() = default;
+  explicit Allocation(std::size_t bytes) : data(memory::allocate(bytes)) {}
+  Allocation(Allocation&& other) noexcept : data(other.data) { other.data = nullptr; }
+  Allocation& operator=(Allocation&& other) noexcept {
+    std::swap(data, other.data);
+    return *this;
   }
-  for (; i < size; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
-}
+  ~Allocation() {
+    if (data) memory::release(data);
+  }
+};
 
 struct Buffer {
   std::string name;
@@ -95,40 +96,20 @@ struct Buffer {
   Role role = Role::input;
   std::size_t count = 0;
   std::size_t element = 0;  // bytes per element
-  void* data = nullptr;
-  std::vector<unsigned char> initial;  // inout: contents before the run, to restore them
-  std::uint64_t hash = 0;              // inputs: hash before the run
+  Allocation storage;
+  Allocation initial;      // inout: contents before the run, to restore them
+  std::uint64_t hash = 0;  // inputs: hash before the run
   void (*fill)(void*, std::size_t, std::uint64_t) = nullptr;
   void (*poison)(void*, std::size_t) = nullptr;
 
+  void* data() const { return storage.data; }
   std::size_t bytes() const { return count * element; }
-};
-
-template <typename T>
-void fill_random(void* data, std::size_t count, std::uint64_t seed) {
-  T* out = static_cast<T*>(data);
-  for (std::size_t i = 0; i < count; ++i) {
-    std::uint64_t r = mix(seed ^ mix(static_cast<std::uint64_t>(i)));
-    if constexpr (std::is_floating_point_v<T>) {
-      out[i] = static_cast<T>(static_cast<double>(r >> 11) * 0x1.0p-52 - 1.0);  // [-1, 1)
-    } else {
-      out[i] = static_cast<T>(r % 100u);  // small and non-negative: safe as sizes or indices
-    }
+  // The contents, on the host (for the tuner to compare).
+  std::vector<unsigned char> contents(const Allocation& from) const {
+    std::vector<unsigned char> out(bytes());
+    if (!out.empty()) memory::to_host(out.data(), from.data, out.size());
+    return out;
   }
-}
-
-template <typename T>
-void fill_poison(void* data, std::size_t count) {
-  T* out = static_cast<T*>(data);
-  if constexpr (std::is_floating_point_v<T>) {
-    for (std::size_t i = 0; i < count; ++i) out[i] = std::numeric_limits<T>::quiet_NaN();
-  } else {
-    std::memset(out, 0xA5, count * sizeof(T));
-  }
-}
-
-struct AlignedFree {
-  void operator()(void* p) const { std::free(p); }
 };
 
 }  // namespace detail
@@ -182,6 +163,18 @@ class Bench {
   void tolerance(const char* name, double rtol, double atol) { m_tolerances[name] = {rtol, atol}; }
   void reference(std::function<void()> fn) { m_reference = std::move(fn); }
 
+#if defined(KEVOLVE_BENCH_GPU)
+  // The stream the harness launches on; the timer's events are recorded on it.
+  detail::gpu::Stream stream() {
+    if (!m_stream) detail::gpu::check(KEVOLVE_GPU(StreamCreate)(&m_stream), "creating a stream");
+    return m_stream;
+  }
+  ~Bench() {
+    m_buffers.clear();
+    if (m_stream) (void)KEVOLVE_GPU(StreamDestroy)(m_stream);
+  }
+#endif
+
   // What is measured. Called once, after the buffers exist.
   void run(std::function<void()> fn) {
     if (m_ran) throw std::logic_error("the harness called run() twice");
@@ -209,11 +202,11 @@ class Bench {
   // (Buffers were filled when declared, so the harness may have written structured data.)
   void prepare() {
     for (detail::Buffer& b : m_buffers) {
-      if (b.role == detail::Role::output) b.poison(b.data, b.count);
-      if (b.role == detail::Role::input) b.hash = detail::hash_bytes(b.data, b.bytes());
+      if (b.role == detail::Role::output) b.poison(b.data(), b.count);
+      if (b.role == detail::Role::input) b.hash = detail::memory::hash(b.data(), b.bytes());
       if (b.role == detail::Role::inout) {
-        const auto* bytes = static_cast<const unsigned char*>(b.data);
-        b.initial.assign(bytes, bytes + b.bytes());
+        if (!b.initial.data) b.initial = detail::Allocation(b.bytes());
+        detail::memory::copy(b.initial.data, b.data(), b.bytes());
       }
     }
   }
@@ -221,15 +214,15 @@ class Bench {
   // Before every timed run: inouts back to their initial contents, outputs poisoned.
   void reset() {
     for (detail::Buffer& b : m_buffers) {
-      if (b.role == detail::Role::inout) std::memcpy(b.data, b.initial.data(), b.initial.size());
-      if (b.role == detail::Role::output) b.poison(b.data, b.count);
+      if (b.role == detail::Role::inout) detail::memory::copy(b.data(), b.initial.data, b.bytes());
+      if (b.role == detail::Role::output) b.poison(b.data(), b.count);
     }
   }
 
   // The first input whose contents changed since prepare(), or nullptr.
   const detail::Buffer* modified_input() const {
     for (const detail::Buffer& b : m_buffers) {
-      if (b.role == detail::Role::input && detail::hash_bytes(b.data, b.bytes()) != b.hash)
+      if (b.role == detail::Role::input && detail::memory::hash(b.data(), b.bytes()) != b.hash)
         return &b;
     }
     return nullptr;
@@ -248,21 +241,17 @@ class Bench {
     b.role = role;
     b.count = count;
     b.element = sizeof(T);
-    b.fill = &detail::fill_random<T>;
-    b.poison = &detail::fill_poison<T>;
-    std::size_t bytes = ((count * sizeof(T) + 63) / 64) * 64;
-    void* memory = std::aligned_alloc(64, bytes == 0 ? 64 : bytes);
-    if (!memory) throw std::bad_alloc();
-    m_memory.emplace_back(memory);
-    b.data = memory;
+    b.fill = &detail::memory::fill<T>;
+    b.poison = &detail::memory::poison<T>;
+    b.storage = detail::Allocation(count * sizeof(T));
     // Usable as soon as declared: the harness may overwrite inputs with structured data.
     if (role == detail::Role::output) {
-      b.poison(b.data, count);
+      b.poison(b.data(), count);
     } else {
-      b.fill(b.data, count, m_seed ^ detail::hash_bytes(b.name.data(), b.name.size()));
+      b.fill(b.data(), count, m_seed ^ detail::hash_bytes(b.name.data(), b.name.size()));
     }
     m_buffers.push_back(std::move(b));
-    return memory;
+    return m_buffers.back().data();
   }
 
   Mode m_mode;
@@ -271,13 +260,15 @@ class Bench {
   std::vector<std::pair<std::string, std::vector<long>>> m_sizes;
   std::vector<std::pair<std::string, long>> m_problem;
   std::vector<detail::Buffer> m_buffers;
-  std::vector<std::unique_ptr<void, detail::AlignedFree>> m_memory;
   std::map<std::string, std::pair<double, double>> m_tolerances;
   double m_traffic = 0;
   double m_work = 0;
   std::function<void()> m_fn;
   std::function<void()> m_reference;
   bool m_ran = false;
+#if defined(KEVOLVE_BENCH_GPU)
+  detail::gpu::Stream m_stream = nullptr;
+#endif
 };
 
 }  // namespace kevolve

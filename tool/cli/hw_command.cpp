@@ -1,12 +1,16 @@
 // `kevolve hw`: the devices of this machine, their ids and the facts constraints can use.
 
 #include "backends/device.hpp"
+#include "backends/peaks.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/table.hpp"
+#include "util/error.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
+
+#include <map>
 
 namespace kevolve::tool {
 
@@ -14,7 +18,26 @@ namespace {
 
 struct HwOptions {
   bool json = false;
+  bool measure = false;
 };
+
+// Measures (with --measure) or reads each GPU's peaks; CPUs have none yet.
+std::map<std::string, backends::Peaks> peaks_of(const backends::Inventory& inventory,
+                                                bool measure) {
+  std::map<std::string, backends::Peaks> out;
+  for (const backends::Device& d : inventory.devices) {
+    if (d.backend == backends::Backend::cpu) continue;
+    if (measure) {
+      auto measured = backends::measure_peaks(d, backends::find_gpu_compiler(d.backend));
+      if (!measured) throw Error(fmt::format("{}: {}", d.id.str(), measured.error()));
+      if (auto saved = backends::save_peaks(d, *measured); !saved) throw Error(saved.error());
+      out[d.id.str()] = *measured;
+    } else if (auto known = backends::load_peaks(d); known && *known) {
+      out[d.id.str()] = **known;
+    }
+  }
+  return out;
+}
 
 std::string facts_text(const space::Facts& facts) {
   std::string out;
@@ -60,6 +83,10 @@ void add_gpu_rows(Table& t, const backends::Device& d) {
 
 int run_hw(const HwOptions& o) {
   auto inventory = backends::detect_devices();
+  if (o.measure && inventory.devices.size() == 1) {
+    throw Error("--measure: no GPU here; peaks are measured for GPUs only (CPU: not yet)");
+  }
+  std::map<std::string, backends::Peaks> peaks = peaks_of(inventory, o.measure);
   if (o.json) {
     util::Json out = util::Json::object();
     out["schema"] = 1;
@@ -75,6 +102,8 @@ int run_hw(const HwOptions& o) {
                                    {"driver", d.driver},
                                    {"facts", std::move(facts)},
                                    {"details", d.details}});
+      if (auto p = peaks.find(d.id.str()); p != peaks.end())
+        devices.back()["peaks"] = backends::to_json(p->second);
     }
     out["devices"] = std::move(devices);
     util::Json absent = util::Json::array();
@@ -100,6 +129,13 @@ int run_hw(const HwOptions& o) {
       add_gpu_rows(t, d);
     }
     t.add({"facts", facts_text(d.facts)});
+    if (auto p = peaks.find(d.id.str()); p != peaks.end()) {
+      t.add({"peaks", fmt::format("copy {:.3g} TB/s, fp32 FMA {:.3g} TFLOP/s (measured {})",
+                                  p->second.copy_bytes_per_s * 1e-12,
+                                  p->second.fma_flops_per_s * 1e-12, p->second.date)});
+    } else if (d.backend != backends::Backend::cpu) {
+      t.add({"peaks", "not measured (kevolve hw --measure)"});
+    }
     t.print(stdout, "  ");
   }
   if (!inventory.absent.empty()) {
@@ -118,6 +154,8 @@ void add_hw_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<HwOptions>();
   CLI::App* cmd = app.add_subcommand("hw", "Show this machine's devices: ids, facts, details");
   cmd->add_flag("--json", o->json, "Print JSON");
+  cmd->add_flag("--measure", o->measure,
+                "Measure and record each GPU's copy bandwidth and FMA throughput");
   cmd->callback([o, &action] { action = [o] { return run_hw(*o); }; });
 }
 

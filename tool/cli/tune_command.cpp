@@ -1,7 +1,10 @@
 // `kevolve tune -B <build>`: search each unit of the build's tuned targets on this machine and
 // record the winners in the knowledge directory.
 
+#include "backends/build.hpp"
+#include "backends/cuda/profile.hpp"
 #include "backends/device.hpp"
+#include "backends/peaks.hpp"
 #include "knowledge/store.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
@@ -39,12 +42,14 @@ struct TuneOptions {
   std::uint64_t seed = 1;
   bool force = false;
   double timeout_s = 15;
-  int reps = 5;
+  int reps = 0;
   double min_time = 0.05;
   int rounds = 5;
   int top = 3;
   std::string executor = "local";
   bool llm = false;
+  bool profile = false;
+  std::string device;
 };
 
 struct Row {
@@ -55,29 +60,92 @@ struct Row {
 
 void print_summary(const std::vector<Row>& rows) {
   Table table;
-  table.add({"unit", "device", "evals", "defaults", "tuned", "speedup", "parameters", "result", "wall", "evals/min"});
+  table.add({"unit", "device", "evals", "defaults", "tuned", "speedup", "of peak", "parameters",
+             "result", "wall", "evals/min"});
   for (const Row& r : rows) {
     const UnitOutcome& o = r.outcome;
-    std::string defaults = "-", tuned = "-", speedup = "-", params = "-";
+    std::string defaults = "-", tuned = "-", speedup = "-", params = "-", peak = "-";
     if (o.record) {
       defaults = tune::format_seconds(o.record->baseline_s);
       tuned = tune::format_seconds(o.record->time_s);
       speedup = fmt::format("{:.2f}x [{:.2f}, {:.2f}]", o.record->speedup, o.record->speedup_low,
                             o.record->speedup_high);
       params = params_text(o.record->best);
+      if (o.record->peak_percent)
+        peak = fmt::format("{:.0f}% {}", *o.record->peak_percent, o.record->bound);
     }
     std::string evals = o.state == UnitOutcome::State::up_to_date && o.record
                             ? fmt::format("0 ({})", o.record->evaluations)
                             : std::to_string(o.evaluations);
     std::uint64_t fresh = o.evaluations > o.resumed ? o.evaluations - o.resumed : 0;
     std::string wall = o.seconds > 0 ? fmt::format("{:.0f} s", o.seconds) : "-";
-    std::string rate = fresh > 0 && o.search_seconds > 0
-                           ? fmt::format("{:.0f}", 60.0 * static_cast<double>(fresh) / o.search_seconds)
-                           : "-";
-    table.add({r.outcome.unit, r.device, evals, defaults, tuned, speedup, params,
+    std::string rate =
+        fresh > 0 && o.search_seconds > 0
+            ? fmt::format("{:.0f}", 60.0 * static_cast<double>(fresh) / o.search_seconds)
+            : "-";
+    table.add({r.outcome.unit, r.device, evals, defaults, tuned, speedup, peak, params,
                std::string(tune::describe(o.state)), wall, rate});
   }
   table.print(stdout);
+}
+
+// The device a unit is tuned on: the one --device names, else the first of the unit's backend.
+util::Expected<const backends::Device*> device_for_unit(const backends::Inventory& inventory,
+                                                        const analyzers::Unit& unit,
+                                                        const std::string& choice) {
+  std::string_view backend = tune::backend_of(unit);
+  if (!choice.empty()) {
+    auto chosen = backends::select_device(inventory, choice);
+    if (!chosen) return util::unexpected(chosen.error());
+    if (backends::name_of((*chosen)->backend) == backend) return *chosen;
+  }
+  for (const backends::Device& d : inventory.devices) {
+    if (backends::name_of(d.backend) == backend) return &d;
+  }
+  std::string why;
+  for (const backends::Absence& a : inventory.absent) {
+    if (backends::name_of(a.backend) == backend) why = a.reason;
+  }
+  std::string kind = backend == "cuda" ? "CUDA" : backend == "hip" ? "HIP" : "CPU";
+  return util::unexpected(
+      fmt::format("no {} device here{}: its kernels are not tuned on this "
+                  "machine (builds keep using the recorded winners)",
+                  kind, why.empty() ? "" : " (" + why + ")"));
+}
+
+// The device's measured peaks: recorded ones, else measured now (once per device).
+std::optional<backends::Peaks> peaks_for(const backends::Device& device,
+                                         const std::string& compiler, tune::Progress& progress) {
+  auto known = backends::load_peaks(device);
+  if (known && *known) return **known;
+  if (!known) progress.note("warning: " + known.error());
+  progress.note(
+      fmt::format("measuring the peaks of {} (once; kevolve hw --measure)", device.id.str()));
+  auto measured = backends::measure_peaks(device, compiler);
+  if (!measured) {
+    progress.note("warning: no % of peak: " + measured.error());
+    return std::nullopt;
+  }
+  if (auto saved = backends::save_peaks(device, *measured); !saved)
+    progress.note("warning: the peaks are not kept: " + saved.error());
+  return *measured;
+}
+
+tune::Profiler profiler_for(const backends::CandidateRecipe& recipe, tune::Progress& progress) {
+  if (recipe.backend != backends::Backend::cuda) {
+    progress.note("--profile: only CUDA candidates are profiled (Nsight Compute)");
+    return {};
+  }
+  std::string ncu = backends::cuda::find_ncu();
+  if (ncu.empty()) {
+    progress.note("--profile: ncu (Nsight Compute) is not installed here; no profile");
+    return {};
+  }
+  return [recipe, ncu](const fs::path& artifact) -> util::Expected<util::Json> {
+    auto runner = backends::build_runner(recipe);
+    if (!runner) return util::unexpected(runner.error());
+    return backends::cuda::profile(ncu, *runner, artifact, std::chrono::minutes(5));
+  };
 }
 
 int run_tune(const TuneOptions& o) {
@@ -97,7 +165,6 @@ int run_tune(const TuneOptions& o) {
   if (!targets) throw Error(targets.error());
 
   backends::Inventory inventory = backends::detect_devices();
-  const backends::Device& cpu = inventory.devices.front();
   util::install_interrupt_handlers();
 
   std::vector<Row> rows;
@@ -129,6 +196,7 @@ int run_tune(const TuneOptions& o) {
     settings.force = o.force;
     settings.top = o.top;
     settings.rounds = o.rounds;
+    settings.profile = o.profile;
     settings.eval.reps = o.reps;
     settings.eval.min_time = o.min_time;
     settings.eval.min_timeout =
@@ -140,24 +208,31 @@ int run_tune(const TuneOptions& o) {
       if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), unit.name) == wanted.end())
         continue;
       if (util::interrupted()) break;
-      Row row{config.target, cpu.id.str(), {}};
+      Row row{config.target, "-", {}};
       row.outcome.unit = unit.name;
-      if (tune::backend_of(unit) != "cpu") {
-        row.outcome.message = fmt::format("{} kernels are not tuned yet (the CPU backend only)",
-                                          tune::backend_of(unit));
-        row.device = "-";
+      auto device = device_for_unit(inventory, unit, o.device);
+      if (!device) {
+        // No device of this kind here: nothing to tune on, which is not a failure of the
+        // units that can be tuned (an explicit --unit is).
+        row.outcome.state = UnitOutcome::State::skipped;
+        row.outcome.message = device.error();
+        if (!o.units.empty()) failed = true;
         rows.push_back(row);
-        failed = true;
         continue;
       }
-      auto recipe = tune::make_recipe(ws->build, *target, unit);
+      row.device = (*device)->id.str();
+      auto recipe = tune::make_recipe(ws->build, *target, unit, **device);
       if (!recipe) {
         row.outcome.message = recipe.error();
         rows.push_back(row);
         failed = true;
         continue;
       }
-      tune::TuneContext ctx{*knowledge, cpu, settings, progress};
+      tune::TuneContext ctx{*knowledge, **device, settings, progress, {}, {}};
+      if ((*device)->backend != backends::Backend::cpu) {
+        ctx.peaks = peaks_for(**device, recipe->compiler, progress);
+        if (o.profile) ctx.profiler = profiler_for(*recipe, progress);
+      }
       row.outcome = tune::tune_unit(ctx, unit, *recipe);
       if (row.outcome.state == UnitOutcome::State::failed) failed = true;
       rows.push_back(row);
@@ -213,7 +288,8 @@ void add_tune_command(CLI::App& app, Action& action) {
   cmd->add_option("--timeout", o->timeout_s,
                   "Least seconds a candidate run may take before it is killed (default 15)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--reps", o->reps, "Timed repetitions per measurement (default 5)")
+  cmd->add_option("--reps", o->reps,
+                  "Timed repetitions per measurement (default: 5 on CPUs, 30 on GPUs)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--min-time", o->min_time, "Seconds per timed repetition (default 0.05)")
       ->check(CLI::PositiveNumber);
@@ -223,6 +299,11 @@ void add_tune_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(1, 100));
   cmd->add_option("--executor", o->executor, "Where candidates run: local (default) or slurm");
   cmd->add_flag("--llm", o->llm, "Let an LLM propose code variants");
+  cmd->add_flag("--profile", o->profile,
+                "Attach Nsight Compute metrics to the winner and the defaults (CUDA, needs ncu)");
+  cmd->add_option("--device", o->device,
+                  "Tune on this device (an id from kevolve hw, or a backend: cuda, hip); default: "
+                  "the first of each unit's backend");
   cmd->callback([o, &action] { action = [o] { return run_tune(*o); }; });
 }
 

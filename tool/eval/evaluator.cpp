@@ -1,6 +1,6 @@
 #include "tool/eval/evaluator.hpp"
 
-#include "backends/cpu/build.hpp"
+#include "backends/build.hpp"
 #include "tool/eval/compare.hpp"
 #include "util/files.hpp"
 #include "util/random.hpp"
@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unistd.h>
 
 namespace kevolve::eval {
 
@@ -40,22 +41,42 @@ Measurement measurement_from(const util::Json& r) {
 }
 
 Evaluator::Evaluator(backends::CandidateRecipe recipe, EvalOptions options)
-    : m_recipe(std::move(recipe)), m_options(std::move(options)) {}
+    : m_recipe(std::move(recipe)), m_options(std::move(options)) {
+  m_scratch = m_recipe.work_dir;
+  // GPU outputs are large and compared at hundreds of candidates a minute: keep them off disk.
+  std::error_code ec;
+  if (m_recipe.backend != backends::Backend::cpu && ::access("/dev/shm", W_OK) == 0) {
+    m_scratch = fs::path("/dev/shm") /
+                fmt::format("kevolve-{}-{}-{}", ::getuid(), ::getpid(), m_recipe.unit);
+  }
+}
 
-backends::RunOptions Evaluator::run_options(double base_s) const {
+Evaluator::~Evaluator() {
+  std::error_code ec;
+  if (m_scratch != m_recipe.work_dir) fs::remove_all(m_scratch, ec);
+}
+
+int Evaluator::reps() const {
+  if (m_options.reps > 0) return m_options.reps;
+  return m_recipe.backend == backends::Backend::cpu ? 5 : 30;
+}
+
+backends::RunOptions Evaluator::run_options(double base_s, bool fresh) const {
   backends::RunOptions o;
   auto scaled =
       std::chrono::milliseconds(static_cast<long long>(base_s * m_options.timeout_factor * 1000));
   o.timeout = std::max(m_options.min_timeout, scaled);
+  o.launcher = fresh ? m_fresh.get() : m_runner.get();
+  if (m_recipe.backend != backends::Backend::cpu) o.warmup = m_options.gpu_warmup;
   return o;
 }
 
 backends::Build Evaluator::build(const std::string& header, const std::string& tag) const {
-  return backends::cpu::build_candidate(m_recipe, header, tag);
+  return backends::build_candidate(m_recipe, header, tag);
 }
 
 util::Expected<fs::path> Evaluator::reference_for(std::uint64_t seed) {
-  fs::path dir = m_recipe.work_dir / "reference" / std::to_string(seed);
+  fs::path dir = m_scratch / "reference" / std::to_string(seed);
   std::error_code ec;
   fs::remove_all(dir, ec);
   if (auto made = util::ensure_directory(dir); !made) return util::unexpected(made.error());
@@ -74,6 +95,12 @@ util::Expected<fs::path> Evaluator::reference_for(std::uint64_t seed) {
 }
 
 util::Expected<void> Evaluator::prepare() {
+  if (m_recipe.backend != backends::Backend::cpu) {
+    auto runner = backends::build_runner(m_recipe);
+    if (!runner) return util::unexpected(runner.error());
+    m_runner = std::make_unique<backends::Runner>(*runner);
+    m_fresh = std::make_unique<backends::FreshRunner>(*runner);
+  }
   backends::Build defaults = build("// defaults: nothing injected\n", "defaults");
   if (!defaults.ok) {
     return util::unexpected(fmt::format("the defaults do not build, so there is no baseline:\n{}",
@@ -97,15 +124,15 @@ util::Expected<void> Evaluator::prepare() {
   }
   // The defaults must pass their own verification: a harness that is not deterministic (or
   // whose reference disagrees with the kernel) would fail every candidate.
-  Trial self = verify_seed(
-      m_baseline_exe, m_options.seeds.front(),
-      m_recipe.work_dir / "reference" / std::to_string(m_options.seeds.front()), "defaults");
+  Trial self =
+      verify_seed(m_baseline_exe, m_options.seeds.front(),
+                  m_scratch / "reference" / std::to_string(m_options.seeds.front()), "defaults");
   if (self.status != Status::ok) {
     return util::unexpected(
         fmt::format("the defaults fail verification against the reference: {}", self.message));
   }
   // The defaults' own timing run has no measure yet: it gets the generous floor.
-  auto timed = backends::run_time(m_baseline_exe, m_options.reps, m_options.min_time,
+  auto timed = backends::run_time(m_baseline_exe, reps(), m_options.min_time,
                                   run_options(std::max(m_verify_s, 10.0)));
   if (timed.status != Status::ok) {
     return util::unexpected(fmt::format("timing the defaults failed: {}: {}",
@@ -119,14 +146,14 @@ util::Expected<void> Evaluator::prepare() {
 Trial Evaluator::verify_seed(const fs::path& exe, std::uint64_t seed, const fs::path& reference,
                              const std::string& tag) {
   Trial t;
-  fs::path out = m_recipe.work_dir / "candidates" / tag / ("seed-" + std::to_string(seed));
+  fs::path out = m_scratch / "candidates" / tag / ("seed-" + std::to_string(seed));
   std::error_code ec;
   fs::remove_all(out, ec);
   if (auto made = util::ensure_directory(out); !made) {
     t.message = made.error();
     return t;
   }
-  auto run = backends::run_verify(exe, seed, out, false, run_options(m_verify_s));
+  auto run = backends::run_verify(exe, seed, out, false, run_options(m_verify_s, tag == "final"));
   t.run_s += run.seconds;
   if (run.status != Status::ok) {
     t.status = run.status;
@@ -154,8 +181,8 @@ Trial Evaluator::evaluate(const backends::Build& build, const std::string& tag) 
     return t;
   }
   for (std::uint64_t seed : m_options.seeds) {
-    Trial v = verify_seed(build.executable, seed,
-                          m_recipe.work_dir / "reference" / std::to_string(seed), tag);
+    Trial v =
+        verify_seed(build.executable, seed, m_scratch / "reference" / std::to_string(seed), tag);
     t.run_s += v.run_s;
     if (v.status != Status::ok) {
       v.build_s = t.build_s;
@@ -163,8 +190,8 @@ Trial Evaluator::evaluate(const backends::Build& build, const std::string& tag) 
       return v;
     }
   }
-  auto timed = backends::run_time(build.executable, m_options.reps, m_options.min_time,
-                                  run_options(m_time_s));
+  auto timed =
+      backends::run_time(build.executable, reps(), m_options.min_time, run_options(m_time_s));
   t.run_s += timed.seconds;
   if (timed.status != Status::ok) {
     t.status = timed.status;
@@ -174,7 +201,7 @@ Trial Evaluator::evaluate(const backends::Build& build, const std::string& tag) 
   t.status = Status::ok;
   t.time = measurement_from(timed.result);
   std::error_code ec;
-  fs::remove_all(m_recipe.work_dir / "candidates" / tag, ec);
+  fs::remove_all(m_scratch / "candidates" / tag, ec);
   return t;
 }
 
@@ -187,8 +214,8 @@ std::vector<std::vector<double>> Evaluator::interleaved(const std::vector<fs::pa
   for (int r = 0; r < rounds; ++r) {
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
     for (std::size_t i : order) {
-      auto timed = backends::run_time(executables[i], m_options.reps, m_options.min_time,
-                                      run_options(m_time_s));
+      auto timed = backends::run_time(executables[i], reps(), m_options.min_time,
+                                      run_options(m_time_s, true));
       medians[i].push_back(timed.status == Status::ok ? measurement_from(timed.result).median_s
                                                       : std::numeric_limits<double>::quiet_NaN());
     }

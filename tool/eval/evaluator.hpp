@@ -6,10 +6,12 @@
 
 #include "backends/candidate.hpp"
 #include "backends/protocol.hpp"
+#include "backends/runner.hpp"
 #include "util/expected.hpp"
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,8 +21,9 @@ namespace kevolve::eval {
 struct EvalOptions {
   std::vector<std::uint64_t> seeds = {1, 2, 3};
   std::uint64_t final_seed = 1001;  // the winner's re-verification uses a seed the search never saw
-  int reps = 5;                     // timed repetitions of one measurement
-  double min_time = 0.05;           // seconds per repetition (Google Benchmark's MinTime)
+  int reps = 0;            // timed repetitions of one measurement; 0: the backend's (CPU 5, GPU 30)
+  double min_time = 0.05;  // CPU: seconds per repetition (Google Benchmark's MinTime)
+  int gpu_warmup = 3;      // GPU: untimed runs before the repetitions
   std::chrono::milliseconds min_timeout{15000};  // no run is killed sooner
   double timeout_factor = 20;                    // nor before this many times the defaults' run
 };
@@ -46,6 +49,7 @@ struct Trial {
 class Evaluator {
  public:
   Evaluator(backends::CandidateRecipe recipe, EvalOptions options);
+  ~Evaluator();
 
   // Builds the defaults, describes the harness, computes the reference outputs for every seed,
   // checks they can verify anything, and times the defaults. Errors say why tuning cannot
@@ -73,10 +77,17 @@ class Evaluator {
   Trial verify_seed(const std::filesystem::path& exe, std::uint64_t seed,
                     const std::filesystem::path& reference, const std::string& tag);
   util::Expected<std::filesystem::path> reference_for(std::uint64_t seed);
-  backends::RunOptions run_options(double factor_base_s) const;
+  backends::RunOptions run_options(double factor_base_s, bool fresh = false) const;
+  int reps() const;
+  std::filesystem::path scratch() const;
 
   backends::CandidateRecipe m_recipe;
   EvalOptions m_options;
+  // GPU candidates: the device's runner for the search, a fresh one per run for the final
+  // re-timing and re-verification.
+  std::unique_ptr<backends::Launcher> m_runner;
+  std::unique_ptr<backends::Launcher> m_fresh;
+  std::filesystem::path m_scratch;  // outputs to compare: in memory (/dev/shm) when it can
   std::filesystem::path m_baseline_exe;
   backends::Description m_description;
   Measurement m_baseline;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 namespace kevolve::tune {
@@ -53,9 +54,16 @@ const analyzers::CompileGroup* group_for(const analyzers::Target& t, const fs::p
 
 }  // namespace
 
+std::string candidate_arch(const backends::Device& device) {
+  if (device.backend != backends::Backend::cuda) return device.arch;
+  int number = device.arch.rfind("sm_", 0) == 0 ? std::atoi(device.arch.c_str() + 3) : 0;
+  return number >= 90 ? device.arch + "a" : device.arch;
+}
+
 util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo& build,
                                                       const analyzers::Target& target,
-                                                      const analyzers::Unit& unit) {
+                                                      const analyzers::Unit& unit,
+                                                      const backends::Device& device) {
   if (!unit.harness) {
     return util::unexpected(
         fmt::format("unit '{}' has no harness: add KEVOLVE_BENCH({}, b) to a file given to "
@@ -64,6 +72,8 @@ util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo
   }
   backends::CandidateRecipe r;
   r.unit = unit.name;
+  r.backend = device.backend;
+  if (r.backend != backends::Backend::cpu) r.gpu_arch = candidate_arch(device);
 
   std::set<fs::path> mentioning = {unit.kernel.name.file};
   for (const analyzers::Param& p : unit.params) {
@@ -106,7 +116,9 @@ util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo
   r.compiler = toolchain->compiler;
   r.compiler_version = toolchain->id + " " + toolchain->version;
 
-  r.link_flags = {backends::benchmark_library(), "-lpthread"};
+  if (r.backend == backends::Backend::cpu) {
+    r.link_flags = {backends::benchmark_library(), "-lpthread"};
+  }
   for (const backends::SourceFile& s : r.sources) {
     if (std::find(s.flags.begin(), s.flags.end(), "-fopenmp") != s.flags.end()) {
       r.link_flags.push_back("-fopenmp");

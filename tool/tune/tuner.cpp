@@ -3,6 +3,7 @@
 #include "knowledge/trials.hpp"
 #include "space/parser.hpp"
 #include "space/space.hpp"
+#include "tool/eval/diagnosis.hpp"
 #include "tool/search/strategy.hpp"
 #include "util/interrupt.hpp"
 #include "util/log.hpp"
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <future>
 #include <thread>
 
 namespace kevolve::tune {
@@ -52,6 +54,13 @@ std::optional<space::Point> defaults_point(const space::Space& s, const analyzer
   return s.contains(p) ? std::optional(p) : std::nullopt;
 }
 
+std::string params_text_of(const knowledge::ParamValues& params) {
+  std::string out;
+  for (const auto& [name, value] : params)
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", name, value.to_string());
+  return out;
+}
+
 knowledge::ParamValues defaults_params(const analyzers::Unit& unit) {
   knowledge::ParamValues out;
   for (const analyzers::Param& p : unit.params) {
@@ -86,6 +95,13 @@ struct Evaluated {
   double time_s;
 };
 
+// Candidates proposed together and built in parallel.
+struct Batch {
+  std::vector<space::Point> points;
+  std::vector<backends::Build> builds;
+  std::vector<std::string> tags;
+};
+
 }  // namespace
 
 std::string_view describe(UnitOutcome::State s) {
@@ -96,6 +112,8 @@ std::string_view describe(UnitOutcome::State s) {
       return "defaults stand";
     case UnitOutcome::State::up_to_date:
       return "up to date";
+    case UnitOutcome::State::skipped:
+      return "skipped";
     case UnitOutcome::State::failed:
       return "failed";
     case UnitOutcome::State::interrupted:
@@ -225,64 +243,90 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
 
   unsigned jobs = settings.jobs ? settings.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::uint64_t counter = history.size();
-  auto search_started = Clock::now();
-  while (history.size() < budget && !util::interrupted()) {
-    double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-    if (settings.time_limit_s > 0 && elapsed >= settings.time_limit_s) {
-      ctx.progress.note(fmt::format("time limit of {:.0f} s reached", settings.time_limit_s));
-      break;
-    }
-    std::vector<space::Point> batch =
-        (*strategy)->propose(std::min<std::uint64_t>(jobs, budget - history.size()));
-    if (batch.empty()) break;
-
-    // Build the batch in parallel, then run it one candidate at a time.
-    std::vector<backends::Build> builds(batch.size());
-    std::vector<std::string> tags(batch.size());
-    for (std::size_t i = 0; i < batch.size(); ++i) tags[i] = fmt::format("c{}", counter + i);
-    counter += batch.size();
+  const bool gpu = recipe.backend != backends::Backend::cpu;
+  auto build_batch = [&evaluator, &unit, &space, jobs](std::vector<space::Point> batch,
+                                                       std::uint64_t first) {
+    Batch out{std::move(batch), {}, {}};
+    out.builds.resize(out.points.size());
+    for (std::size_t i = 0; i < out.points.size(); ++i)
+      out.tags.push_back(fmt::format("c{}", first + i));
     std::atomic<std::size_t> next{0};
     auto builder = [&] {
-      for (std::size_t i = next++; i < batch.size(); i = next++) {
-        builds[i] = evaluator.build(tuned_header(unit, params_of(space, batch[i])), tags[i]);
+      for (std::size_t i = next++; i < out.points.size(); i = next++) {
+        out.builds[i] =
+            evaluator.build(tuned_header(unit, params_of(space, out.points[i])), out.tags[i]);
       }
     };
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::min<std::size_t>(jobs, batch.size()); ++t)
+    for (unsigned t = 1; t < std::min<std::size_t>(jobs, out.points.size()); ++t)
       pool.emplace_back(builder);
     builder();
     for (std::thread& t : pool) t.join();
+    return out;
+  };
+  // Proposes and starts building the next batch. On a GPU the next batch compiles on the CPU
+  // cores while this one runs on the device (the strategy then sees results one batch late); on
+  // the CPU compiling would disturb the timings, so batches take turns.
+  std::uint64_t in_flight = 0;
+  auto next_batch = [&]() -> std::future<Batch> {
+    if (history.size() + in_flight >= budget || util::interrupted()) return {};
+    std::vector<space::Point> points =
+        (*strategy)->propose(std::min<std::uint64_t>(jobs, budget - history.size() - in_flight));
+    if (points.empty()) return {};
+    in_flight += points.size();
+    std::uint64_t first = counter;
+    counter += points.size();
+    return std::async(std::launch::async, build_batch, std::move(points), first);
+  };
+  auto search_started = Clock::now();
+  std::future<Batch> pending = next_batch();
+  while (pending.valid() && !util::interrupted()) {
+    double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    if (settings.time_limit_s > 0 && elapsed >= settings.time_limit_s) {
+      ctx.progress.note(fmt::format("time limit of {:.0f} s reached", settings.time_limit_s));
+      pending.wait();
+      break;
+    }
+    Batch batch = pending.get();
+    if (gpu) pending = next_batch();
 
-    for (std::size_t i = 0; i < batch.size(); ++i) {
+    for (std::size_t i = 0; i < batch.points.size(); ++i) {
       if (util::interrupted()) break;
-      eval::Trial trial = evaluator.evaluate(builds[i], tags[i]);
+      eval::Trial trial = evaluator.evaluate(batch.builds[i], batch.tags[i]);
       if (util::interrupted()) break;  // a run killed by the interrupt is not a result
+      --in_flight;
       bool ok = trial.status == Status::ok && trial.time;
       knowledge::TrialRecord record;
       record.unit = unit.name;
       record.source_hash = unit.hash;
       record.device_id = ctx.device.id.str();
       record.problem = problem;
-      record.params = params_of(space, batch[i]);
+      record.params = params_of(space, batch.points[i]);
       record.status = std::string(backends::name_of(trial.status));
       if (ok) {
         record.time_s = trial.time->median_s;
         record.spread = trial.time->spread();
+        record.diagnosis =
+            eval::to_json(eval::diagnose(described, trial.time->median_s, ctx.peaks));
       }
       record.message = trial.message;
       record.strategy = strategy_name;
       record.date = now_utc();
-      if (auto appended = knowledge::append_trial(log_file, record); !appended)
+      if (auto appended = knowledge::append_trial(log_file, record); !appended) {
+        if (pending.valid()) pending.wait();
         return fail(appended.error());
-      (*strategy)->observe({batch[i], ok, ok ? trial.time->median_s : 0});
-      history.push_back({batch[i], trial.status, ok ? trial.time->median_s : 0});
+      }
+      (*strategy)->observe({batch.points[i], ok, ok ? trial.time->median_s : 0});
+      history.push_back({batch.points[i], trial.status, ok ? trial.time->median_s : 0});
       ++out.statuses[record.status];
       if (ok && (best == 0 || trial.time->median_s < best)) best = trial.time->median_s;
-      KEVOLVE_LOG("tune: {} {} -> {} {}", unit.name, space.format(batch[i]), record.status,
+      KEVOLVE_LOG("tune: {} {} -> {} {}", unit.name, space.format(batch.points[i]), record.status,
                   trial.message);
       ctx.progress.trial(history.size(), best);
     }
+    if (!gpu) pending = next_batch();
   }
+  if (pending.valid()) pending.wait();
   ctx.progress.finish();
   out.search_seconds = std::chrono::duration<double>(Clock::now() - search_started).count();
   out.evaluations = history.size();
@@ -383,6 +427,45 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
     std::sort(record.top.begin(), record.top.end(),
               [](const auto& a, const auto& b) { return a.time_s < b.time_s; });
   }
+  // How the recorded configuration uses the device, against its measured peaks.
+  eval::Diagnosis diagnosis = eval::diagnose(described, record.time_s, ctx.peaks);
+  record.peak_percent = diagnosis.peak_percent;
+  record.bound = diagnosis.bound;
+  if (util::Json achieved = eval::to_json(diagnosis); !achieved.empty())
+    record.extra["achieved"] = achieved;
+  if (ctx.peaks) {
+    record.extra["peaks"] = util::Json{{"copy_bytes_per_s", ctx.peaks->copy_bytes_per_s},
+                                       {"fma_flops_per_s", ctx.peaks->fma_flops_per_s}};
+  }
+  if (diagnosis.beyond_peak()) {
+    record.extra["review"] = fmt::format(
+        "{:.0f}% of the measured peak: faster than the speed of light; check the harness's "
+        "traffic/work and what it measures",
+        *diagnosis.peak_percent);
+    ctx.progress.note("warning: faster than the measured peak; check the harness");
+  }
+  if (settings.profile && ctx.profiler) {
+    // Hardware counters for the winner and the defaults: what bounds them, beyond the timing.
+    util::Json profiles = util::Json::array();
+    std::vector<std::pair<knowledge::ParamValues, fs::path>> subjects;
+    if (won) {
+      backends::Build b = evaluator.build(tuned_header(unit, record.best), "profile");
+      if (b.ok) subjects.emplace_back(record.best, b.executable);
+    }
+    subjects.emplace_back(defaults_params(unit), evaluator.baseline_executable());
+    for (const auto& [params, artifact] : subjects) {
+      ctx.progress.note(fmt::format("profiling {} with Nsight Compute", params_text_of(params)));
+      auto metrics = ctx.profiler(artifact);
+      util::Json entry = util::Json{{"params", knowledge::params_json(params)}};
+      if (metrics) {
+        entry["metrics"] = *metrics;
+      } else {
+        entry["error"] = metrics.error();
+      }
+      profiles.push_back(std::move(entry));
+    }
+    record.extra["profile"] = std::move(profiles);
+  }
   if (won && record.speedup > 10) {
     record.extra["review"] =
         "speedup above 10x: check that the harness measures what the build runs";
@@ -397,6 +480,7 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
   wisdom.device.arch = ctx.device.arch;
   wisdom.device.driver = ctx.device.driver;
   wisdom.device.compiler = recipe.compiler_version;
+  if (recipe.backend != backends::Backend::cpu) wisdom.device.arch = recipe.gpu_arch;
   wisdom.source_hash = unit.hash;
   wisdom.kernel_hash = unit.kernel_hash;
   wisdom.space = unit.space;

@@ -8,11 +8,13 @@
 #include "analyzers/scan.hpp"
 #include "backends/candidate.hpp"
 #include "backends/device.hpp"
+#include "backends/peaks.hpp"
 #include "knowledge/store.hpp"
 #include "tool/eval/evaluator.hpp"
 #include "tool/tune/progress.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,15 +26,16 @@ struct TuneSettings {
   double time_limit_s = 0;     // 0: none
   std::string strategy;        // empty: exhaustive when the space fits the budget, else ils
   std::uint64_t seed = 1;
-  unsigned jobs = 0;   // parallel builds; 0: one per hardware thread
-  bool force = false;  // tune again even if the wisdom is up to date
-  int top = 3;         // candidates re-timed against the defaults
-  int rounds = 5;      // interleaved re-timing rounds
+  unsigned jobs = 0;     // parallel builds; 0: one per hardware thread
+  bool force = false;    // tune again even if the wisdom is up to date
+  int top = 3;           // candidates re-timed against the defaults
+  int rounds = 5;        // interleaved re-timing rounds
+  bool profile = false;  // attach profiler metrics (Nsight Compute) to the winner and defaults
   eval::EvalOptions eval;
 };
 
 struct UnitOutcome {
-  enum class State { tuned, defaults_stand, up_to_date, failed, interrupted };
+  enum class State { tuned, defaults_stand, up_to_date, skipped, failed, interrupted };
   std::string unit;
   State state = State::failed;
   std::string message;
@@ -47,11 +50,16 @@ struct UnitOutcome {
 
 std::string_view describe(UnitOutcome::State state);
 
+// Hardware counters of one candidate (its artifact), from a profiler.
+using Profiler = std::function<util::Expected<util::Json>(const std::filesystem::path& artifact)>;
+
 struct TuneContext {
   const knowledge::KnowledgeDir& knowledge;
   const backends::Device& device;
   const TuneSettings& settings;
   Progress& progress;
+  std::optional<backends::Peaks> peaks;  // the device's measured ceilings, when known
+  Profiler profiler;                     // empty: no profiler here
 };
 
 UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,

@@ -6,14 +6,28 @@
 //   candidate reference --seed S --out DIR [--size name=value ...]   the harness's reference
 //   candidate time      [--reps R] [--min-time S] [--warmup W] [--size name=value ...]
 //
-// Timing uses Google Benchmark with manual per-iteration times: before every iteration inouts
-// are restored and outputs poisoned, untimed; each repetition's mean time per iteration is one
-// sample, and the tuner gets all samples with their median.
+// CPU timing uses Google Benchmark with manual per-iteration times: before every iteration
+// inouts are restored and outputs poisoned, untimed; each repetition's mean time per iteration
+// is one sample. GPU timing (KEVOLVE_BENCH_GPU) times each repetition alone with events, after
+// restoring inouts, poisoning outputs, flushing the L2 cache and a device-wide synchronize; a
+// fixed number of warm-up runs comes first. Either way the tuner gets all samples and their
+// median.
 #pragma once
 
 #include <kevolve/bench.hpp>
 
+#if defined(KEVOLVE_BENCH_GPU)
+#if defined(__CUDACC__) && __has_include(<nvtx3/nvToolsExt.h>)
+#include <nvtx3/nvToolsExt.h>  // header-only: marks the measured region for Nsight Compute
+#define KEVOLVE_RANGE_PUSH(name) nvtxRangePushA(name)
+#define KEVOLVE_RANGE_POP() nvtxRangePop()
+#else
+#define KEVOLVE_RANGE_PUSH(name) ((void)0)
+#define KEVOLVE_RANGE_POP() ((void)0)
+#endif
+#else
 #include <benchmark/benchmark.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -116,6 +130,13 @@ inline std::string input_modified(const char* mode, const Buffer& buffer) {
   return status_json(mode, "input_modified", "the run wrote to input '" + buffer.name + "'");
 }
 
+inline bool write_file(const std::string& path, const std::vector<unsigned char>& bytes) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return false;
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  return std::fclose(f) == 0 && ok;
+}
+
 inline std::string verify(Bench& b, const std::string& out_dir, bool reference) {
   const char* mode = reference ? "reference" : "verify";
   const auto& fn = reference && b.has_reference() ? b.reference_function() : b.function();
@@ -125,22 +146,22 @@ inline std::string verify(Bench& b, const std::string& out_dir, bool reference) 
     for (const Buffer& buf : b.buffers()) {
       if (buf.role != Role::inout) continue;
       std::string path = out_dir + "/" + buf.name + ".initial.bin";
-      std::FILE* f = std::fopen(path.c_str(), "wb");
-      if (!f || std::fwrite(buf.initial.data(), 1, buf.initial.size(), f) != buf.initial.size() ||
-          std::fclose(f) != 0) {
+      if (!write_file(path, buf.contents(buf.initial))) {
         return status_json(mode, "error", "cannot write " + path);
       }
     }
   }
   auto start = std::chrono::steady_clock::now();
   fn();
+#if defined(KEVOLVE_BENCH_GPU)
+  gpu::check_run("the run");
+#endif
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (const Buffer* changed = b.modified_input()) return input_modified(mode, *changed);
   for (const Buffer& buf : b.buffers()) {
     if (buf.role == Role::input) continue;
     std::string path = out_dir + "/" + buf.name + ".bin";
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f || std::fwrite(buf.data, 1, buf.bytes(), f) != buf.bytes() || std::fclose(f) != 0) {
+    if (!write_file(path, buf.contents(buf.storage))) {
       return status_json(mode, "error", "cannot write " + path);
     }
   }
@@ -148,6 +169,92 @@ inline std::string verify(Bench& b, const std::string& out_dir, bool reference) 
          "\",\"status\":\"ok\",\"seconds\":" + json_number(seconds) +
          ",\"problem\":" + problem_json(b) + "}";
 }
+
+inline std::string time_json(std::vector<double> samples, long long iterations, const Bench& b) {
+  std::vector<double> sorted = samples;
+  std::sort(sorted.begin(), sorted.end());
+  std::size_t n = sorted.size();
+  double median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  std::string list = "[";
+  for (std::size_t i = 0; i < samples.size(); ++i) list += (i ? "," : "") + json_number(samples[i]);
+  list += "]";
+  return "{\"protocol\":1,\"mode\":\"time\",\"status\":\"ok\",\"median_s\":" + json_number(median) +
+         ",\"min_s\":" + json_number(sorted.front()) + ",\"max_s\":" + json_number(sorted.back()) +
+         ",\"samples\":" + list + ",\"iterations\":" + std::to_string(iterations) +
+         ",\"problem\":" + problem_json(b) + "}";
+}
+
+#if defined(KEVOLVE_BENCH_GPU)
+
+// Evicts the measured buffers from the L2 cache by writing a buffer larger than it, and drops
+// any persisting-L2 window a previous run left, so that every repetition starts cold.
+class CacheFlusher {
+ public:
+  CacheFlusher() {
+    int device = 0, l2 = 0;
+    gpu::check(KEVOLVE_GPU(GetDevice)(&device), "reading the device");
+#if defined(__HIPCC__)
+    gpu::check(hipDeviceGetAttribute(&l2, hipDeviceAttributeL2CacheSize, device), "reading L2");
+#else
+    gpu::check(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, device), "reading L2");
+#endif
+    m_bytes = 2 * static_cast<std::size_t>(l2 > 0 ? l2 : (64 << 20));
+    m_scratch = Allocation(m_bytes);
+  }
+  void flush(int round) {
+#if !defined(__HIPCC__)
+    gpu::check(cudaCtxResetPersistingL2Cache(), "resetting the persisting L2 cache");
+#endif
+    gpu::check(KEVOLVE_GPU(Memset)(m_scratch.data, round & 0xFF, m_bytes), "flushing the L2 cache");
+  }
+
+ private:
+  std::size_t m_bytes = 0;
+  Allocation m_scratch;
+};
+
+inline std::string time(Bench& b, int reps, double /*min_time*/, int warmup) {
+  const auto& fn = b.function();
+  gpu::Stream stream = b.stream();
+  b.prepare();
+  for (int i = 0; i < warmup; ++i) {
+    b.reset();
+    fn();
+    gpu::check_run("a warm-up run");
+  }
+  CacheFlusher flusher;
+  gpu::Event start = nullptr, stop = nullptr;
+  gpu::check(KEVOLVE_GPU(EventCreate)(&start), "creating an event");
+  gpu::check(KEVOLVE_GPU(EventCreate)(&stop), "creating an event");
+  std::vector<double> samples;
+  try {
+    for (int r = 0; r < reps; ++r) {
+      b.reset();
+      flusher.flush(r);
+      gpu::check(KEVOLVE_GPU(DeviceSynchronize)(), "synchronizing before a run");
+      gpu::check(KEVOLVE_GPU(EventRecord)(start, stream), "recording an event");
+      KEVOLVE_RANGE_PUSH("kevolve_run");
+      fn();
+      KEVOLVE_RANGE_POP();
+      gpu::check(KEVOLVE_GPU(EventRecord)(stop, stream), "recording an event");
+      gpu::check_run("a timed run");
+      float ms = 0;
+      gpu::check(KEVOLVE_GPU(EventElapsedTime)(&ms, start, stop), "reading an event");
+      samples.push_back(static_cast<double>(ms) * 1e-3);
+    }
+  } catch (...) {
+    (void)KEVOLVE_GPU(EventDestroy)(start);
+    (void)KEVOLVE_GPU(EventDestroy)(stop);
+    throw;
+  }
+  (void)KEVOLVE_GPU(EventDestroy)(start);
+  (void)KEVOLVE_GPU(EventDestroy)(stop);
+  if (const Buffer* changed = b.modified_input()) return input_modified("time", *changed);
+  if (samples.empty()) return status_json("time", "error", "no repetition was asked for");
+  return time_json(std::move(samples), 1, b);
+}
+
+#else
 
 class SampleReporter : public benchmark::BenchmarkReporter {
  public:
@@ -194,19 +301,10 @@ inline std::string time(Bench& b, int reps, double min_time, int warmup) {
   if (!reporter.error.empty()) return status_json("time", "error", reporter.error);
   if (reporter.samples.empty())
     return status_json("time", "error", "Google Benchmark reported no sample");
-  std::vector<double> sorted = reporter.samples;
-  std::sort(sorted.begin(), sorted.end());
-  std::size_t n = sorted.size();
-  double median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-  std::string samples = "[";
-  for (std::size_t i = 0; i < reporter.samples.size(); ++i)
-    samples += (i ? "," : "") + json_number(reporter.samples[i]);
-  samples += "]";
-  return "{\"protocol\":1,\"mode\":\"time\",\"status\":\"ok\",\"median_s\":" + json_number(median) +
-         ",\"min_s\":" + json_number(sorted.front()) + ",\"max_s\":" + json_number(sorted.back()) +
-         ",\"samples\":" + samples + ",\"iterations\":" + std::to_string(reporter.iterations) +
-         ",\"problem\":" + problem_json(b) + "}";
+  return time_json(reporter.samples, reporter.iterations, b);
 }
+
+#endif  // KEVOLVE_BENCH_GPU
 
 inline int harness_main(int argc, char** argv, void (*harness)(Bench&)) {
   std::string mode_name = argc > 1 ? argv[1] : "";
@@ -268,7 +366,15 @@ inline int harness_main(int argc, char** argv, void (*harness)(Bench&)) {
     }
     print_result(result);
     return 0;
-  } catch (const std::exception& e) {
+  }
+#if defined(KEVOLVE_BENCH_GPU)
+  catch (const gpu::GpuError& e) {
+    print_result(
+        status_json(name, "error", std::string(KEVOLVE_GPU_RUNTIME " error in ") + e.what()));
+    return 1;
+  }
+#endif
+  catch (const std::exception& e) {
     print_result(status_json(name, "error", std::string("the harness threw: ") + e.what()));
     return 1;
   }

@@ -1,0 +1,332 @@
+#include "backends/build.hpp"
+
+// How this works (after ccache's preprocessor mode): each translation unit is preprocessed
+// with the candidate's header forced in (no line markers, so scratch paths do not matter), and
+// the object is cached under the hash of compiler, flags and preprocessed text.
+// A source that does not read the tuned parameters therefore compiles once for all
+// candidates (the generated main always does). The executable is cached under the hash of
+// its objects and link flags. Cache entries appear by rename, so parallel builds and killed
+// builds never leave a half-written entry.
+
+#include "backends/install_paths.hpp"
+#include "util/files.hpp"
+#include "util/hash.hpp"
+#include "util/log.hpp"
+#include "util/process.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <unistd.h>
+
+#include "templates/templates.hpp"
+
+namespace kevolve::backends {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string scratch_name(std::string_view tag, std::string_view what) {
+  static std::atomic<unsigned> counter{0};
+  return fmt::format("{}.{}.{}.{}", tag, what, ::getpid(), counter++);
+}
+
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// What differs between backends: flags, the generated entry point, what the link makes.
+struct Flavor {
+  std::vector<std::string> compile;     // added to every compile and preprocess
+  std::vector<std::string> preprocess;  // to stdout, without line markers
+  std::vector<std::string> link;
+  const char* entry_template = nullptr;
+  std::string entry_file;
+  std::string artifact_suffix;
+};
+
+Flavor flavor_of(const CandidateRecipe& r) {
+  Flavor f;
+  std::vector<std::string> arch = gpu_architecture_flags(r.backend, r.gpu_arch);
+  switch (r.backend) {
+    case Backend::cpu:
+      f.preprocess = {"-E", "-P"};
+      f.entry_template = templates::candidate_main_cpp;
+      f.entry_file = "kevolve_main.cpp";
+      break;
+    case Backend::cuda:
+      // No GNU-unique symbols: they would keep a candidate loaded after dlclose, and the next
+      // candidate would bind to its kernels.
+      f.compile = {"-x", "cu", "-Xcompiler", "-fPIC,-fno-gnu-unique"};
+      f.preprocess = {"-E", "-Xcompiler", "-P"};
+      f.link = {"-shared", "-cudart", "shared"};
+      f.entry_template = templates::candidate_entry_cpp;
+      f.entry_file = "kevolve_entry.cu";
+      f.artifact_suffix = ".so";
+      break;
+    case Backend::hip:
+      f.compile = {"-x", "hip", "-fPIC"};  // clang emits no GNU-unique symbols
+      f.preprocess = {"-E", "-P"};
+      f.link = {"-shared"};
+      f.entry_template = templates::candidate_entry_cpp;
+      f.entry_file = "kevolve_entry.hip";
+      f.artifact_suffix = ".so";
+      break;
+  }
+  f.compile.insert(f.compile.end(), arch.begin(), arch.end());
+  f.link.insert(f.link.end(), arch.begin(), arch.end());
+  return f;
+}
+
+struct Step {
+  bool ok = false;
+  std::string log;
+};
+
+Step run_tool(const std::vector<std::string>& argv) {
+  auto result = util::run_process(argv);
+  if (!result) return {false, result.error()};
+  return {result->ok(), result->output};
+}
+
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const std::string& a : argv) out += (out.empty() ? "" : " ") + a;
+  return out;
+}
+
+// Compiles `source` into the cache; returns the object's path.
+util::Expected<fs::path> compile(const CandidateRecipe& r, const Flavor& flavor,
+                                 const fs::path& source, const std::vector<std::string>& flags,
+                                 const fs::path& header, std::string_view tag, bool& cached) {
+  std::vector<std::string> base = {r.compiler};
+  if (r.backend == Backend::cpu) {
+    base.insert(base.end(), flags.begin(), flags.end());
+  } else {
+    std::vector<std::string> own = without_gpu_architectures(flags);
+    base.insert(base.end(), own.begin(), own.end());
+  }
+  base.insert(base.end(), flavor.compile.begin(), flavor.compile.end());
+  base.push_back("-I" + kevolve_include_dir().string());
+  std::vector<std::string> with_header = base;
+  if (!header.empty()) {
+    with_header.push_back("-include");
+    with_header.push_back(header.string());
+  }
+  std::vector<std::string> preprocess = with_header;
+  preprocess.insert(preprocess.end(), flavor.preprocess.begin(), flavor.preprocess.end());
+  preprocess.push_back(source.string());
+  util::ProcessOptions options;
+  options.max_output = std::size_t{1} << 30;  // preprocessed sources are large
+  auto pre = util::run_process(preprocess, options);
+  if (!pre) return util::unexpected(pre.error());
+  if (!pre->ok())
+    return util::unexpected(fmt::format("$ {}\n{}", command_line(preprocess), pre->output));
+
+  util::Hasher key;
+  key.add("object").add(r.compiler).add(r.compiler_version);
+  for (const std::string& f : base) key.add(f);  // the header's path is not part of the key
+  key.add(pre->output);
+  fs::path object = r.cache_dir / "objects" / (key.digest().substr(5) + ".o");
+  std::error_code ec;
+  if (fs::exists(object, ec)) {
+    cached = true;
+    return object;
+  }
+  cached = false;
+  if (auto made = util::ensure_directory(object.parent_path()); !made)
+    return util::unexpected(made.error());
+  fs::path temporary = object.parent_path() / scratch_name(tag, "o");
+  std::vector<std::string> cmd = with_header;
+  cmd.insert(cmd.end(), {"-c", source.string(), "-o", temporary.string()});
+  Step step = run_tool(cmd);
+  if (!step.ok) {
+    fs::remove(temporary, ec);
+    return util::unexpected(fmt::format("$ {}\n{}", command_line(cmd), step.log));
+  }
+  fs::rename(temporary, object, ec);
+  if (ec)
+    return util::unexpected(fmt::format("cannot store {}: {}", object.string(), ec.message()));
+  return object;
+}
+
+// The generated main (or entry point) for the unit, written once per work directory.
+util::Expected<fs::path> generated_main(const CandidateRecipe& r, const Flavor& flavor) {
+  fs::path file = r.work_dir / flavor.entry_file;
+  std::string text = replace_all(flavor.entry_template, "@UNIT@", r.unit);
+  if (auto current = util::read_file(file); current && *current == text) return file;
+  if (auto made = util::ensure_directory(r.work_dir); !made) return util::unexpected(made.error());
+  if (auto written = util::write_file_atomically(file, text); !written)
+    return util::unexpected(written.error());
+  return file;
+}
+
+}  // namespace
+
+Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
+                      std::string_view tag) {
+  Build build;
+  auto start = Clock::now();
+  auto finish = [&](Build& b) -> Build& {
+    b.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return b;
+  };
+  fs::path scratch = r.work_dir / "candidates" / std::string(tag);
+  if (auto made = util::ensure_directory(scratch); !made) {
+    build.log = made.error();
+    return finish(build);
+  }
+  fs::path header = scratch / "kevolve_tuned.h";
+  if (auto written = util::write_file_atomically(header, header_text); !written) {
+    build.log = written.error();
+    return finish(build);
+  }
+  Flavor flavor = flavor_of(r);
+  auto main_source = generated_main(r, flavor);
+  if (!main_source) {
+    build.log = main_source.error();
+    return finish(build);
+  }
+
+  std::vector<fs::path> objects;
+  bool all_cached = true;
+  for (const SourceFile& s : r.sources) {
+    bool cached = false;
+    auto object = compile(r, flavor, s.path, s.flags, header, tag, cached);
+    if (!object) {
+      build.log = object.error();
+      return finish(build);
+    }
+    all_cached = all_cached && cached;
+    objects.push_back(*object);
+  }
+  bool cached = false;
+  auto main_object = compile(r, flavor, *main_source, r.main_flags, {}, tag, cached);
+  if (!main_object) {
+    build.log = main_object.error();
+    return finish(build);
+  }
+  objects.push_back(*main_object);
+
+  util::Hasher key;
+  key.add("executable").add(r.compiler).add(r.compiler_version);
+  for (const fs::path& o : objects) key.add(o.filename().string());
+  for (const std::string& f : r.link_flags) key.add(f);
+  for (const std::string& f : flavor.link) key.add(f);
+  fs::path executable =
+      r.cache_dir / "executables" / (key.digest().substr(5) + flavor.artifact_suffix);
+  std::error_code ec;
+  if (fs::exists(executable, ec)) {
+    build.ok = true;
+    build.cached = all_cached;
+    build.executable = executable;
+    return finish(build);
+  }
+  if (auto made = util::ensure_directory(executable.parent_path()); !made) {
+    build.log = made.error();
+    return finish(build);
+  }
+  fs::path temporary =
+      executable.parent_path() / (scratch_name(tag, "exe") + flavor.artifact_suffix);
+  std::vector<std::string> link = {r.compiler};
+  link.insert(link.end(), flavor.link.begin(), flavor.link.end());
+  for (const fs::path& o : objects) link.push_back(o.string());
+  link.insert(link.end(), {"-o", temporary.string()});
+  link.insert(link.end(), r.link_flags.begin(), r.link_flags.end());
+  Step step = run_tool(link);
+  if (!step.ok) {
+    fs::remove(temporary, ec);
+    build.log = fmt::format("$ {}\n{}", command_line(link), step.log);
+    return finish(build);
+  }
+  fs::rename(temporary, executable, ec);
+  if (ec) {
+    build.log = fmt::format("cannot store {}: {}", executable.string(), ec.message());
+    return finish(build);
+  }
+  build.ok = true;
+  build.executable = executable;
+  KEVOLVE_LOG("build: {} {} in {:.2f} s", r.unit, tag,
+              std::chrono::duration<double>(Clock::now() - start).count());
+  return finish(build);
+}
+
+util::Expected<fs::path> build_runner(const CandidateRecipe& r) {
+  if (r.backend == Backend::cpu)
+    return util::unexpected(std::string("CPU candidates need no runner"));
+  Flavor flavor = flavor_of(r);
+  std::string suffix = r.backend == Backend::cuda ? ".cu" : ".hip";
+  std::vector<std::string> cmd = {r.compiler, "-std=c++17", "-O2"};
+  cmd.insert(cmd.end(), flavor.compile.begin(), flavor.compile.end());
+  cmd.push_back("-I" + kevolve_include_dir().string());
+  util::Hasher key;
+  key.add("runner").add(r.compiler).add(r.compiler_version).add(templates::runner_main_cpp);
+  for (const std::string& f : cmd) key.add(f);
+  std::string digest = key.digest().substr(5);
+  fs::path runner = r.cache_dir / "runners" / digest;
+  std::error_code ec;
+  if (fs::exists(runner, ec)) return runner;
+  if (auto made = util::ensure_directory(runner.parent_path()); !made)
+    return util::unexpected(made.error());
+  fs::path source = runner.parent_path() / (digest + suffix);
+  if (auto written = util::write_file_atomically(source, templates::runner_main_cpp); !written)
+    return util::unexpected(written.error());
+  fs::path temporary = runner.parent_path() / scratch_name("runner", "exe");
+  cmd.insert(cmd.end(), {source.string(), "-o", temporary.string(), "-ldl"});
+  if (r.backend == Backend::cuda) cmd.insert(cmd.end(), {"-cudart", "shared"});
+  Step step = run_tool(cmd);
+  if (!step.ok) {
+    fs::remove(temporary, ec);
+    return util::unexpected(
+        fmt::format("the runner does not build:\n$ {}\n{}", command_line(cmd), step.log));
+  }
+  fs::rename(temporary, runner, ec);
+  if (ec)
+    return util::unexpected(fmt::format("cannot store {}: {}", runner.string(), ec.message()));
+  return runner;
+}
+
+std::vector<std::string> without_gpu_architectures(const std::vector<std::string>& flags) {
+  // Spelled with a value after '=' or as the next argument.
+  static const std::vector<std::string> joined = {
+      "--generate-code=", "-gencode=",   "-arch=",          "--gpu-architecture=",
+      "-code=",           "--gpu-code=", "--offload-arch=", "--cuda-gpu-arch="};
+  static const std::vector<std::string> separate = {"--generate-code",    "-gencode", "-arch",
+                                                    "--gpu-architecture", "-code",    "--gpu-code",
+                                                    "--offload-arch"};
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < flags.size(); ++i) {
+    const std::string& f = flags[i];
+    if (std::find(separate.begin(), separate.end(), f) != separate.end()) {
+      ++i;
+      continue;
+    }
+    bool drop = false;
+    for (const std::string& prefix : joined) drop = drop || f.rfind(prefix, 0) == 0;
+    if (f.rfind("-arch", 0) == 0 && f.size() > 5 && f[5] != '=') drop = true;  // -archsm_90
+    if (!drop) out.push_back(f);
+  }
+  return out;
+}
+
+std::vector<std::string> gpu_architecture_flags(Backend backend, const std::string& arch) {
+  if (arch.empty()) return {};
+  if (backend == Backend::cuda) {
+    // sm_90a -> compute_90a/sm_90a: real code only, for the device the candidate runs on. The
+    // -gencode form, since "-arch=sm_90a" also runs an sm_90 pass that rejects 90a-only code.
+    std::string number = arch.rfind("sm_", 0) == 0 ? arch.substr(3) : arch;
+    return {fmt::format("-gencode=arch=compute_{},code=sm_{}", number, number)};
+  }
+  if (backend == Backend::hip) return {"--offload-arch=" + arch};
+  return {};
+}
+
+}  // namespace kevolve::backends

@@ -14,7 +14,10 @@ bash "$shared"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download libcli11-dev libfmt-dev libfmt9 libxxhash-dev libxxhash0 >/dev/null 2>&1)
+packages=(libcli11-dev libfmt-dev libfmt9 libxxhash-dev libxxhash0)
+chmod 777 "$work"  # apt-get download runs as _apt where it can
+(cd "$work" && apt-get download "${packages[@]}" >/dev/null)
+[ "$(ls "$work"/*.deb | wc -l)" -eq ${#packages[@]} ] || { echo "apt-get download fetched too little" >&2; exit 1; }
 for deb in "$work"/*.deb; do dpkg -x "$deb" "$work/root"; done
 find "$work/root" -name '*.a' -delete
 rm -rf "$work/root/usr/share/doc" "$work/root/usr/share/man"

@@ -89,6 +89,9 @@ inline void to_host(void* to, const void* from, std::size_t bytes) { std::memcpy
 
 #else  // KEVOLVE_BENCH_GPU
 
+// clang-format reads this header as C++ and would split the launches' <<< >>>.
+// clang-format off
+
 template <typename T>
 __global__ void fill_kernel(T* out, std::size_t count, std::uint64_t seed) {
   std::size_t stride = static_cast<std::size_t>(gridDim.x) * blockDim.x;
@@ -133,7 +136,7 @@ inline void release(void* p) { (void)KEVOLVE_GPU(Free)(p); }
 
 template <typename T>
 void fill(void* data, std::size_t count, std::uint64_t seed) {
-  fill_kernel<T><<<blocks_for(count), 256> > >(static_cast<T*>(data), count, seed);
+  fill_kernel<T><<<blocks_for(count), 256>>>(static_cast<T*>(data), count, seed);
   gpu::check_run("filling a buffer with random values");
 }
 
@@ -150,7 +153,7 @@ inline std::uint64_t hash(const void* data, std::size_t bytes) {
   unsigned long long result = 0;
   try {
     gpu::check(KEVOLVE_GPU(Memset)(sum, 0, sizeof *sum), "hashing an input");
-    hash_kernel<<<blocks_for(bytes / 8), 256> > >(static_cast<const unsigned char*>(data), bytes,
+    hash_kernel<<<blocks_for(bytes / 8), 256>>>(static_cast<const unsigned char*>(data), bytes,
                                                   sum);
     gpu::check_run("hashing an input");
     gpu::check(KEVOLVE_GPU(Memcpy)(&result, sum, sizeof result, KEVOLVE_GPU(MemcpyDeviceToHost)),
@@ -173,6 +176,8 @@ inline void to_host(void* to, const void* from, std::size_t bytes) {
 }
 
 }  // namespace memory
+
+// clang-format on
 
 #endif  // KEVOLVE_BENCH_GPU
 

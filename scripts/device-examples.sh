@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# On the GPU machine (the device tool, .devdeps carried): the whole CMake flow on the CUDA
+# examples, as docs/results/h100.md reports it. Builds and installs kevolve, measures the
+# device's peaks, configures and builds examples/, tunes the CUDA target with its default
+# strategy and budget, rebuilds, runs the application and the SGEMM-vs-cuBLAS benchmark, and
+# packs the knowledge directory and logs into $OUT.
+#   bash scripts/device-examples.sh [--gpu-tests] [--throughput]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+source .devdeps/activate.sh && source .devdeps/activate-extra.sh
+export CMAKE_POLICY_VERSION_MINIMUM=3.5 PATH=/usr/local/cuda/bin:$PATH
+out=${OUT:-/tmp/out}
+mkdir -p "$out"
+log() { echo "== $(date +%T) $*"; }
+
+tests=OFF
+if [[ " $* " == *" --gpu-tests "* ]]; then tests=ON; fi
+log "build kevolve"
+cmake -S . -B /tmp/b -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEVOLVE_BUILD_TESTS=$tests \
+  -DKEVOLVE_BUILD_BENCH=OFF >"$out/build.log" 2>&1 &&
+  cmake --build /tmp/b --parallel "$(nproc)" >>"$out/build.log" 2>&1 &&
+  cmake --install /tmp/b --prefix /tmp/prefix >>"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
+kevolve=/tmp/prefix/bin/kevolve
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv,noheader
+
+if [[ " $* " == *" --gpu-tests "* ]]; then
+  log "GPU tests"
+  ctest --test-dir /tmp/b -L gpu --output-on-failure --timeout 600 2>&1 | tail -15
+fi
+
+log "peaks"
+$kevolve hw --measure | tee "$out/hw.txt" | grep -E "peaks|name"
+
+log "configure and build the examples"
+cmake -S examples -B /tmp/ex -G Ninja -DCMAKE_PREFIX_PATH="/tmp/prefix;$CMAKE_PREFIX_PATH" \
+  -DKEVOLVE_EXAMPLES_CUDA_ARCHITECTURES=90 >"$out/examples.log" 2>&1 &&
+  cmake --build /tmp/ex >>"$out/examples.log" 2>&1 || { tail -40 "$out/examples.log"; exit 1; }
+
+log "tune the CUDA examples (default strategy and budget)"
+start=$(date +%s)
+cmake --build /tmp/ex --target kevolve_tune_kevolve_cuda_examples 2>&1 | tee "$out/tune.log" | grep -v "^\[" | tail -25
+echo "tuning wall time: $(( $(date +%s) - start )) s"
+
+log "rebuild with the winners and run"
+cmake --build /tmp/ex 2>&1 | tail -2
+/tmp/ex/cuda/kevolve_cuda_examples 2>&1 | tee "$out/app.log" | tail -20
+if [ -x /tmp/ex/cuda/sgemm_vs_cublas ]; then
+  /tmp/ex/cuda/sgemm_vs_cublas --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>&1 |
+    tee "$out/cublas.log" | grep -E "median|Benchmark"
+fi
+
+if [[ " $* " == *" --throughput "* ]]; then
+  log "throughput: conv2d, 300 evaluations, random strategy, separate knowledge directory"
+  $kevolve tune -B /tmp/ex --unit conv2d --budget 300 --strategy random --knowledge /tmp/k300 \
+    2>&1 | tee "$out/throughput.log" | tail -6
+fi
+
+tar -C examples -czf "$out/knowledge.tgz" .kevolve
+log "done"

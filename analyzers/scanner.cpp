@@ -428,8 +428,9 @@ void collect_errors(CXTranslationUnit tu, Walker& walker, FileFindings& out) {
   }
 }
 
-// The files this source reads outside system headers: what a build must watch to know when the
-// scan's result may change.
+// The files this source reads outside system headers, and kevolve's own headers (often found
+// as system headers, through kevolve::headers): what a build must watch to know when the
+// scan's result may change. A new kevolve installed at the same path changes the scan.
 void collect_inputs(CXTranslationUnit tu, Walker& walker, FileFindings& out) {
   struct Context {
     CXTranslationUnit tu;
@@ -440,10 +441,10 @@ void collect_inputs(CXTranslationUnit tu, Walker& walker, FileFindings& out) {
       tu,
       [](CXFile file, CXSourceLocation*, unsigned, CXClientData data) {
         auto& c = *static_cast<Context*>(data);
-        if (!clang_Location_isInSystemHeader(clang_getLocationForOffset(c.tu, file, 0))) {
-          std::string name = c.walker->file_name(file);
-          if (!name.empty() && name.front() == '/') c.files.insert(name);
-        }
+        std::string name = c.walker->file_name(file);
+        bool system = clang_Location_isInSystemHeader(clang_getLocationForOffset(c.tu, file, 0));
+        bool kevolve = name.find("/include/kevolve/") != std::string::npos;
+        if ((!system || kevolve) && !name.empty() && name.front() == '/') c.files.insert(name);
       },
       &context);
   out.inputs.assign(context.files.begin(), context.files.end());

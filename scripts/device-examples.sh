@@ -20,13 +20,15 @@ log "build kevolve"
 cmake -S . -B /tmp/b -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEVOLVE_BUILD_TESTS=$tests \
   -DKEVOLVE_BUILD_BENCH=OFF >"$out/build.log" 2>&1 &&
   cmake --build /tmp/b --parallel "$(nproc)" >>"$out/build.log" 2>&1 &&
-  cmake --install /tmp/b --prefix /tmp/prefix >>"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
+  rm -rf /tmp/prefix && cmake --install /tmp/b --prefix /tmp/prefix >>"$out/build.log" 2>&1 ||
+  { tail -40 "$out/build.log"; exit 1; }
 kevolve=/tmp/prefix/bin/kevolve
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv,noheader
 
 if [[ " $* " == *" --gpu-tests "* ]]; then
   log "GPU tests"
-  ctest --test-dir /tmp/b -L gpu --output-on-failure --timeout 600 2>&1 | tail -15
+  ctest --test-dir /tmp/b -L gpu --output-on-failure --timeout 600 >"$out/gpu-tests.log" 2>&1
+  grep -E "FAIL|Passed|Failed|tests passed" "$out/gpu-tests.log" | head -20
 fi
 
 log "peaks"

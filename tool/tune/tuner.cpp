@@ -324,7 +324,9 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
                   trial.message);
       ctx.progress.trial(history.size(), best);
     }
-    if (!gpu) pending = next_batch();
+    // On a GPU the strategy may have had nothing new to propose before this batch's results
+    // (a local search waiting on its neighbours): it is asked again now.
+    if (!pending.valid()) pending = next_batch();
   }
   if (pending.valid()) pending.wait();
   ctx.progress.finish();

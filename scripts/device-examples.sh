@@ -4,7 +4,7 @@
 # device's peaks, configures and builds examples/, tunes the CUDA target with its default
 # strategy and budget, rebuilds, runs the application and the SGEMM-vs-cuBLAS benchmark, and
 # packs the knowledge directory and logs into $OUT.
-#   bash scripts/device-examples.sh [--gpu-tests] [--throughput]
+#   bash scripts/device-examples.sh [--gpu-tests] [--no-tune] [--throughput]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -39,6 +39,7 @@ cmake -S examples -B /tmp/ex -G Ninja -DCMAKE_PREFIX_PATH="/tmp/prefix;$CMAKE_PR
   -DKEVOLVE_EXAMPLES_CUDA_ARCHITECTURES=90 >"$out/examples.log" 2>&1 &&
   cmake --build /tmp/ex >>"$out/examples.log" 2>&1 || { tail -40 "$out/examples.log"; exit 1; }
 
+if [[ " $* " != *" --no-tune "* ]]; then
 log "tune the CUDA examples (default strategy and budget)"
 start=$(date +%s)
 cmake --build /tmp/ex --target kevolve_tune_kevolve_cuda_examples 2>&1 | tee "$out/tune.log" | grep -v "^\[" | tail -25
@@ -50,6 +51,7 @@ cmake --build /tmp/ex 2>&1 | tail -2
 if [ -x /tmp/ex/cuda/sgemm_vs_cublas ]; then
   /tmp/ex/cuda/sgemm_vs_cublas --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>&1 |
     tee "$out/cublas.log" | grep -E "median|Benchmark"
+fi
 fi
 
 if [[ " $* " == *" --throughput "* ]]; then

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 namespace kevolve::tool {
 
@@ -169,6 +170,7 @@ int run_tune(const TuneOptions& o) {
 
   std::vector<Row> rows;
   bool failed = false;
+  std::set<std::string> found_units;
   for (const tune::TargetConfig& config : *targets) {
     analyzers::TargetScan scan = tune::scan(*ws, config, o.jobs);
     print_problems(scan, ws->build.source_dir);
@@ -179,8 +181,19 @@ int run_tune(const TuneOptions& o) {
       continue;
     }
     std::vector<std::string> wanted = o.units.empty() ? config.units : o.units;
-    for (const std::string& u : wanted) {
-      if (!scan.find(u)) throw Error(fmt::format("target {} has no unit '{}'", config.target, u));
+    if (o.units.empty()) {
+      for (const std::string& u : wanted) {
+        if (!scan.find(u)) throw Error(fmt::format("target {} has no unit '{}'", config.target, u));
+      }
+    } else {
+      // --unit names units of any of the targets: this one tunes those it has.
+      bool any = false;
+      for (const std::string& u : o.units) {
+        if (!scan.find(u)) continue;
+        found_units.insert(u);
+        any = true;
+      }
+      if (!any) continue;
     }
     auto knowledge = knowledge::KnowledgeDir::open_or_create(config.knowledge_dir);
     if (!knowledge) throw Error(knowledge.error());
@@ -236,6 +249,12 @@ int run_tune(const TuneOptions& o) {
       row.outcome = tune::tune_unit(ctx, unit, *recipe);
       if (row.outcome.state == UnitOutcome::State::failed) failed = true;
       rows.push_back(row);
+    }
+  }
+  for (const std::string& u : o.units) {
+    if (!found_units.count(u)) {
+      throw Error(fmt::format("no target {}has a unit '{}'",
+                              o.target.empty() ? "that calls kevolve_tune() " : "selected ", u));
     }
   }
   print_summary(rows);

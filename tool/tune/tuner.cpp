@@ -5,6 +5,7 @@
 #include "space/space.hpp"
 #include "tool/eval/diagnosis.hpp"
 #include "tool/search/strategy.hpp"
+#include "tool/tune/build_queue.hpp"
 #include "util/interrupt.hpp"
 #include "util/log.hpp"
 
@@ -15,7 +16,6 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
-#include <future>
 #include <thread>
 
 namespace kevolve::tune {
@@ -93,13 +93,6 @@ struct Evaluated {
   space::Point point;
   Status status;
   double time_s;
-};
-
-// Candidates proposed together and built in parallel.
-struct Batch {
-  std::vector<space::Point> points;
-  std::vector<backends::Build> builds;
-  std::vector<std::string> tags;
 };
 
 }  // namespace
@@ -243,92 +236,69 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
 
   unsigned jobs = settings.jobs ? settings.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::uint64_t counter = history.size();
+  // A GPU evaluates each candidate as soon as it is built while the next ones compile (the
+  // strategy then proposes with some results still pending); the CPU alternates between
+  // building a batch and running it.
   const bool gpu = recipe.backend != backends::Backend::cpu;
-  auto build_batch = [&evaluator, &unit, &space, jobs](std::vector<space::Point> batch,
-                                                       std::uint64_t first) {
-    Batch out{std::move(batch), {}, {}};
-    out.builds.resize(out.points.size());
-    for (std::size_t i = 0; i < out.points.size(); ++i)
-      out.tags.push_back(fmt::format("c{}", first + i));
-    std::atomic<std::size_t> next{0};
-    auto builder = [&] {
-      for (std::size_t i = next++; i < out.points.size(); i = next++) {
-        out.builds[i] =
-            evaluator.build(tuned_header(unit, params_of(space, out.points[i])), out.tags[i]);
+  std::optional<BuildQueue> queue;
+  queue.emplace(jobs, [&evaluator, &unit, &space](const space::Point& p, const std::string& tag) {
+    return evaluator.build(tuned_header(unit, params_of(space, p)), tag);
+  });
+  std::uint64_t outstanding = 0;  // proposed, not yet evaluated
+  auto refill = [&] {
+    if (!gpu && outstanding > 0) return;
+    const std::uint64_t cap = gpu ? 2 * std::uint64_t{jobs} : jobs;
+    while (outstanding < cap && history.size() + outstanding < budget && !util::interrupted()) {
+      std::vector<space::Point> points = (*strategy)->propose(
+          std::min<std::uint64_t>(cap - outstanding, budget - history.size() - outstanding));
+      if (points.empty()) break;
+      for (space::Point& p : points) {
+        queue->push(std::move(p), fmt::format("c{}", counter++));
+        ++outstanding;
       }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::min<std::size_t>(jobs, out.points.size()); ++t)
-      pool.emplace_back(builder);
-    builder();
-    for (std::thread& t : pool) t.join();
-    return out;
-  };
-  // Proposes and starts building the next batch. On a GPU the next batch compiles on the CPU
-  // cores while this one runs on the device (the strategy then sees results one batch late); on
-  // the CPU compiling would disturb the timings, so batches take turns.
-  std::uint64_t in_flight = 0;
-  auto next_batch = [&]() -> std::future<Batch> {
-    if (history.size() + in_flight >= budget || util::interrupted()) return {};
-    std::vector<space::Point> points =
-        (*strategy)->propose(std::min<std::uint64_t>(jobs, budget - history.size() - in_flight));
-    if (points.empty()) return {};
-    in_flight += points.size();
-    std::uint64_t first = counter;
-    counter += points.size();
-    return std::async(std::launch::async, build_batch, std::move(points), first);
+    }
   };
   auto search_started = Clock::now();
-  std::future<Batch> pending = next_batch();
-  while (pending.valid() && !util::interrupted()) {
+  refill();
+  while (outstanding > 0 && !util::interrupted()) {
     double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     if (settings.time_limit_s > 0 && elapsed >= settings.time_limit_s) {
       ctx.progress.note(fmt::format("time limit of {:.0f} s reached", settings.time_limit_s));
-      pending.wait();
       break;
     }
-    Batch batch = pending.get();
-    if (gpu) pending = next_batch();
-
-    for (std::size_t i = 0; i < batch.points.size(); ++i) {
-      if (util::interrupted()) break;
-      eval::Trial trial = evaluator.evaluate(batch.builds[i], batch.tags[i]);
-      if (util::interrupted()) break;  // a run killed by the interrupt is not a result
-      --in_flight;
-      bool ok = trial.status == Status::ok && trial.time;
-      knowledge::TrialRecord record;
-      record.unit = unit.name;
-      record.source_hash = unit.hash;
-      record.device_id = ctx.device.id.str();
-      record.problem = problem;
-      record.params = params_of(space, batch.points[i]);
-      record.status = std::string(backends::name_of(trial.status));
-      if (ok) {
-        record.time_s = trial.time->median_s;
-        record.spread = trial.time->spread();
-        record.diagnosis =
-            eval::to_json(eval::diagnose(described, trial.time->median_s, ctx.peaks));
-      }
-      record.message = trial.message;
-      record.strategy = strategy_name;
-      record.date = now_utc();
-      if (auto appended = knowledge::append_trial(log_file, record); !appended) {
-        if (pending.valid()) pending.wait();
-        return fail(appended.error());
-      }
-      (*strategy)->observe({batch.points[i], ok, ok ? trial.time->median_s : 0});
-      history.push_back({batch.points[i], trial.status, ok ? trial.time->median_s : 0});
-      ++out.statuses[record.status];
-      if (ok && (best == 0 || trial.time->median_s < best)) best = trial.time->median_s;
-      KEVOLVE_LOG("tune: {} {} -> {} {}", unit.name, space.format(batch.points[i]), record.status,
-                  trial.message);
-      ctx.progress.trial(history.size(), best);
+    auto built = queue->next(std::chrono::milliseconds(100), !gpu);
+    if (!built) continue;
+    eval::Trial trial = evaluator.evaluate(built->build, built->tag);
+    if (util::interrupted()) break;  // a run killed by the interrupt is not a result
+    --outstanding;
+    bool ok = trial.status == Status::ok && trial.time;
+    knowledge::TrialRecord record;
+    record.unit = unit.name;
+    record.source_hash = unit.hash;
+    record.device_id = ctx.device.id.str();
+    record.problem = problem;
+    record.params = params_of(space, built->point);
+    record.status = std::string(backends::name_of(trial.status));
+    if (ok) {
+      record.time_s = trial.time->median_s;
+      record.spread = trial.time->spread();
+      record.diagnosis = eval::to_json(eval::diagnose(described, trial.time->median_s, ctx.peaks));
     }
-    // On a GPU the strategy may have had nothing new to propose before this batch's results
-    // (a local search waiting on its neighbours): it is asked again now.
-    if (!pending.valid()) pending = next_batch();
+    record.message = trial.message;
+    record.strategy = strategy_name;
+    record.date = now_utc();
+    if (auto appended = knowledge::append_trial(log_file, record); !appended)
+      return fail(appended.error());
+    (*strategy)->observe({built->point, ok, ok ? trial.time->median_s : 0});
+    history.push_back({built->point, trial.status, ok ? trial.time->median_s : 0});
+    ++out.statuses[record.status];
+    if (ok && (best == 0 || trial.time->median_s < best)) best = trial.time->median_s;
+    KEVOLVE_LOG("tune: {} {} -> {} {}", unit.name, space.format(built->point), record.status,
+                trial.message);
+    ctx.progress.trial(history.size(), best);
+    refill();
   }
-  if (pending.valid()) pending.wait();
+  queue.reset();  // builds still queued are dropped; none runs during the re-timing
   ctx.progress.finish();
   out.search_seconds = std::chrono::duration<double>(Clock::now() - search_started).count();
   out.evaluations = history.size();

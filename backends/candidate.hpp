@@ -25,7 +25,7 @@ struct CandidateRecipe {
   std::string gpu_arch;                 // sm_90a, gfx90a: what candidates are compiled for
   std::string compiler;                 // the target's compiler (path)
   std::string compiler_version;         // part of every cache key
-  std::vector<SourceFile> sources;      // the sources that mention the unit, and the harness
+  std::vector<SourceFile> sources;      // the sources that mention the unit, the harness last
   std::vector<std::string> main_flags;  // for the generated main (the harness's flags)
   std::vector<std::string> link_flags;  // the target's link flags and libraries
   std::filesystem::path cache_dir;      // objects and executables by content hash

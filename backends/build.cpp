@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <unistd.h>
 
 #include "templates/templates.hpp"
@@ -220,7 +221,10 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
 
   std::vector<fs::path> objects;
   bool all_cached = true;
-  const bool gpu = r.backend != Backend::cpu;
+  // KEVOLVE_CACHE_KEYS=preprocessed keys every object by its preprocessed text (to compare, or
+  // to rule the direct keys out when a cache looks wrong).
+  const char* keys = std::getenv("KEVOLVE_CACHE_KEYS");
+  const bool gpu = r.backend != Backend::cpu && !(keys && std::string(keys) == "preprocessed");
   for (std::size_t i = 0; i < r.sources.size(); ++i) {
     const SourceFile& s = r.sources[i];
     bool harness = i + 1 == r.sources.size();  // the recipe lists it last

@@ -55,16 +55,16 @@ fi
 fi
 
 if [[ " $* " == *" --throughput "* ]]; then
-  log "throughput: conv2d, 300 evaluations, random strategy, separate knowledge directory"
-  KEVOLVE_LOG_FILE=$out/throughput-log.txt $kevolve tune -B /tmp/ex --unit conv2d --budget 300 \
-    --strategy random --knowledge /tmp/k300 2>&1 | tee "$out/throughput.log" | tail -4
-  grep -o "build: conv2d c[0-9]* in [0-9.]* s" "$out/throughput-log.txt" |
-    awk '{s += $5; n++} END {if (n) printf "builds: %d, mean %.2f s each\n", n, s / n}'
-  log "one conv2d candidate's nvcc phases (the defaults)"
-  cd /tmp/ex && nvcc -O3 -std=c++17 -I/tmp/prefix/include -x cu -Xcompiler -fPIC \
-    -gencode=arch=compute_90a,code=sm_90a --time "$out/nvcc-time.csv" -c "$root/examples/cuda/kernels/conv2d.cu" \
-    -o /tmp/conv.o && column -s, -t <"$out/nvcc-time.csv" | awk '{print $1, $2, $NF}' | head -20
-  cd "$root"
+  # Side by side on this machine: objects keyed by preprocessed text (A) and the default (B).
+  for keys in preprocessed default; do
+    log "throughput ($keys keys): conv2d, 300 evaluations, random strategy, own knowledge directory"
+    rm -rf /tmp/ex/kevolve/cache /tmp/ex/kevolve/tune "/tmp/k300-$keys"
+    KEVOLVE_CACHE_KEYS=$keys KEVOLVE_LOG_FILE=$out/throughput-$keys.txt $kevolve tune -B /tmp/ex \
+      --unit conv2d --budget 300 --strategy random --knowledge "/tmp/k300-$keys" 2>&1 |
+      tee "$out/throughput-$keys.log" | tail -2
+    grep -o "build: conv2d c[0-9]* in [0-9.]* s" "$out/throughput-$keys.txt" |
+      awk '{s += $5; n++} END {if (n) printf "builds: %d, mean %.2f s each\n", n, s / n}'
+  done
 fi
 
 tar -C examples -czf "$out/knowledge.tgz" .kevolve

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <limits>
 #include <unordered_map>
 
@@ -34,6 +35,16 @@ std::optional<space::Point> Strategy::random_untaken() {
   for (std::uint64_t k = 0; k < size; ++k) {
     std::uint64_t i = (start + k) % size;
     if (!m_seen.count(i)) return m_space.at(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<space::Point> Strategy::untried_neighbour(const space::Point& p) {
+  auto n = m_space.neighbours(p);
+  for (std::size_t i = n.size(); i > 0; --i) {
+    std::size_t k = m_rng.below(i);  // a random one of those not looked at yet
+    if (!taken(n[k])) return n[k];
+    std::swap(n[k], n[i - 1]);
   }
   return std::nullopt;
 }
@@ -220,7 +231,117 @@ class Ils final : public Strategy {
   double m_best_time = std::numeric_limits<double>::infinity();
 };
 
-constexpr std::array<std::string_view, 3> k_names = {"exhaustive", "random", "ils"};
+// Simulated annealing over one-parameter neighbours: propose untried neighbours of the current
+// point; move to a result that is faster, or slower with a probability that falls as the
+// temperature (relative to the current time) cools. Failed points are never moved to. A point
+// without untried neighbours restarts from a random one.
+class Anneal final : public Strategy {
+ public:
+  Anneal(const space::Space& s, std::uint64_t seed, std::optional<space::Point> start)
+      : Strategy(s, seed), m_start(std::move(start)) {}
+  std::string_view name() const override { return "anneal"; }
+
+ private:
+  void next(std::size_t count, std::vector<space::Point>& out) override {
+    if (m_start && take(*m_start)) out.push_back(*m_start);
+    m_start.reset();
+    while (out.size() < count) {
+      std::optional<space::Point> p;
+      if (m_current) {
+        p = untried_neighbour(*m_current);
+        if (!p) m_current.reset();  // exhausted here: restart
+      }
+      if (!p) p = random_untaken();
+      if (!p) return;
+      take(*p);
+      out.push_back(std::move(*p));
+    }
+  }
+
+  void learn(const Observation& o) override {
+    m_temperature *= 0.97;
+    if (!o.ok) return;
+    bool accept = !m_current || o.time_s < m_current_time;
+    if (!accept) {
+      double worse = (o.time_s - m_current_time) / m_current_time;
+      accept = m_rng.uniform() < std::exp(-worse / std::max(m_temperature, 1e-9));
+    }
+    if (accept) {
+      m_current = o.point;
+      m_current_time = o.time_s;
+    }
+  }
+
+  std::optional<space::Point> m_start;
+  std::optional<space::Point> m_current;
+  double m_current_time = 0;
+  double m_temperature = 0.1;  // a move 10% slower is accepted with probability 1/e at first
+};
+
+// A genetic algorithm: once a population of working points exists, children of two parents
+// chosen by tournament among the fastest take each parameter from either parent, and mutate
+// to a neighbour now and then. A child outside the space or tried already becomes a neighbour
+// of itself or of a parent, else a random point: no rejection loop over the raw product.
+class Genetic final : public Strategy {
+ public:
+  Genetic(const space::Space& s, std::uint64_t seed, std::optional<space::Point> start)
+      : Strategy(s, seed), m_start(std::move(start)) {}
+  std::string_view name() const override { return "genetic"; }
+
+ private:
+  static constexpr std::size_t k_population = 16;
+
+  void next(std::size_t count, std::vector<space::Point>& out) override {
+    if (m_start && take(*m_start)) out.push_back(*m_start);
+    m_start.reset();
+    while (out.size() < count) {
+      std::optional<space::Point> p;
+      if (m_ok.size() >= 4) p = child();
+      if (!p) p = random_untaken();
+      if (!p) return;
+      take(*p);
+      out.push_back(std::move(*p));
+    }
+  }
+
+  void learn(const Observation& o) override {
+    if (!o.ok) return;
+    m_ok.push_back({o.point, o.time_s});
+    std::sort(m_ok.begin(), m_ok.end(),
+              [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (m_ok.size() > k_population) m_ok.resize(k_population);
+  }
+
+  const space::Point& tournament() {
+    std::size_t a = m_rng.below(m_ok.size()), b = m_rng.below(m_ok.size());
+    return m_ok[std::min(a, b)].first;  // sorted: the lower index is the faster
+  }
+
+  std::optional<space::Point> child() {
+    const space::Point& mother = tournament();
+    const space::Point& father = tournament();
+    space::Point c = mother;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (m_rng.below(2)) c[i] = father[i];
+    }
+    bool valid = m_space.contains(c);
+    if (valid && m_rng.below(5) == 0) {  // mutation
+      if (auto m = untried_neighbour(c)) return m;
+    }
+    if (valid && !taken(c)) return c;
+    if (valid) {
+      if (auto m = untried_neighbour(c)) return m;
+    }
+    if (auto m = untried_neighbour(mother)) return m;
+    return untried_neighbour(father);
+  }
+
+  std::optional<space::Point> m_start;
+  std::vector<std::pair<space::Point, double>> m_ok;  // the fastest, fastest first
+};
+
+constexpr std::array<std::string_view, 5> k_names = {"exhaustive", "random", "ils", "anneal",
+                                                     "genetic"};
 
 }  // namespace
 
@@ -234,6 +355,9 @@ util::Expected<std::unique_ptr<Strategy>> make_strategy(std::string_view name,
   if (name == "exhaustive") return std::unique_ptr<Strategy>(new Exhaustive(space, seed));
   if (name == "random") return std::unique_ptr<Strategy>(new Random(space, seed, std::move(start)));
   if (name == "ils") return std::unique_ptr<Strategy>(new Ils(space, seed, std::move(start)));
+  if (name == "anneal") return std::unique_ptr<Strategy>(new Anneal(space, seed, std::move(start)));
+  if (name == "genetic")
+    return std::unique_ptr<Strategy>(new Genetic(space, seed, std::move(start)));
   return util::unexpected(
       fmt::format("unknown strategy '{}' (known: {})", name, fmt::join(k_names, ", ")));
 }

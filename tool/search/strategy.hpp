@@ -51,6 +51,8 @@ class Strategy {
   std::uint64_t index(const space::Point& p) const { return *m_space.index_of(p); }
   // A uniformly random point not taken yet, or nullopt when all are.
   std::optional<space::Point> random_untaken();
+  // A random one-parameter neighbour of `p` not taken yet, or nullopt.
+  std::optional<space::Point> untried_neighbour(const space::Point& p);
 
   const space::Space& m_space;
   util::Rng m_rng;

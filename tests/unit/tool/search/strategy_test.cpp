@@ -51,8 +51,10 @@ TEST_CASE("strategies: every name makes a strategy; unknown names list the known
   for (auto name : strategy_names()) CHECK(make_strategy(name, s, 1, std::nullopt));
   auto unknown = make_strategy("annealing", s, 1, std::nullopt);
   REQUIRE_FALSE(unknown);
-  CHECK_THAT(unknown.error(),
-             Catch::Contains("unknown strategy 'annealing' (known: exhaustive, random, ils)"));
+  CHECK_THAT(
+      unknown.error(),
+      Catch::Contains("unknown strategy 'annealing' (known: exhaustive, random, ils, anneal, "
+                      "genetic)"));
 }
 
 TEST_CASE("strategies: no point twice, only valid points, all of a small space", "[search]") {
@@ -71,7 +73,7 @@ TEST_CASE("strategies: no point twice, only valid points, all of a small space",
 
 TEST_CASE("strategies: deterministic for a seed", "[search]") {
   space::Space s = make("A: 1..30; B: 1..9");
-  for (auto name : {"random", "ils"}) {
+  for (auto name : {"random", "ils", "anneal", "genetic"}) {
     INFO(name);
     auto first = make_strategy(name, s, 42, std::nullopt);
     auto second = make_strategy(name, s, 42, std::nullopt);
@@ -117,4 +119,41 @@ TEST_CASE("strategies: a resumed run replays its log and continues without repea
   std::set<space::Point> earlier(before.proposed.begin(), before.proposed.end());
   for (const auto& p : after.proposed) CHECK_FALSE(earlier.count(p));
   CHECK(after.proposed.size() == 30);
+}
+
+TEST_CASE("strategies: anneal and genetic find the optimum of a smooth space", "[search]") {
+  space::Space s = make("A: 1..30; B: 1..9; require A != 29");  // 261 points
+  for (auto name : {"anneal", "genetic"}) {
+    INFO(name);
+    for (std::uint64_t seed : {1, 2, 3}) {
+      auto strategy = make_strategy(name, s, seed, space::Point{0, 0});
+      REQUIRE(strategy);
+      Run run = drive(**strategy, s, 150, 4);
+      CHECK(run.proposed.front() == space::Point{0, 0});
+      CHECK(run.best <= 1.05);  // within 5% of the optimum (1.0) in 150 of 261 evaluations
+    }
+  }
+}
+
+TEST_CASE("strategies: most points failing does not stop a search", "[search]") {
+  space::Space s = make("A: 1..9; B: 1..9");
+  for (auto name : strategy_names()) {
+    INFO(name);
+    auto strategy = make_strategy(name, s, 11, std::nullopt);
+    REQUIRE(strategy);
+    std::size_t proposed = 0;
+    double best = std::numeric_limits<double>::infinity();
+    while (true) {
+      auto points = (*strategy)->propose(3);
+      if (points.empty()) break;
+      for (const auto& p : points) {
+        ++proposed;
+        bool ok = s.value(p, 0).integer() == 7;  // 9 of 81 points work
+        (*strategy)->observe({p, ok, ok ? landscape(s, p) : 0});
+        if (ok) best = std::min(best, landscape(s, p));
+      }
+    }
+    CHECK(proposed == s.size());
+    CHECK(std::isfinite(best));
+  }
 }

@@ -113,8 +113,9 @@ const std::string& process_nonce() {
 
 // Compiles `source` into the cache; returns the object's path. A `direct` source is keyed by
 // its own text, the header's and this process instead of its preprocessed text: on GPUs
-// preprocessing costs a fifth of a compile, and the sources that read the parameters (and the
-// generated entry) never hit the cache from one candidate to the next. The process is in the
+// preprocessing costs a fifth of a compile, the sources that read the parameters never hit the
+// cache from one candidate to the next, and the generated entry and a harness that reads no
+// parameter always do. The process is in the
 // key because a header such a source includes may change between runs, not within one.
 util::Expected<fs::path> compile(const CandidateRecipe& r, const Flavor& flavor,
                                  const fs::path& source, const std::vector<std::string>& flags,
@@ -228,8 +229,10 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   for (std::size_t i = 0; i < r.sources.size(); ++i) {
     const SourceFile& s = r.sources[i];
     bool harness = i + 1 == r.sources.size();  // the recipe lists it last
+    bool same_for_all = harness && !r.harness_reads_params;
     bool cached = false;
-    auto object = compile(r, flavor, s.path, s.flags, header, tag, gpu && !harness, cached);
+    auto object = compile(r, flavor, s.path, s.flags, same_for_all ? fs::path{} : header, tag,
+                          gpu && (!harness || same_for_all), cached);
     if (!object) {
       build.log = object.error();
       return finish(build);

@@ -22,10 +22,13 @@ struct SourceFile {
 struct CandidateRecipe {
   std::string unit;
   Backend backend = Backend::cpu;
-  std::string gpu_arch;                 // sm_90a, gfx90a: what candidates are compiled for
-  std::string compiler;                 // the target's compiler (path)
-  std::string compiler_version;         // part of every cache key
-  std::vector<SourceFile> sources;      // the sources that mention the unit, the harness last
+  std::string gpu_arch;             // sm_90a, gfx90a: what candidates are compiled for
+  std::string compiler;             // the target's compiler (path)
+  std::string compiler_version;     // part of every cache key
+  std::vector<SourceFile> sources;  // the sources that mention the unit, the harness last
+  // False when no parameter is read where the harness could see it: the harness is then built
+  // once, without the candidate's header.
+  bool harness_reads_params = true;
   std::vector<std::string> main_flags;  // for the generated main (the harness's flags)
   std::vector<std::string> link_flags;  // the target's link flags and libraries
   std::filesystem::path cache_dir;      // objects and executables by content hash

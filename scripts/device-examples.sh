@@ -55,15 +55,42 @@ fi
 fi
 
 if [[ " $* " == *" --throughput "* ]]; then
+  lscpu | grep -E "^(Model name|Thread|Core|Socket|CPU\(s\))" | tee "$out/cpu.txt"
+  findmnt -no FSTYPE -T /tmp | sed 's/^/\/tmp is /'
+  # The ceiling the compiler sets: 48 conv2d configurations compiled 16 at a time, as a
+  # candidate's kernel source is (host and device) and as a device-only cubin.
+  flags=(-O3 -DNDEBUG -std=c++17 -x cu -gencode=arch=compute_90a,code=sm_90a -Xcompiler -fPIC
+    -I"$root/include" -I"$root/examples/cuda/kernels")
+  mkdir -p /tmp/ceiling && i=0
+  for bx in 16 32 64 128; do for by in 2 4 8; do for t in "1 1" "1 2" "2 2" "2 4"; do
+    read -r tx ty <<<"$t"
+    printf '#define KEVOLVE_TUNED_conv2d_%s ~, %s\n' BX $bx BY $by TX $tx TY $ty >/tmp/ceiling/h$i.h
+    i=$((i + 1))
+  done; done; done
+  for mode in object cubin; do
+    what=(-c -o /tmp/ceiling/o); [ $mode = cubin ] && what=(-cubin -o /tmp/ceiling/o)
+    s=$(date +%s.%N)
+    seq 0 47 | xargs -P 16 -I{} nvcc "${flags[@]}" -include /tmp/ceiling/h{}.h \
+      "$root/examples/cuda/kernels/conv2d.cu" "${what[@]}"{}.$mode
+    awk -v s="$s" -v e="$(date +%s.%N)" -v m=$mode \
+      'BEGIN {printf "ceiling (%s): 48 compiles, 16 in parallel, %.1f s: %.0f a minute\n", m, e - s, 48 * 60 / (e - s)}' |
+      tee -a "$out/ceiling.txt"
+  done
   # Side by side on this machine: objects keyed by preprocessed text (A) and the default (B).
   for keys in preprocessed default; do
     log "throughput ($keys keys): conv2d, 300 evaluations, random strategy, own knowledge directory"
     rm -rf /tmp/ex/kevolve/cache /tmp/ex/kevolve/tune "/tmp/k300-$keys"
-    KEVOLVE_CACHE_KEYS=$keys KEVOLVE_LOG_FILE=$out/throughput-$keys.txt $kevolve tune -B /tmp/ex \
-      --unit conv2d --budget 300 --strategy random --knowledge "/tmp/k300-$keys" 2>&1 |
-      tee "$out/throughput-$keys.log" | tail -2
+    vmstat 2 >"$out/vmstat-$keys.txt" & vm=$!
+    TIMEFORMAT="tune: %R s wall, %U s user, %S s system (children included)"
+    time (KEVOLVE_CACHE_KEYS=$keys KEVOLVE_LOG_FILE=$out/throughput-$keys.txt $kevolve tune \
+      -B /tmp/ex --unit conv2d --budget 300 --strategy random --knowledge "/tmp/k300-$keys" 2>&1 |
+      tee "$out/throughput-$keys.log" | tail -2)
+    kill $vm
     grep -o "build: conv2d c[0-9]* in [0-9.]* s" "$out/throughput-$keys.txt" |
       awk '{s += $5; n++} END {if (n) printf "builds: %d, mean %.2f s each\n", n, s / n}'
+    awk 'NR > 2 {us += $13; sy += $14; id += $15; wa += $16; n++}
+      END {if (n) printf "cpu: %.0f%% user, %.0f%% system, %.0f%% idle, %.0f%% io wait\n", us / n, sy / n, id / n, wa / n}' \
+      "$out/vmstat-$keys.txt"
   done
 fi
 

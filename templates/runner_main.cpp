@@ -70,8 +70,10 @@ std::string device_error() {
 
 int main(int argc, char** argv) {
 #if defined(KEVOLVE_RUNNER_GPU)
-  // The context is created here, once, not by each candidate.
-  kevolve::detail::gpu::Error e = KEVOLVE_GPU(Free)(nullptr);
+  // The context is created here, once, not by each candidate. Waiting threads sleep instead of
+  // spinning: the timings are the device's events, and the cores go to the compilers.
+  kevolve::detail::gpu::Error e = KEVOLVE_GPU(SetDeviceFlags)(KEVOLVE_GPU(DeviceScheduleBlockingSync));
+  if (e == KEVOLVE_GPU_SUCCESS) e = KEVOLVE_GPU(Free)(nullptr);
   if (e != KEVOLVE_GPU_SUCCESS) {
     std::printf("\nkevolve-runner: no usable device: %s (%s)\n", KEVOLVE_GPU(GetErrorName)(e),
                 KEVOLVE_GPU(GetErrorString)(e));

@@ -80,9 +80,13 @@ util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo
     for (const analyzers::Position& use : p.uses) mentioning.insert(use.file);
   }
   const analyzers::CompileGroup* language_group = nullptr;
+  // Parameters read in a header might reach the harness through an include; injected macros
+  // might be read anywhere.
+  r.harness_reads_params = unit.inject == space::InjectMode::macros;
   for (const fs::path& file : mentioning) {
-    if (file == unit.harness->file) continue;
     const analyzers::CompileGroup* g = group_for(target, file);
+    if (file == unit.harness->file || !g) r.harness_reads_params = true;
+    if (file == unit.harness->file) continue;
     if (!g) continue;  // a header: compiled where it is included
     r.sources.push_back({file, flags_of(*g, build.build_dir)});
     if (!language_group) language_group = g;

@@ -5,6 +5,8 @@
 # strategy and budget, rebuilds, runs the application and the SGEMM-vs-cuBLAS benchmark, and
 # packs the knowledge directory and logs into $OUT.
 #   bash scripts/device-examples.sh [--gpu-tests] [--no-tune] [--throughput]
+# With --throughput, CEILING= skips the compiler's ceiling and THROUGHPUT_KEYS=default runs one
+# keying only.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -67,7 +69,7 @@ if [[ " $* " == *" --throughput "* ]]; then
     printf '#define KEVOLVE_TUNED_conv2d_%s ~, %s\n' BX $bx BY $by TX $tx TY $ty >/tmp/ceiling/h$i.h
     i=$((i + 1))
   done; done; done
-  for mode in object cubin; do
+  for mode in ${CEILING-object cubin}; do
     what=(-c -o /tmp/ceiling/o); [ $mode = cubin ] && what=(-cubin -o /tmp/ceiling/o)
     s=$(date +%s.%N)
     seq 0 47 | xargs -P 16 -I{} nvcc "${flags[@]}" -include /tmp/ceiling/h{}.h \
@@ -77,7 +79,7 @@ if [[ " $* " == *" --throughput "* ]]; then
       tee -a "$out/ceiling.txt"
   done
   # Side by side on this machine: objects keyed by preprocessed text (A) and the default (B).
-  for keys in preprocessed default; do
+  for keys in ${THROUGHPUT_KEYS-preprocessed default}; do
     log "throughput ($keys keys): conv2d, 300 evaluations, random strategy, own knowledge directory"
     rm -rf /tmp/ex/kevolve/cache /tmp/ex/kevolve/tune "/tmp/k300-$keys"
     vmstat 2 >"$out/vmstat-$keys.txt" & vm=$!

@@ -3,6 +3,7 @@
 #include "backends/build.hpp"
 #include "tool/eval/compare.hpp"
 #include "util/files.hpp"
+#include "util/log.hpp"
 #include "util/random.hpp"
 
 #include <fmt/format.h>
@@ -160,8 +161,12 @@ Trial Evaluator::verify_seed(const fs::path& exe, std::uint64_t seed, const fs::
     t.message = fmt::format("seed {}: {}", seed, run.message);
     return t;
   }
+  auto compare_start = std::chrono::steady_clock::now();
   std::string diff = compare_outputs(m_description, reference, out);
   fs::remove_all(out, ec);
+  KEVOLVE_LOG("eval: {} seed {}: run {:.3f} s, compare {:.3f} s", tag, seed, run.seconds,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - compare_start)
+                  .count());
   if (!diff.empty()) {
     t.status = Status::wrong_result;
     t.message = fmt::format("seed {}: {}", seed, diff);
@@ -193,6 +198,7 @@ Trial Evaluator::evaluate(const backends::Build& build, const std::string& tag) 
   auto timed =
       backends::run_time(build.executable, reps(), m_options.min_time, run_options(m_time_s));
   t.run_s += timed.seconds;
+  KEVOLVE_LOG("eval: {} timing: run {:.3f} s", tag, timed.seconds);
   if (timed.status != Status::ok) {
     t.status = timed.status;
     t.message = timed.message;

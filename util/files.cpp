@@ -9,8 +9,10 @@
 #include <ctime>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace kevolve::util {
 
@@ -47,10 +49,16 @@ Expected<std::string> read_file(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return unexpected(fmt::format("cannot read {}: {}", path.string(), describe_errno(errno)));
-  std::string content;
-  char buffer[65536];
+  // Read in place, sized by fstat (outputs to compare are tens of MB); a file that grows or
+  // has no size (a pipe, /proc) is read on in steps.
+  struct stat info {};
+  std::size_t size =
+      ::fstat(fd, &info) == 0 && info.st_size > 0 ? static_cast<std::size_t>(info.st_size) : 0;
+  std::string content(size + 1, '\0');
+  std::size_t used = 0;
   while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (used == content.size()) content.resize(content.size() * 2 + 65536);
+    ssize_t n = ::read(fd, content.data() + used, content.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       int error = errno;
@@ -58,10 +66,43 @@ Expected<std::string> read_file(const fs::path& path) {
       return unexpected(fmt::format("cannot read {}: {}", path.string(), describe_errno(error)));
     }
     if (n == 0) break;
-    content.append(buffer, static_cast<std::size_t>(n));
+    used += static_cast<std::size_t>(n);
   }
   ::close(fd);
+  content.resize(used);
   return content;
+}
+
+Expected<MappedFile> MappedFile::open(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return unexpected(fmt::format("cannot read {}: {}", path.string(), describe_errno(errno)));
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    int error = errno;
+    ::close(fd);
+    return unexpected(fmt::format("cannot map {}: {}", path.string(),
+                                  S_ISREG(info.st_mode) ? describe_errno(error) : "not a file"));
+  }
+  auto size = static_cast<std::size_t>(info.st_size);
+  void* data = nullptr;
+  if (size > 0) {
+    data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (data == MAP_FAILED) {
+      int error = errno;
+      ::close(fd);
+      return unexpected(fmt::format("cannot map {}: {}", path.string(), describe_errno(error)));
+    }
+  }
+  ::close(fd);  // the mapping keeps the file
+  return MappedFile(data, size);
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0)) {}
+
+MappedFile::~MappedFile() {
+  if (m_data) ::munmap(m_data, m_size);
 }
 
 Expected<void> ensure_directory(const fs::path& dir) {

@@ -128,3 +128,30 @@ TEST_CASE("lock file: the lock of a killed process is free", "[util][files]") {
   CHECK(status == 128 + SIGKILL);
   CHECK(LockFile::acquire(lock_path, "next"));
 }
+
+TEST_CASE("read and mapped files: the bytes, whole; errors name the file", "[util][files]") {
+  TempDir dir;
+  std::string big(3 * 65536 + 17, 'x');
+  big[100000] = '\0';
+  dir.write("big.bin", big);
+  dir.write("empty.bin", "");
+  auto read = read_file(dir / "big.bin");
+  REQUIRE(read);
+  CHECK(*read == big);
+  auto mapped = MappedFile::open(dir / "big.bin");
+  REQUIRE(mapped);
+  CHECK(mapped->bytes() == big);
+  MappedFile moved = std::move(*mapped);
+  CHECK(moved.bytes() == big);
+  CHECK(mapped->bytes().empty());
+
+  auto empty = MappedFile::open(dir / "empty.bin");
+  REQUIRE(empty);
+  CHECK(empty->bytes().empty());
+  auto missing = MappedFile::open(dir / "missing.bin");
+  REQUIRE_FALSE(missing);
+  CHECK_THAT(missing.error(), Catch::Contains("missing.bin") && Catch::Contains("cannot read"));
+  auto directory = MappedFile::open(dir.path());
+  REQUIRE_FALSE(directory);
+  CHECK_THAT(directory.error(), Catch::Contains("not a file"));
+}

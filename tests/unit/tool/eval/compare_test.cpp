@@ -48,7 +48,7 @@ TEST_CASE("compare: floats within tolerance pass, beyond it fail", "[eval][compa
   }
 }
 
-TEST_CASE("compare: NaN masks must agree, integers must be exact", "[eval][compare]") {
+TEST_CASE("compare: NaN masks and infinities must agree, integers must be exact", "[eval][compare]") {
   test::TempDir dir;
   const float nan = std::numeric_limits<float>::quiet_NaN();
   Description f = one_output("f32", 3);
@@ -59,6 +59,17 @@ TEST_CASE("compare: NaN masks must agree, integers must be exact", "[eval][compa
   CHECK(compare_outputs(f, dir / "ref", dir / "same").empty());
   CHECK_FALSE(compare_outputs(f, dir / "ref", dir / "filled").empty());
   CHECK_FALSE(compare_outputs(f, dir / "ref", dir / "unwritten").empty());
+
+  const float inf = std::numeric_limits<float>::infinity();
+  write<float>(dir, "inf/y.bin", {nan, inf, -inf});
+  write<float>(dir, "inf_same/y.bin", {nan, inf, -inf});
+  write<float>(dir, "inf_finite/y.bin", {nan, inf, 5.0f});
+  write<float>(dir, "inf_flipped/y.bin", {nan, -inf, -inf});
+  CHECK(compare_outputs(f, dir / "inf", dir / "inf_same").empty());
+  CHECK_THAT(compare_outputs(f, dir / "inf", dir / "inf_finite"),
+             Catch::Contains("differs in 1 of 3 elements; first at [2]"));
+  CHECK_FALSE(compare_outputs(f, dir / "inf", dir / "inf_flipped").empty());
+  CHECK_FALSE(compare_outputs(f, dir / "ref", dir / "inf_same").empty());
 
   Description i = one_output("i32", 3);
   write<std::int32_t>(dir, "iref/y.bin", {1, 2, 3});

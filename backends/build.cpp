@@ -171,7 +171,10 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const Flavor& flavor,
   fs::path temporary = object.parent_path() / scratch_name(tag, "o");
   std::vector<std::string> cmd = with_header;
   cmd.insert(cmd.end(), {"-c", source.string(), "-o", temporary.string()});
+  auto start = Clock::now();
   Step step = run_tool(cmd);
+  KEVOLVE_LOG("build: {} {} compiled {} in {:.2f} s", r.unit, tag, source.filename().string(),
+              std::chrono::duration<double>(Clock::now() - start).count());
   if (!step.ok) {
     fs::remove(temporary, ec);
     return util::unexpected(fmt::format("$ {}\n{}", command_line(cmd), step.log));
@@ -273,7 +276,9 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   for (const fs::path& o : objects) link.push_back(o.string());
   link.insert(link.end(), {"-o", temporary.string()});
   link.insert(link.end(), r.link_flags.begin(), r.link_flags.end());
+  auto link_start = Clock::now();
   Step step = run_tool(link);
+  const double link_s = std::chrono::duration<double>(Clock::now() - link_start).count();
   if (!step.ok) {
     fs::remove(temporary, ec);
     build.log = fmt::format("$ {}\n{}", command_line(link), step.log);
@@ -286,8 +291,8 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   }
   build.ok = true;
   build.executable = executable;
-  KEVOLVE_LOG("build: {} {} in {:.2f} s", r.unit, tag,
-              std::chrono::duration<double>(Clock::now() - start).count());
+  KEVOLVE_LOG("build: {} {} in {:.2f} s (link {:.2f} s)", r.unit, tag,
+              std::chrono::duration<double>(Clock::now() - start).count(), link_s);
   return finish(build);
 }
 

@@ -5,8 +5,8 @@
 # strategy and budget, rebuilds, runs the application and the SGEMM-vs-cuBLAS benchmark, and
 # packs the knowledge directory and logs into $OUT.
 #   bash scripts/device-examples.sh [--gpu-tests] [--no-tune] [--throughput]
-# With --throughput, CEILING= skips the compiler's ceiling and THROUGHPUT_KEYS=default runs one
-# keying only.
+# With --throughput, CEILING= skips the compiler's ceiling, THROUGHPUT_KEYS=default runs one
+# keying only, THROUGHPUT_JOBS=N builds N candidates at a time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -85,11 +85,19 @@ if [[ " $* " == *" --throughput "* ]]; then
     vmstat 2 >"$out/vmstat-$keys.txt" & vm=$!
     TIMEFORMAT="tune: %R s wall, %U s user, %S s system (children included)"
     time (KEVOLVE_CACHE_KEYS=$keys KEVOLVE_LOG_FILE=$out/throughput-$keys.txt $kevolve tune \
-      -B /tmp/ex --unit conv2d --budget 300 --strategy random --knowledge "/tmp/k300-$keys" 2>&1 |
+      -B /tmp/ex --unit conv2d --budget 300 --strategy random --knowledge "/tmp/k300-$keys" \
+      ${THROUGHPUT_JOBS:+-j $THROUGHPUT_JOBS} 2>&1 |
       tee "$out/throughput-$keys.log" | tail -2)
     kill $vm
-    grep -o "build: conv2d c[0-9]* in [0-9.]* s" "$out/throughput-$keys.txt" |
-      awk '{s += $5; n++} END {if (n) printf "builds: %d, mean %.2f s each\n", n, s / n}'
+    grep -o "build: conv2d c[0-9]* in [0-9.]* s (link [0-9.]* s" "$out/throughput-$keys.txt" |
+      awk '{s += $5; l += $8; n++} END {if (n) printf "builds: %d, mean %.2f s each (link %.2f s)\n", n, s / n, l / n}'
+    grep -o "compiled conv2d.cu in [0-9.]* s" "$out/throughput-$keys.txt" |
+      awk '{s += $4; n++} END {if (n) printf "kernel source compiles: %d, mean %.2f s\n", n, s / n}'
+    grep -o "tune: conv2d search .*" "$out/throughput-$keys.txt"
+    grep -o 'seed [0-9]: run [0-9.]* s, compare [0-9.]* s' "$out/throughput-$keys.txt" |
+      awk '{r += $4; c += $7; n++} END {if (n) printf "verification: %d runs, mean run %.3f s, compare %.3f s\n", n, r / n, c / n}'
+    grep -o 'timing: run [0-9.]* s' "$out/throughput-$keys.txt" |
+      awk '{r += $3; n++} END {if (n) printf "timing: %d runs, mean %.3f s\n", n, r / n}'
     awk 'NR > 2 {us += $13; sy += $14; id += $15; wa += $16; n++}
       END {if (n) printf "cpu: %.0f%% user, %.0f%% system, %.0f%% idle, %.0f%% io wait\n", us / n, sy / n, id / n, wa / n}' \
       "$out/vmstat-$keys.txt"

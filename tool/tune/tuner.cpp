@@ -259,6 +259,7 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
     }
   };
   auto search_started = Clock::now();
+  double waiting_s = 0, evaluating_s = 0;  // where the search loop's time goes, for the log
   refill();
   while (outstanding > 0 && !util::interrupted()) {
     double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
@@ -266,9 +267,13 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
       ctx.progress.note(fmt::format("time limit of {:.0f} s reached", settings.time_limit_s));
       break;
     }
+    auto waiting_from = Clock::now();
     auto built = queue->next(std::chrono::milliseconds(100), !gpu);
+    waiting_s += std::chrono::duration<double>(Clock::now() - waiting_from).count();
     if (!built) continue;
+    auto evaluating_from = Clock::now();
     eval::Trial trial = evaluator.evaluate(built->build, built->tag);
+    evaluating_s += std::chrono::duration<double>(Clock::now() - evaluating_from).count();
     if (util::interrupted()) break;  // a run killed by the interrupt is not a result
     --outstanding;
     bool ok = trial.status == Status::ok && trial.time;
@@ -301,6 +306,8 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
   queue.reset();  // builds still queued are dropped; none runs during the re-timing
   ctx.progress.finish();
   out.search_seconds = std::chrono::duration<double>(Clock::now() - search_started).count();
+  KEVOLVE_LOG("tune: {} search {:.1f} s: waiting for builds {:.1f} s, evaluating {:.1f} s",
+              unit.name, out.search_seconds, waiting_s, evaluating_s);
   out.evaluations = history.size();
   if (util::interrupted()) {
     out.state = UnitOutcome::State::interrupted;

@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
+#include <optional>
 #include <unistd.h>
 
 namespace kevolve::eval {
@@ -144,10 +146,9 @@ util::Expected<void> Evaluator::prepare() {
   return {};
 }
 
-Trial Evaluator::verify_seed(const fs::path& exe, std::uint64_t seed, const fs::path& reference,
-                             const std::string& tag) {
+Trial Evaluator::run_verification(const fs::path& exe, std::uint64_t seed, const fs::path& out,
+                                  const std::string& tag) {
   Trial t;
-  fs::path out = m_scratch / "candidates" / tag / ("seed-" + std::to_string(seed));
   std::error_code ec;
   fs::remove_all(out, ec);
   if (auto made = util::ensure_directory(out); !made) {
@@ -155,25 +156,35 @@ Trial Evaluator::verify_seed(const fs::path& exe, std::uint64_t seed, const fs::
     return t;
   }
   auto run = backends::run_verify(exe, seed, out, false, run_options(m_verify_s, tag == "final"));
-  t.run_s += run.seconds;
-  if (run.status != Status::ok) {
-    t.status = run.status;
-    t.message = fmt::format("seed {}: {}", seed, run.message);
-    return t;
-  }
-  auto compare_start = std::chrono::steady_clock::now();
-  std::string diff = compare_outputs(m_description, reference, out);
-  fs::remove_all(out, ec);
-  KEVOLVE_LOG("eval: {} seed {}: run {:.3f} s, compare {:.3f} s", tag, seed, run.seconds,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - compare_start)
-                  .count());
-  if (!diff.empty()) {
-    t.status = Status::wrong_result;
-    t.message = fmt::format("seed {}: {}", seed, diff);
-    return t;
-  }
-  t.status = Status::ok;
+  t.run_s = run.seconds;
+  KEVOLVE_LOG("eval: {} seed {}: run {:.3f} s", tag, seed, run.seconds);
+  t.status = run.status;
+  if (run.status != Status::ok) t.message = fmt::format("seed {}: {}", seed, run.message);
   return t;
+}
+
+Trial Evaluator::compare_verification(std::uint64_t seed, const fs::path& reference,
+                                      const fs::path& out) const {
+  auto start = std::chrono::steady_clock::now();
+  std::string diff = compare_outputs(m_description, reference, out);
+  std::error_code ec;
+  fs::remove_all(out, ec);
+  KEVOLVE_LOG("eval: seed {}: compare {:.3f} s", seed,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  Trial t;
+  t.status = diff.empty() ? Status::ok : Status::wrong_result;
+  if (!diff.empty()) t.message = fmt::format("seed {}: {}", seed, diff);
+  return t;
+}
+
+Trial Evaluator::verify_seed(const fs::path& exe, std::uint64_t seed, const fs::path& reference,
+                             const std::string& tag) {
+  fs::path out = m_scratch / "candidates" / tag / ("seed-" + std::to_string(seed));
+  Trial t = run_verification(exe, seed, out, tag);
+  if (t.status != Status::ok) return t;
+  Trial compared = compare_verification(seed, reference, out);
+  compared.run_s = t.run_s;
+  return compared;
 }
 
 Trial Evaluator::evaluate(const backends::Build& build, const std::string& tag) {
@@ -185,20 +196,42 @@ Trial Evaluator::evaluate(const backends::Build& build, const std::string& tag) 
     t.message = first_lines(build.log);
     return t;
   }
-  for (std::uint64_t seed : m_options.seeds) {
-    Trial v =
-        verify_seed(build.executable, seed, m_scratch / "reference" / std::to_string(seed), tag);
-    t.run_s += v.run_s;
-    if (v.status != Status::ok) {
-      v.build_s = t.build_s;
-      v.run_s = t.run_s;
-      return v;
+  // Each seed's outputs are compared on another thread while the device runs the next seed
+  // (and, on a GPU, the timing run); on a CPU every comparison ends before timing starts.
+  std::vector<std::future<Trial>> compared;
+  auto first_difference = [&]() -> std::optional<Trial> {
+    std::optional<Trial> first;
+    for (std::future<Trial>& c : compared) {
+      Trial v = c.get();
+      if (v.status != Status::ok && !first) first = std::move(v);
     }
+    compared.clear();
+    return first;
+  };
+  auto failed = [&](Trial v) {
+    if (auto wrong = first_difference()) v = std::move(*wrong);  // an earlier seed's verdict
+    v.build_s = t.build_s;
+    v.run_s = t.run_s;
+    return v;
+  };
+  for (std::uint64_t seed : m_options.seeds) {
+    fs::path out = m_scratch / "candidates" / tag / ("seed-" + std::to_string(seed));
+    Trial v = run_verification(build.executable, seed, out, tag);
+    t.run_s += v.run_s;
+    if (v.status != Status::ok) return failed(std::move(v));
+    fs::path reference = m_scratch / "reference" / std::to_string(seed);
+    compared.push_back(std::async(std::launch::async, [this, seed, reference, out] {
+      return compare_verification(seed, reference, out);
+    }));
+  }
+  if (m_recipe.backend == backends::Backend::cpu) {
+    if (auto wrong = first_difference()) return failed(std::move(*wrong));
   }
   auto timed =
       backends::run_time(build.executable, reps(), m_options.min_time, run_options(m_time_s));
   t.run_s += timed.seconds;
   KEVOLVE_LOG("eval: {} timing: run {:.3f} s", tag, timed.seconds);
+  if (auto wrong = first_difference()) return failed(std::move(*wrong));
   if (timed.status != Status::ok) {
     t.status = timed.status;
     t.message = timed.message;

@@ -74,6 +74,12 @@ class Evaluator {
   Trial reverify(const std::filesystem::path& executable);
 
  private:
+  // A verification is a run (outputs to `out`) and a comparison with the seed's reference;
+  // the comparison may run on another thread.
+  Trial run_verification(const std::filesystem::path& exe, std::uint64_t seed,
+                         const std::filesystem::path& out, const std::string& tag);
+  Trial compare_verification(std::uint64_t seed, const std::filesystem::path& reference,
+                             const std::filesystem::path& out) const;
   Trial verify_seed(const std::filesystem::path& exe, std::uint64_t seed,
                     const std::filesystem::path& reference, const std::string& tag);
   util::Expected<std::filesystem::path> reference_for(std::uint64_t seed);

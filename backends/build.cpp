@@ -92,8 +92,15 @@ struct Step {
   std::string log;
 };
 
-Step run_tool(const std::vector<std::string>& argv) {
-  auto result = util::run_process(argv);
+util::ProcessOptions tool_options(const CandidateRecipe& r) {
+  util::ProcessOptions options;
+  if (!r.compiler_temp_dir.empty())
+    options.environment = {"TMPDIR=" + r.compiler_temp_dir.string()};
+  return options;
+}
+
+Step run_tool(const CandidateRecipe& r, const std::vector<std::string>& argv) {
+  auto result = util::run_process(argv, tool_options(r));
   if (!result) return {false, result.error()};
   return {result->ok(), result->output};
 }
@@ -151,7 +158,7 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const Flavor& flavor,
     std::vector<std::string> preprocess = with_header;
     preprocess.insert(preprocess.end(), flavor.preprocess.begin(), flavor.preprocess.end());
     preprocess.push_back(source.string());
-    util::ProcessOptions options;
+    util::ProcessOptions options = tool_options(r);
     options.max_output = std::size_t{1} << 30;  // preprocessed sources are large
     auto pre = util::run_process(preprocess, options);
     if (!pre) return util::unexpected(pre.error());
@@ -172,7 +179,7 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const Flavor& flavor,
   std::vector<std::string> cmd = with_header;
   cmd.insert(cmd.end(), {"-c", source.string(), "-o", temporary.string()});
   auto start = Clock::now();
-  Step step = run_tool(cmd);
+  Step step = run_tool(r, cmd);
   KEVOLVE_LOG("build: {} {} compiled {} in {:.2f} s", r.unit, tag, source.filename().string(),
               std::chrono::duration<double>(Clock::now() - start).count());
   if (!step.ok) {
@@ -277,7 +284,7 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   link.insert(link.end(), {"-o", temporary.string()});
   link.insert(link.end(), r.link_flags.begin(), r.link_flags.end());
   auto link_start = Clock::now();
-  Step step = run_tool(link);
+  Step step = run_tool(r, link);
   const double link_s = std::chrono::duration<double>(Clock::now() - link_start).count();
   if (!step.ok) {
     fs::remove(temporary, ec);
@@ -319,7 +326,7 @@ util::Expected<fs::path> build_runner(const CandidateRecipe& r) {
   fs::path temporary = runner.parent_path() / scratch_name("runner", "exe");
   cmd.insert(cmd.end(), {source.string(), "-o", temporary.string(), "-ldl"});
   if (r.backend == Backend::cuda) cmd.insert(cmd.end(), {"-cudart", "shared"});
-  Step step = run_tool(cmd);
+  Step step = run_tool(r, cmd);
   if (!step.ok) {
     fs::remove(temporary, ec);
     return util::unexpected(

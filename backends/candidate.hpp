@@ -29,10 +29,11 @@ struct CandidateRecipe {
   // False when no parameter is read where the harness could see it: the harness is then built
   // once, without the candidate's header.
   bool harness_reads_params = true;
-  std::vector<std::string> main_flags;  // for the generated main (the harness's flags)
-  std::vector<std::string> link_flags;  // the target's link flags and libraries
-  std::filesystem::path cache_dir;      // objects and executables by content hash
-  std::filesystem::path work_dir;       // scratch for this unit's candidates
+  std::vector<std::string> main_flags;      // for the generated main (the harness's flags)
+  std::vector<std::string> link_flags;      // the target's link flags and libraries
+  std::filesystem::path cache_dir;          // objects and executables by content hash
+  std::filesystem::path work_dir;           // scratch for this unit's candidates
+  std::filesystem::path compiler_temp_dir;  // TMPDIR for the compilers; empty: theirs
 };
 
 struct Build {

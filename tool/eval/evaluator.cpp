@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <future>
 #include <limits>
 #include <optional>
@@ -51,6 +52,10 @@ Evaluator::Evaluator(backends::CandidateRecipe recipe, EvalOptions options)
   if (m_recipe.backend != backends::Backend::cpu && ::access("/dev/shm", W_OK) == 0) {
     m_scratch = fs::path("/dev/shm") /
                 fmt::format("kevolve-{}-{}-{}", ::getuid(), ::getpid(), m_recipe.unit);
+    // The compiler's intermediate files too (a few MB per candidate, 6% of its time measured
+    // on the H100 machine); they go with the scratch directory, even after a killed compile.
+    if (!std::getenv("TMPDIR") && util::ensure_directory(m_scratch / "tmp"))
+      m_recipe.compiler_temp_dir = m_scratch / "tmp";
   }
 }
 

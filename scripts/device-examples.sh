@@ -104,6 +104,23 @@ if [[ " $* " == *" --throughput "* ]]; then
       END {if (n) printf "cpu: %.0f%% user, %.0f%% system, %.0f%% idle, %.0f%% io wait\n", us / n, sy / n, id / n, wa / n}' \
       "$out/vmstat-$keys.txt"
   done
+  # The compiler's ceiling for the very candidates of the last run: their kernel source alone,
+  # nvcc -c as kevolve compiles it, 16 at a time (the cost differs fivefold between them).
+  if [ -n "${keys:-}" ]; then
+    rm -rf /tmp/sampled && mkdir -p /tmp/sampled && i=0
+    grep -o "tune: conv2d BX=.* -> " "$out/throughput-$keys.txt" | sed 's/^tune: conv2d //; s/ -> $//' |
+      while read -r line; do
+        for kv in $line; do printf '#define KEVOLVE_TUNED_conv2d_%s ~, %s\n' "${kv%%=*}" "${kv#*=}"; done >/tmp/sampled/h$i.h
+        i=$((i + 1))
+      done
+    n=$(ls /tmp/sampled | wc -l)
+    s=$(date +%s.%N)
+    ls /tmp/sampled | sed 's/\.h$//' | xargs -P 16 -I{} nvcc "${flags[@]}" -include /tmp/sampled/{}.h \
+      "$root/examples/cuda/kernels/conv2d.cu" -c -o /tmp/sampled/{}.o
+    awk -v s="$s" -v e="$(date +%s.%N)" -v n="$n" \
+      'BEGIN {printf "ceiling (the same %d candidates, nvcc -c alone, 16 in parallel): %.1f s: %.0f a minute\n", n, e - s, n * 60 / (e - s)}' |
+      tee -a "$out/ceiling.txt"
+  fi
 fi
 
 tar -C examples -czf "$out/knowledge.tgz" .kevolve

@@ -8,6 +8,7 @@ packages=(
   clang                      # second compiler for the marker tests
   libclang-16-dev            # scanner (libclang 16 parses CUDA 13 and HIP)
   nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libfmt-dev libxxhash-dev
+  zlib1g-dev                 # kevolve simulate reads gzipped Kernel Tuner caches
   libbenchmark-dev catch2
   libamdhip64-dev            # HIP headers: the scanner parses HIP sources (nothing HIP runs here)
 )

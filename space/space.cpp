@@ -242,7 +242,8 @@ class Builder {
     }
     if (group.count == 0) report_empty(g);
     KEVOLVE_LOG("space: group {} ({}): {} valid combinations, {} conjuncts, {} trie nodes", g,
-                join_names(m_spec, group.order), group.count, m_conjuncts[g].size(), m_nodes - nodes_before);
+                join_names(m_spec, group.order), group.count, m_conjuncts[g].size(),
+                m_nodes - nodes_before);
   }
 
   bool holds(std::size_t ci) {
@@ -435,6 +436,42 @@ std::optional<std::uint64_t> Space::rank_in_group(const Group& group, const Poin
     hi = level.first_child[n + 1];
   }
   return std::nullopt;
+}
+
+Space Space::from_points(SpaceSpec spec, std::vector<Point> points) {
+  Space space;
+  space.m_spec = std::move(spec);
+  const std::size_t depth = space.m_spec.parameters.size();
+  for (const Parameter& p : space.m_spec.parameters) space.m_raw_size *= p.values.size();
+  space.m_group_of.assign(depth, 0);
+  Group& group = space.m_groups.emplace_back();
+  for (std::size_t l = 0; l < depth; ++l) group.order.push_back(l);
+  group.levels.assign(depth, {});
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  // Sorted points share prefixes with their predecessor: a trie in one pass, each level's
+  // siblings in ascending order as rank_in_group's binary search needs them.
+  const Point* previous = nullptr;
+  for (const Point& point : points) {
+    std::size_t shared = 0;
+    while (previous && shared < depth && (*previous)[shared] == point[shared]) ++shared;
+    for (std::size_t l = shared; l < depth; ++l) {
+      Level& level = group.levels[l];
+      level.value.push_back(point[l]);
+      if (l + 1 < depth) {
+        level.first_child.push_back(static_cast<std::uint32_t>(group.levels[l + 1].value.size()));
+        level.first_leaf.push_back(group.levels.back().value.size());
+      }
+    }
+    previous = &point;
+  }
+  for (std::size_t l = 0; l + 1 < depth; ++l) {
+    group.levels[l].first_child.push_back(
+        static_cast<std::uint32_t>(group.levels[l + 1].value.size()));
+  }
+  group.count = points.size();
+  space.m_size = group.count;
+  return space;
 }
 
 Point Space::at(std::uint64_t index) const {

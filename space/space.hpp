@@ -30,6 +30,10 @@ class Space {
  public:
   static util::Expected<Space, SpaceError> build(SpaceSpec spec, const Facts& facts,
                                                  const BuildLimits& limits = {});
+  // A space whose valid points are listed rather than constrained (a recorded brute-force
+  // search): `spec` names the parameters and their values, `points` are the valid ones (in any
+  // order; duplicates count once; at least one). All parameters form one group.
+  static Space from_points(SpaceSpec spec, std::vector<Point> points);
 
   const SpaceSpec& spec() const { return m_spec; }
   std::span<const Parameter> parameters() const { return m_spec.parameters; }

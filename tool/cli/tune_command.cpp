@@ -293,14 +293,9 @@ void add_tune_command(CLI::App& app, Action& action) {
   for (auto n : search::strategy_names()) names += (names.empty() ? "" : ", ") + std::string(n);
   cmd->add_option("--strategy", o->strategy,
                   "Search strategy: " + names +
-                      " (default: exhaustive if the space fits "
-                      "the budget, else ils)")
-      ->check([](const std::string& s) {
-        auto names = search::strategy_names();
-        return std::find(names.begin(), names.end(), s) != names.end()
-                   ? std::string()
-                   : "unknown strategy '" + s + "'";
-      });
+                      fmt::format(" (default: exhaustive if the space fits the budget, else {})",
+                                  search::default_strategy()))
+      ->check([](const std::string& s) { return search::check_strategy_name(s); });
   cmd->add_option("-j,--jobs", o->jobs, "Parallel builds (default: one per hardware thread)");
   cmd->add_option("--seed", o->seed, "Seed of the search (default 1)");
   cmd->add_flag("--force", o->force, "Tune even units whose wisdom is up to date");

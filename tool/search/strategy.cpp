@@ -347,6 +347,13 @@ constexpr std::array<std::string_view, 5> k_names = {"exhaustive", "random", "il
 
 std::span<const std::string_view> strategy_names() { return k_names; }
 
+std::string_view default_strategy() { return "ils"; }
+
+std::string check_strategy_name(std::string_view name) {
+  if (std::find(k_names.begin(), k_names.end(), name) != k_names.end()) return {};
+  return fmt::format("unknown strategy '{}' (known: {})", name, fmt::join(k_names, ", "));
+}
+
 util::Expected<std::unique_ptr<Strategy>> make_strategy(std::string_view name,
                                                         const space::Space& space,
                                                         std::uint64_t seed,
@@ -358,8 +365,7 @@ util::Expected<std::unique_ptr<Strategy>> make_strategy(std::string_view name,
   if (name == "anneal") return std::unique_ptr<Strategy>(new Anneal(space, seed, std::move(start)));
   if (name == "genetic")
     return std::unique_ptr<Strategy>(new Genetic(space, seed, std::move(start)));
-  return util::unexpected(
-      fmt::format("unknown strategy '{}' (known: {})", name, fmt::join(k_names, ", ")));
+  return util::unexpected(check_strategy_name(name));
 }
 
 }  // namespace kevolve::search

@@ -62,6 +62,10 @@ class Strategy {
 };
 
 std::span<const std::string_view> strategy_names();
+// What `tune` and `simulate` use without --strategy.
+std::string_view default_strategy();
+// Empty for a known strategy name; else an error that lists the known ones.
+std::string check_strategy_name(std::string_view name);
 
 // `start`: a point to try first (the defaults), when it is in the space.
 util::Expected<std::unique_ptr<Strategy>> make_strategy(std::string_view name,

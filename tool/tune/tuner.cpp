@@ -176,7 +176,10 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
 
   std::optional<space::Point> start = defaults_point(space, unit);
   std::string strategy_name = settings.strategy;
-  if (strategy_name.empty()) strategy_name = space.size() <= settings.budget ? "exhaustive" : "ils";
+  if (strategy_name.empty()) {
+    strategy_name =
+        space.size() <= settings.budget ? "exhaustive" : std::string(search::default_strategy());
+  }
   auto strategy = search::make_strategy(strategy_name, space, settings.seed, start);
   if (!strategy) return fail(strategy.error());
   out.strategy = strategy_name;

@@ -293,3 +293,35 @@ TEST_CASE("space: error text shows the line and a caret", "[space]") {
   CHECK(format_error(e, text, "space") ==
         "space:2:4: bad range 10..1: the start is greater than the end\n  B: 10..1\n     ^");
 }
+
+TEST_CASE("space from listed points: numbered, found, walked like a constrained one", "[space]") {
+  SpaceSpec spec;
+  spec.parameters.push_back(
+      {"A", {Value(std::int64_t{1}), Value(std::int64_t{2}), Value(std::int64_t{4})}});
+  spec.parameters.push_back({"B", {Value(std::string("x")), Value(std::string("y"))}});
+  spec.parameters.push_back({"C", {Value(std::int64_t{0}), Value(std::int64_t{1})}});
+  std::vector<Point> listed = {{2, 1, 0}, {0, 0, 1}, {1, 1, 1}, {0, 0, 0}, {2, 1, 0}, {2, 0, 1}};
+  Space s = Space::from_points(spec, listed);
+  CHECK(s.size() == 5);
+  CHECK(s.raw_size() == 12);
+  std::set<Point> expected(listed.begin(), listed.end());
+  std::set<Point> seen;
+  for (std::uint64_t i = 0; i < s.size(); ++i) {
+    Point p = s.at(i);
+    CHECK(expected.count(p) == 1);
+    CHECK(s.index_of(p) == i);
+    seen.insert(p);
+  }
+  CHECK(seen == expected);
+  CHECK_FALSE(s.contains({1, 0, 0}));
+  CHECK_FALSE(s.contains({2, 1, 1}));
+  // Neighbours differ in one parameter and are listed.
+  std::set<Point> n;
+  for (const Point& p : s.neighbours({2, 1, 0})) n.insert(p);
+  CHECK(n == std::set<Point>{});
+  for (const Point& p : s.neighbours({0, 0, 1})) n.insert(p);
+  CHECK(n == std::set<Point>{{0, 0, 0}, {2, 0, 1}});
+  CHECK(s.format({1, 1, 1}) == "A=2 B=y C=1");
+  Rng rng(3);
+  CHECK(s.sample_distinct(10, rng).size() == 5);
+}

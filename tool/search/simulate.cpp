@@ -1,0 +1,54 @@
+#include "tool/search/simulate.hpp"
+
+#include "tool/search/strategy.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace kevolve::search {
+
+util::Expected<Simulation> simulate(const RecordedSpace& recorded, const SimulationOptions& o) {
+  if (o.budget == 0) return util::unexpected(std::string("the budget must be at least 1"));
+  if (o.repeats < 1) return util::unexpected(std::string("--repeats must be at least 1"));
+  const space::Space& space = recorded.space;
+  const std::uint64_t budget = std::min(o.budget, space.size());
+  Simulation out;
+  for (int r = 0; r < o.repeats; ++r) {
+    // Runs are independent of each other and of how many there are.
+    std::uint64_t seed = o.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(r) + 1;
+    auto strategy = make_strategy(o.strategy, space, seed, std::nullopt);
+    if (!strategy) return util::unexpected(strategy.error());
+    double best = std::numeric_limits<double>::infinity();
+    std::uint64_t evaluated = 0;
+    while (evaluated < budget) {
+      auto points = (*strategy)->propose(std::min<std::uint64_t>(o.batch, budget - evaluated));
+      if (points.empty()) break;
+      for (const space::Point& p : points) {
+        double t = recorded.time_ms[*space.index_of(p)];
+        bool ok = !std::isnan(t);
+        (*strategy)->observe({p, ok, ok ? t : 0});
+        if (ok) best = std::min(best, t);
+        ++evaluated;
+      }
+    }
+    out.fractions.push_back(std::isfinite(best) ? recorded.optimum_ms / best : 0.0);
+  }
+  std::vector<double> sorted = out.fractions;
+  std::sort(sorted.begin(), sorted.end());
+  std::size_t n = sorted.size();
+  out.median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  double sum = 0;
+  std::size_t hits = 0;
+  for (double f : out.fractions) {
+    sum += f;
+    hits += f * 1.05 >= 1.0 ? 1 : 0;  // best found <= 1.05 x optimum
+  }
+  out.mean = sum / static_cast<double>(n);
+  out.hit_rate = static_cast<double>(hits) / static_cast<double>(n);
+  return out;
+}
+
+}  // namespace kevolve::search

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <unordered_map>
 
@@ -231,14 +232,136 @@ class Ils final : public Strategy {
   double m_best_time = std::numeric_limits<double>::infinity();
 };
 
+// What the results so far say of each parameter value (a tree-structured Parzen estimator,
+// Bergstra et al. 2011, Optuna's default): the results are split into the fastest few ("good")
+// and the rest with the failures ("bad"); per parameter, how often each value occurs in either,
+// smoothed over neighbouring values. A point scores the sum of log(good / bad) of its values:
+// high where its values are likelier among the good than the bad.
+class ValueModel {
+ public:
+  explicit ValueModel(const space::Space& s) : m_space(s) {}
+
+  void add(const Observation& o) {
+    m_results.push_back({o.point, o.ok ? o.time_s : std::numeric_limits<double>::infinity()});
+    m_stale = true;
+  }
+  std::size_t size() const { return m_results.size(); }
+  const std::vector<std::pair<space::Point, double>>& results() const { return m_results; }
+
+  double score(const space::Point& p) {
+    if (m_stale) refit();
+    double sum = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) sum += m_ratios[i][p[i]];
+    return sum;
+  }
+
+ private:
+  void refit() {
+    m_stale = false;
+    std::vector<std::pair<double, std::size_t>> order;
+    for (std::size_t i = 0; i < m_results.size(); ++i) order.push_back({m_results[i].second, i});
+    std::sort(order.begin(), order.end());
+    std::size_t ok = 0;
+    for (const auto& r : m_results) ok += std::isfinite(r.second) ? 1 : 0;
+    const std::size_t good = std::min(std::clamp<std::size_t>((ok + 9) / 10, 1, 25), ok);
+    const auto params = m_space.parameters();
+    m_ratios.assign(params.size(), {});
+    for (std::size_t p = 0; p < params.size(); ++p) {
+      const std::size_t k = params[p].values.size();
+      std::vector<double> l(k, 1.0 / static_cast<double>(k)), g(k, 1.0 / static_cast<double>(k));
+      for (std::size_t rank = 0; rank < order.size(); ++rank) {
+        std::vector<double>& into = rank < good ? l : g;
+        const std::size_t v = m_results[order[rank].second].first[p];
+        into[v] += 1;
+        if (k > 2) {  // values are mostly ordered: a neighbour of a good value is likely good
+          if (v > 0) into[v - 1] += 0.5;
+          if (v + 1 < k) into[v + 1] += 0.5;
+        }
+      }
+      double ls = 0, gs = 0;
+      for (std::size_t v = 0; v < k; ++v) ls += l[v], gs += g[v];
+      m_ratios[p].resize(k);
+      for (std::size_t v = 0; v < k; ++v) m_ratios[p][v] = std::log((l[v] / ls) / (g[v] / gs));
+    }
+  }
+
+  const space::Space& m_space;
+  std::vector<std::pair<space::Point, double>> m_results;  // infinite time: failed
+  std::vector<std::vector<double>> m_ratios;
+  bool m_stale = true;
+};
+
+// TPE search: the next point is, among random valid points and untried neighbours of the best
+// ones, the one the value model scores highest.
+class Tpe final : public Strategy {
+ public:
+  Tpe(const space::Space& s, std::uint64_t seed, std::optional<space::Point> start)
+      : Strategy(s, seed), m_start(std::move(start)), m_model(s) {}
+  std::string_view name() const override { return "tpe"; }
+
+ private:
+  static constexpr std::size_t k_startup = 10;  // uniform samples before the model
+  static constexpr std::size_t k_random_candidates = 128;
+
+  void next(std::size_t count, std::vector<space::Point>& out) override {
+    if (m_start && take(*m_start)) out.push_back(*m_start);
+    m_start.reset();
+    while (out.size() < count) {
+      std::optional<space::Point> p;
+      if (m_model.size() >= k_startup) p = best_candidate();
+      if (!p) p = random_untaken();
+      if (!p) return;
+      take(*p);
+      out.push_back(std::move(*p));
+    }
+  }
+
+  void learn(const Observation& o) override { m_model.add(o); }
+
+  std::optional<space::Point> best_candidate() {
+    std::vector<space::Point> candidates;
+    for (std::size_t i = 0; i < k_random_candidates; ++i) {
+      if (auto p = random_untaken()) candidates.push_back(std::move(*p));
+    }
+    const auto& results = m_model.results();
+    std::vector<std::size_t> best;  // the fastest few, for their neighbours
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (std::isfinite(results[i].second)) best.push_back(i);
+    }
+    std::sort(best.begin(), best.end(),
+              [&](std::size_t a, std::size_t b) { return results[a].second < results[b].second; });
+    if (best.size() > 3) best.resize(3);
+    for (std::size_t i : best) {
+      for (space::Point& n : m_space.neighbours(results[i].first)) {
+        if (!taken(n)) candidates.push_back(std::move(n));
+      }
+    }
+    std::optional<space::Point> choice;
+    double top = -std::numeric_limits<double>::infinity();
+    for (space::Point& c : candidates) {
+      double score = m_model.score(c) + 1e-9 * m_rng.uniform();
+      if (score > top) {
+        top = score;
+        choice = std::move(c);
+      }
+    }
+    return choice;
+  }
+
+  std::optional<space::Point> m_start;
+  ValueModel m_model;
+};
+
 // Simulated annealing over one-parameter neighbours: propose untried neighbours of the current
 // point; move to a result that is faster, or slower with a probability that falls as the
 // temperature (relative to the current time) cools. Failed points are never moved to. A point
-// without untried neighbours restarts from a random one.
+// without untried neighbours restarts from a random one. Guided (as the bandit's member), it
+// mostly proposes the untried neighbour the value model scores highest instead of a random one.
 class Anneal final : public Strategy {
  public:
-  Anneal(const space::Space& s, std::uint64_t seed, std::optional<space::Point> start)
-      : Strategy(s, seed), m_start(std::move(start)) {}
+  Anneal(const space::Space& s, std::uint64_t seed, std::optional<space::Point> start,
+         bool guided = false)
+      : Strategy(s, seed), m_start(std::move(start)), m_model(s), m_guided(guided) {}
   std::string_view name() const override { return "anneal"; }
 
  private:
@@ -248,7 +371,9 @@ class Anneal final : public Strategy {
     while (out.size() < count) {
       std::optional<space::Point> p;
       if (m_current) {
-        p = untried_neighbour(*m_current);
+        p = m_guided && m_model.size() >= 10 && m_rng.uniform() < 0.75
+                ? likeliest_neighbour(*m_current)
+                : untried_neighbour(*m_current);
         if (!p) m_current.reset();  // exhausted here: restart
       }
       if (!p) p = random_untaken();
@@ -258,7 +383,22 @@ class Anneal final : public Strategy {
     }
   }
 
+  std::optional<space::Point> likeliest_neighbour(const space::Point& p) {
+    std::optional<space::Point> choice;
+    double top = -std::numeric_limits<double>::infinity();
+    for (space::Point& n : m_space.neighbours(p)) {
+      if (taken(n)) continue;
+      double score = m_model.score(n) + 1e-9 * m_rng.uniform();
+      if (score > top) {
+        top = score;
+        choice = std::move(n);
+      }
+    }
+    return choice;
+  }
+
   void learn(const Observation& o) override {
+    if (m_guided) m_model.add(o);
     m_temperature *= 0.97;
     if (!o.ok) return;
     bool accept = !m_current || o.time_s < m_current_time;
@@ -276,6 +416,8 @@ class Anneal final : public Strategy {
   std::optional<space::Point> m_current;
   double m_current_time = 0;
   double m_temperature = 0.1;  // a move 10% slower is accepted with probability 1/e at first
+  ValueModel m_model;
+  bool m_guided = false;
 };
 
 // A genetic algorithm: once a population of working points exists, children of two parents
@@ -340,14 +482,111 @@ class Genetic final : public Strategy {
   std::vector<std::pair<space::Point, double>> m_ok;  // the fastest, fastest first
 };
 
-constexpr std::array<std::string_view, 5> k_names = {"exhaustive", "random", "ils", "anneal",
-                                                     "genetic"};
+// An ensemble (after OpenTuner's AUC bandit): every proposal goes to the member with the best
+// record of improving on the best time so far, plus a bonus for members tried less often.
+// Members share everything: each sees every result and never proposes a point another member
+// has taken. A few uniform samples come first, for all members to start from.
+class Bandit final : public Strategy {
+ public:
+  Bandit(const space::Space& s, std::uint64_t seed, std::optional<space::Point> start)
+      : Strategy(s, seed), m_start(std::move(start)) {
+    std::uint64_t member_seed = seed;
+    auto add = [&](std::unique_ptr<Strategy> member) {
+      m_members.push_back({std::move(member), 0, 0});
+    };
+    add(std::make_unique<Anneal>(s, ++member_seed, std::nullopt));
+    add(std::make_unique<Anneal>(s, ++member_seed, std::nullopt, /*guided=*/true));
+    add(std::make_unique<Genetic>(s, ++member_seed, std::nullopt));
+    add(std::make_unique<Random>(s, ++member_seed, std::nullopt));
+  }
+  std::string_view name() const override { return "bandit"; }
+
+ private:
+  struct Member {
+    std::unique_ptr<Strategy> strategy;
+    double uses = 0;    // proposals whose results came back, discounted
+    double credit = 0;  // of those, improvements on the best time so far, discounted
+  };
+  static constexpr std::size_t k_warmup = 8;
+  static constexpr double k_exploration = 0.5;
+  static constexpr double k_memory = 0.95;  // weight of the older uses per new one
+
+  void next(std::size_t count, std::vector<space::Point>& out) override {
+    if (m_start && take(*m_start)) offer(*m_start, m_members.size(), out);
+    m_start.reset();
+    while (out.size() < count) {
+      std::optional<space::Point> p;
+      std::size_t from = m_members.size();  // none: a warm-up sample
+      if (seen() >= k_warmup) {
+        for (std::size_t m : ranking()) {
+          auto proposed = m_members[m].strategy->propose(1);
+          if (!proposed.empty()) {
+            p = std::move(proposed.front());
+            from = m;
+            break;
+          }
+        }
+      }
+      if (!p) p = random_untaken();
+      if (!p) return;
+      take(*p);
+      offer(*p, from, out);
+    }
+  }
+
+  void offer(const space::Point& p, std::size_t from, std::vector<space::Point>& out) {
+    for (std::size_t m = 0; m < m_members.size(); ++m) {
+      if (m != from) m_members[m].strategy->exclude(p);
+    }
+    m_proposer[index(p)] = from;
+    out.push_back(p);
+  }
+
+  std::vector<std::size_t> ranking() {
+    double total = 0;
+    for (const Member& m : m_members) total += m.uses;
+    std::vector<std::pair<double, std::size_t>> scored;
+    for (std::size_t i = 0; i < m_members.size(); ++i) {
+      const Member& m = m_members[i];
+      double mean = (m.credit + 0.5) / (m.uses + 1);
+      double bonus = k_exploration * std::sqrt(std::log(total + 2) / (m.uses + 1));
+      scored.push_back({mean + bonus + 1e-9 * m_rng.uniform(), i});
+    }
+    std::sort(scored.begin(), scored.end(), std::greater<>());
+    std::vector<std::size_t> order;
+    for (const auto& s : scored) order.push_back(s.second);
+    return order;
+  }
+
+  void learn(const Observation& o) override {
+    bool improved = o.ok && o.time_s < m_best;
+    if (o.ok) m_best = std::min(m_best, o.time_s);
+    for (Member& m : m_members) m.strategy->observe(o);
+    auto it = m_proposer.find(index(o.point));
+    if (it == m_proposer.end() || it->second >= m_members.size()) return;
+    for (Member& m : m_members) {
+      m.uses *= k_memory;
+      m.credit *= k_memory;
+    }
+    Member& m = m_members[it->second];
+    m.uses += 1;
+    m.credit += improved ? 1 : 0;
+  }
+
+  std::optional<space::Point> m_start;
+  std::vector<Member> m_members;
+  std::unordered_map<std::uint64_t, std::size_t> m_proposer;
+  double m_best = std::numeric_limits<double>::infinity();
+};
+
+constexpr std::array<std::string_view, 7> k_names = {"exhaustive", "random", "ils",   "anneal",
+                                                     "genetic",    "tpe",    "bandit"};
 
 }  // namespace
 
 std::span<const std::string_view> strategy_names() { return k_names; }
 
-std::string_view default_strategy() { return "ils"; }
+std::string_view default_strategy() { return "bandit"; }
 
 std::string check_strategy_name(std::string_view name) {
   if (std::find(k_names.begin(), k_names.end(), name) != k_names.end()) return {};
@@ -365,6 +604,8 @@ util::Expected<std::unique_ptr<Strategy>> make_strategy(std::string_view name,
   if (name == "anneal") return std::unique_ptr<Strategy>(new Anneal(space, seed, std::move(start)));
   if (name == "genetic")
     return std::unique_ptr<Strategy>(new Genetic(space, seed, std::move(start)));
+  if (name == "tpe") return std::unique_ptr<Strategy>(new Tpe(space, seed, std::move(start)));
+  if (name == "bandit") return std::unique_ptr<Strategy>(new Bandit(space, seed, std::move(start)));
   return util::unexpected(check_strategy_name(name));
 }
 

@@ -40,6 +40,9 @@ class Strategy {
   void observe(const Observation& o);
 
   std::uint64_t seen() const { return m_seen.size(); }
+  // Marks a point as taken without a result: an ensemble's member must not propose a point
+  // another member has in flight.
+  void exclude(const space::Point& p) { take(p); }
 
  protected:
   virtual void next(std::size_t count, std::vector<space::Point>& out) = 0;

@@ -14,6 +14,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// zlib's message, without the path it starts with.
+std::string gzip_error(gzFile in, const fs::path& file, int& code) {
+  std::string why = gzerror(in, &code);
+  std::string prefix = file.string() + ": ";
+  return why.rfind(prefix, 0) == 0 ? why.substr(prefix.size()) : why;
+}
+
 // zlib reads gzip and passes anything else through unchanged.
 util::Expected<std::string> read_maybe_gzipped(const fs::path& file) {
   gzFile in = gzopen(file.c_str(), "rb");
@@ -24,11 +31,19 @@ util::Expected<std::string> read_maybe_gzipped(const fs::path& file) {
     int n = gzread(in, buffer, sizeof buffer);
     if (n < 0) {
       int code = 0;
-      std::string why = gzerror(in, &code);
+      std::string why = gzip_error(in, file, code);
       gzclose(in);
       return util::unexpected(fmt::format("{}: not a readable gzip file: {}", file.string(), why));
     }
-    if (n == 0) break;
+    if (n == 0) {
+      int code = Z_OK;
+      std::string why = gzip_error(in, file, code);
+      if (code != Z_OK) {  // a gzip stream that ends early (Z_BUF_ERROR)
+        gzclose(in);
+        return util::unexpected(fmt::format("{}: a damaged gzip file: {}", file.string(), why));
+      }
+      break;
+    }
     text.append(buffer, static_cast<std::size_t>(n));
   }
   gzclose(in);

@@ -54,7 +54,7 @@ TEST_CASE("strategies: every name makes a strategy; unknown names list the known
   CHECK_THAT(
       unknown.error(),
       Catch::Contains("unknown strategy 'annealing' (known: exhaustive, random, ils, anneal, "
-                      "genetic)"));
+                      "genetic, tpe, bandit)"));
 }
 
 TEST_CASE("strategies: no point twice, only valid points, all of a small space", "[search]") {
@@ -121,9 +121,9 @@ TEST_CASE("strategies: a resumed run replays its log and continues without repea
   CHECK(after.proposed.size() == 30);
 }
 
-TEST_CASE("strategies: anneal and genetic find the optimum of a smooth space", "[search]") {
+TEST_CASE("strategies: the model-based ones find the optimum of a smooth space", "[search]") {
   space::Space s = make("A: 1..30; B: 1..9; require A != 29");  // 261 points
-  for (auto name : {"anneal", "genetic"}) {
+  for (auto name : {"anneal", "genetic", "tpe", "bandit"}) {
     INFO(name);
     for (std::uint64_t seed : {1, 2, 3}) {
       auto strategy = make_strategy(name, s, seed, space::Point{0, 0});
@@ -155,5 +155,22 @@ TEST_CASE("strategies: most points failing does not stop a search", "[search]") 
     }
     CHECK(proposed == s.size());
     CHECK(std::isfinite(best));
+  }
+}
+
+TEST_CASE("strategies: the default is the bandit, and it finds the optimum from a cold start",
+          "[search]") {
+  CHECK(default_strategy() == "bandit");
+  space::Space s = make("A: 1..40; B: 1..20; require A % 7 != 3");  // 700 points
+  for (std::size_t batch : {1, 16}) {
+    INFO("batch " << batch);
+    int hits = 0;
+    for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+      auto strategy = make_strategy("bandit", s, seed, std::nullopt);
+      REQUIRE(strategy);
+      Run run = drive(**strategy, s, 100, batch);
+      hits += run.best <= 1.05 ? 1 : 0;
+    }
+    CHECK(hits >= 9);  // within 5% in 100 of 700 evaluations, nearly always
   }
 }

@@ -71,4 +71,12 @@ duplicates=$(grep -o '"params":{[^}]*}' "$slow_log" | sort | uniq -d)
 [ -z "$duplicates" ] || fail "points evaluated twice: $duplicates"
 run "$KEVOLVE_CLI" knowledge verify "$K"
 expect_status 0
+
+describe "--stall stops a search that no longer improves"
+run "$KEVOLVE_CLI" tune -B "$B" --unit slow --knowledge "$T/stall/.kevolve" --strategy exhaustive \
+  --stall 2 "${QUICK[@]}"
+expect_status 0
+expect_err "no better candidate in the last 2 evaluations: stopped"
+stalled=$(grep -c '"status"' "$T"/stall/.kevolve/trials/slow/*.jsonl)
+[ "$stalled" -lt 8 ] || fail "the stalled search evaluated all $stalled points"
 echo "ok"

@@ -40,6 +40,7 @@ struct TuneOptions {
   double time_s = 0;
   std::string strategy;
   unsigned jobs = 0;
+  std::uint64_t stall = 0;
   std::uint64_t seed = 1;
   bool force = false;
   double timeout_s = 15;
@@ -203,6 +204,7 @@ int run_tune(const TuneOptions& o) {
     tune::TuneSettings settings;
     settings.budget = o.budget ? o.budget : config.budget ? config.budget : 100;
     settings.time_limit_s = o.time_s > 0 ? o.time_s : config.time_s;
+    settings.stall = o.stall;
     settings.strategy = !o.strategy.empty() ? o.strategy : config.strategy;
     settings.seed = o.seed;
     settings.jobs = o.jobs;
@@ -289,6 +291,9 @@ void add_tune_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   cmd->add_option("--time", o->time_s, "Stop searching a unit after this many seconds")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--stall", o->stall,
+                  "Stop searching a unit after this many evaluations without a better candidate")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   std::string names;
   for (auto n : search::strategy_names()) names += (names.empty() ? "" : ", ") + std::string(n);
   cmd->add_option("--strategy", o->strategy,

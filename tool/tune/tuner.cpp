@@ -263,9 +263,15 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
   };
   auto search_started = Clock::now();
   double waiting_s = 0, evaluating_s = 0;  // where the search loop's time goes, for the log
+  std::uint64_t since_best = 0;            // evaluations since the best improved
   refill();
   while (outstanding > 0 && !util::interrupted()) {
     double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    if (settings.stall > 0 && since_best >= settings.stall) {
+      ctx.progress.note(
+          fmt::format("no better candidate in the last {} evaluations: stopped", since_best));
+      break;
+    }
     if (settings.time_limit_s > 0 && elapsed >= settings.time_limit_s) {
       ctx.progress.note(fmt::format("time limit of {:.0f} s reached", settings.time_limit_s));
       break;
@@ -300,7 +306,11 @@ UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
     (*strategy)->observe({built->point, ok, ok ? trial.time->median_s : 0});
     history.push_back({built->point, trial.status, ok ? trial.time->median_s : 0});
     ++out.statuses[record.status];
-    if (ok && (best == 0 || trial.time->median_s < best)) best = trial.time->median_s;
+    ++since_best;
+    if (ok && (best == 0 || trial.time->median_s < best)) {
+      best = trial.time->median_s;
+      since_best = 0;
+    }
     KEVOLVE_LOG("tune: {} {} -> {} {}", unit.name, space.format(built->point), record.status,
                 trial.message);
     ctx.progress.trial(history.size(), best);

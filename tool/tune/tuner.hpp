@@ -24,6 +24,7 @@ namespace kevolve::tune {
 struct TuneSettings {
   std::uint64_t budget = 100;  // evaluations, resumed ones included
   double time_limit_s = 0;     // 0: none
+  std::uint64_t stall = 0;     // stop after this many evaluations without a new best; 0: never
   std::string strategy;        // empty: exhaustive when the space fits the budget, else ils
   std::uint64_t seed = 1;
   unsigned jobs = 0;     // parallel builds; 0: one per hardware thread

@@ -9,6 +9,7 @@ packages=(
   libclang-16-dev            # scanner (libclang 16 parses CUDA 13 and HIP)
   nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libfmt-dev libxxhash-dev
   zlib1g-dev                 # kevolve simulate reads gzipped Kernel Tuner caches
+  libeigen3-dev              # linear algebra of the bayes strategy's Gaussian process
   libbenchmark-dev catch2
   libamdhip64-dev            # HIP headers: the scanner parses HIP sources (nothing HIP runs here)
 )

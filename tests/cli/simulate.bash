@@ -20,7 +20,7 @@ describe "a gzipped cache: the space, the strategy, the scores"
 run "$KEVOLVE" simulate "$T/cache.json.gz" --budget 6 --repeats 10
 expect_status 0
 expect_out "saxpy on Test GPU: 6 configurations (1 failed), optimum 2 ms"
-expect_out "strategy  bandit, budget 6, 10 runs (seed 1)"
+expect_out "strategy  bayes, budget 6, 10 runs (seed 1)"
 expect_out "fraction of optimum: mean 1.000, median 1.000; within 5% of it: 100% of runs"
 
 describe "--json has the fields DESIGN §6 lists"
@@ -46,7 +46,7 @@ expect_status 1
 expect_err "--budget must be at least 1"
 run "$KEVOLVE" simulate "$T/cache.json" --strategy greedy
 expect_status 2
-expect_err "unknown strategy 'greedy' (known: exhaustive, random, ils, anneal, genetic, tpe, bandit)"
+expect_err "unknown strategy 'greedy' (known: exhaustive, random, ils, anneal, genetic, tpe, bayes, bandit)"
 printf '{"tune_params_keys": ["a"], "tune_params": {"a": [1]}' >"$T/broken.json"
 run "$KEVOLVE" simulate "$T/broken.json"
 expect_status 1

@@ -1,5 +1,7 @@
 #include "tool/search/strategy.hpp"
 
+#include "tool/search/gaussian_process.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -482,6 +484,165 @@ class Genetic final : public Strategy {
   std::vector<std::pair<space::Point, double>> m_ok;  // the fastest, fastest first
 };
 
+// Bayesian optimisation over log time with a Gaussian process (gaussian_process.hpp). After a
+// few random points, each proposal is the point of highest expected improvement among the
+// untried neighbours of the fastest few points: a local search that the model steers, which
+// moves on to the next leader when one's neighbourhood is used up. One proposal in five, and
+// any when no neighbour is left, is the best of a sample of random points instead, to find
+// other basins. A failed point counts as the slowest time seen, so the model steers away from
+// its region. Within a batch, and while results are out, a proposed point counts as taking its
+// predicted time ("kriging believer", Ginsbourger et al. 2010), so a batch spreads out.
+class Bayes final : public Strategy {
+ public:
+  Bayes(const space::Space& s, std::uint64_t seed, std::optional<space::Point> start)
+      : Strategy(s, seed), m_start(std::move(start)), m_model(coordinates_of(s).size()) {
+    m_coordinates = coordinates_of(s);
+  }
+  std::string_view name() const override { return "bayes"; }
+
+ private:
+  static constexpr std::size_t k_startup = 10;  // random points before the model
+  static constexpr std::size_t k_leaders = 5;   // whose neighbourhoods are searched
+  static constexpr std::size_t k_random_candidates = 256;
+  static constexpr double k_global = 0.2;
+
+  struct Result {
+    space::Point point;
+    double log_time = 0;
+    bool ok = false;
+  };
+
+  static std::vector<std::size_t> coordinates_of(const space::Space& s) {
+    std::vector<std::size_t> out;
+    const auto params = s.parameters();
+    for (std::size_t p = 0; p < params.size(); ++p) {
+      if (params[p].values.size() > 1) out.push_back(p);
+    }
+    return out;
+  }
+
+  void next(std::size_t count, std::vector<space::Point>& out) override {
+    if (m_start && take(*m_start)) propose_point(*m_start, out);
+    m_start.reset();
+    while (out.size() < count) {
+      std::optional<space::Point> p;
+      if (m_ok >= 2 && m_results.size() >= k_startup && !m_coordinates.empty()) p = model_choice();
+      if (!p) p = random_untaken();
+      if (!p) return;
+      take(*p);
+      propose_point(*p, out);
+    }
+  }
+
+  void propose_point(const space::Point& p, std::vector<space::Point>& out) {
+    m_pending.emplace(index(p), p);
+    out.push_back(p);
+  }
+
+  void learn(const Observation& o) override {
+    m_pending.erase(index(o.point));
+    m_results.push_back({o.point, o.ok ? std::log(o.time_s) : 0, o.ok});
+    m_ok += o.ok ? 1 : 0;
+    m_stale = true;
+  }
+
+  std::vector<double> encode(const space::Point& p) const {
+    const auto params = m_space.parameters();
+    std::vector<double> x;
+    for (std::size_t c : m_coordinates)
+      x.push_back(static_cast<double>(p[c]) / static_cast<double>(params[c].values.size() - 1));
+    return x;
+  }
+
+  void fit(const std::vector<std::pair<space::Point, double>>& believed) {
+    const std::size_t n = m_results.size() + believed.size();
+    GaussianProcess::Points x(static_cast<Eigen::Index>(n),
+                              static_cast<Eigen::Index>(m_coordinates.size()));
+    Eigen::VectorXd y(static_cast<Eigen::Index>(n));
+    double slowest = -std::numeric_limits<double>::infinity();
+    for (const Result& r : m_results) {
+      if (r.ok) slowest = std::max(slowest, r.log_time);
+    }
+    Eigen::Index row = 0;
+    auto add = [&](const space::Point& p, double value) {
+      std::vector<double> e = encode(p);
+      for (std::size_t c = 0; c < e.size(); ++c) x(row, static_cast<Eigen::Index>(c)) = e[c];
+      y(row++) = value;
+    };
+    for (const Result& r : m_results) add(r.point, r.ok ? r.log_time : slowest);
+    for (const auto& [p, value] : believed) add(p, value);
+    // The length scales are fitted again as the data grows by a quarter (at least 5 results).
+    const bool refit = believed.empty() && m_results.size() >= m_refit_at;
+    if (refit) m_refit_at = std::max(m_results.size() + 5, m_results.size() * 5 / 4);
+    m_model.fit(x, y, refit);
+  }
+
+  std::optional<space::Point> model_choice() {
+    if (m_stale) {
+      fit({});
+      m_stale = false;
+    }
+    // Points out, this batch's among them, at their predicted times.
+    std::vector<std::pair<space::Point, double>> believed;
+    for (const auto& [i, p] : m_pending) believed.push_back({p, m_model.predict(encode(p)).mean});
+    if (!believed.empty()) {
+      fit(believed);
+      m_stale = true;
+    }
+
+    std::vector<space::Point> candidates;
+    if (m_rng.uniform() >= k_global) candidates = leader_neighbours();
+    if (candidates.empty()) {
+      std::unordered_set<std::uint64_t> sampled;
+      for (std::size_t i = 0; i < k_random_candidates; ++i) {
+        auto p = random_untaken();
+        if (!p) break;
+        if (sampled.insert(index(*p)).second) candidates.push_back(std::move(*p));
+      }
+    }
+    std::optional<space::Point> choice;
+    double top = -1;
+    const double lowest = m_model.lowest();
+    for (space::Point& c : candidates) {
+      double gain = expected_improvement(m_model.predict(encode(c)), lowest);
+      gain += 1e-12 * m_rng.uniform();  // ties: at random
+      if (gain > top) {
+        top = gain;
+        choice = std::move(c);
+      }
+    }
+    return choice;
+  }
+
+  // The untried neighbours of the fastest working points, fastest first.
+  std::vector<space::Point> leader_neighbours() {
+    std::vector<const Result*> ok;
+    for (const Result& r : m_results) {
+      if (r.ok) ok.push_back(&r);
+    }
+    const std::size_t leaders = std::min(k_leaders, ok.size());
+    std::partial_sort(ok.begin(), ok.begin() + static_cast<std::ptrdiff_t>(leaders), ok.end(),
+                      [](const Result* a, const Result* b) { return a->log_time < b->log_time; });
+    std::vector<space::Point> out;
+    std::unordered_set<std::uint64_t> listed;
+    for (std::size_t i = 0; i < leaders; ++i) {
+      for (space::Point& n : m_space.neighbours(ok[i]->point)) {
+        if (!taken(n) && listed.insert(index(n)).second) out.push_back(std::move(n));
+      }
+    }
+    return out;
+  }
+
+  std::optional<space::Point> m_start;
+  std::vector<std::size_t> m_coordinates;  // parameters with more than one value
+  GaussianProcess m_model;
+  std::vector<Result> m_results;
+  std::size_t m_ok = 0;
+  std::unordered_map<std::uint64_t, space::Point> m_pending;  // proposed, no result yet
+  std::size_t m_refit_at = 0;
+  bool m_stale = true;
+};
+
 // An ensemble (after OpenTuner's AUC bandit): every proposal goes to the member with the best
 // record of improving on the best time so far, plus a bonus for members tried less often.
 // Members share everything: each sees every result and never proposes a point another member
@@ -579,14 +740,14 @@ class Bandit final : public Strategy {
   double m_best = std::numeric_limits<double>::infinity();
 };
 
-constexpr std::array<std::string_view, 7> k_names = {"exhaustive", "random", "ils",   "anneal",
-                                                     "genetic",    "tpe",    "bandit"};
+constexpr std::array<std::string_view, 8> k_names = {"exhaustive", "random", "ils",   "anneal",
+                                                     "genetic",    "tpe",    "bayes", "bandit"};
 
 }  // namespace
 
 std::span<const std::string_view> strategy_names() { return k_names; }
 
-std::string_view default_strategy() { return "bandit"; }
+std::string_view default_strategy() { return "bayes"; }
 
 std::string check_strategy_name(std::string_view name) {
   if (std::find(k_names.begin(), k_names.end(), name) != k_names.end()) return {};
@@ -605,6 +766,7 @@ util::Expected<std::unique_ptr<Strategy>> make_strategy(std::string_view name,
   if (name == "genetic")
     return std::unique_ptr<Strategy>(new Genetic(space, seed, std::move(start)));
   if (name == "tpe") return std::unique_ptr<Strategy>(new Tpe(space, seed, std::move(start)));
+  if (name == "bayes") return std::unique_ptr<Strategy>(new Bayes(space, seed, std::move(start)));
   if (name == "bandit") return std::unique_ptr<Strategy>(new Bandit(space, seed, std::move(start)));
   return util::unexpected(check_strategy_name(name));
 }

@@ -54,7 +54,7 @@ TEST_CASE("strategies: every name makes a strategy; unknown names list the known
   CHECK_THAT(
       unknown.error(),
       Catch::Contains("unknown strategy 'annealing' (known: exhaustive, random, ils, anneal, "
-                      "genetic, tpe, bandit)"));
+                      "genetic, tpe, bayes, bandit)"));
 }
 
 TEST_CASE("strategies: no point twice, only valid points, all of a small space", "[search]") {
@@ -123,7 +123,7 @@ TEST_CASE("strategies: a resumed run replays its log and continues without repea
 
 TEST_CASE("strategies: the model-based ones find the optimum of a smooth space", "[search]") {
   space::Space s = make("A: 1..30; B: 1..9; require A != 29");  // 261 points
-  for (auto name : {"anneal", "genetic", "tpe", "bandit"}) {
+  for (auto name : {"anneal", "genetic", "tpe", "bayes", "bandit"}) {
     INFO(name);
     for (std::uint64_t seed : {1, 2, 3}) {
       auto strategy = make_strategy(name, s, seed, space::Point{0, 0});
@@ -158,15 +158,15 @@ TEST_CASE("strategies: most points failing does not stop a search", "[search]") 
   }
 }
 
-TEST_CASE("strategies: the default is the bandit, and it finds the optimum from a cold start",
+TEST_CASE("strategies: the default is bayes, and it finds the optimum from a cold start",
           "[search]") {
-  CHECK(default_strategy() == "bandit");
+  CHECK(default_strategy() == "bayes");
   space::Space s = make("A: 1..40; B: 1..20; require A % 7 != 3");  // 700 points
   for (std::size_t batch : {1, 16}) {
     INFO("batch " << batch);
     int hits = 0;
     for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-      auto strategy = make_strategy("bandit", s, seed, std::nullopt);
+      auto strategy = make_strategy(default_strategy(), s, seed, std::nullopt);
       REQUIRE(strategy);
       Run run = drive(**strategy, s, 100, batch);
       hits += run.best <= 1.05 ? 1 : 0;

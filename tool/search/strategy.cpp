@@ -505,6 +505,7 @@ class Bayes final : public Strategy {
   static constexpr std::size_t k_leaders = 5;   // whose neighbourhoods are searched
   static constexpr std::size_t k_random_candidates = 256;
   static constexpr double k_global = 0.2;
+  static constexpr std::size_t k_modelled = 300;
 
   struct Result {
     space::Point point;
@@ -554,14 +555,33 @@ class Bayes final : public Strategy {
     return x;
   }
 
+  // The results the model sees: all of them up to k_modelled; beyond that (a fit costs the
+  // cube of their number) the fastest half of that many and the latest of the others.
+  std::vector<const Result*> modelled() const {
+    std::vector<const Result*> all;
+    for (const Result& r : m_results) all.push_back(&r);
+    if (all.size() <= k_modelled) return all;
+    std::vector<const Result*> by_time = all;
+    std::stable_sort(by_time.begin(), by_time.end(), [](const Result* a, const Result* b) {
+      return a->ok != b->ok ? a->ok : a->log_time < b->log_time;
+    });
+    std::vector<const Result*> out(by_time.begin(), by_time.begin() + k_modelled / 2);
+    std::unordered_set<const Result*> chosen(out.begin(), out.end());
+    for (auto it = all.rbegin(); it != all.rend() && out.size() < k_modelled; ++it) {
+      if (!chosen.count(*it)) out.push_back(*it);
+    }
+    return out;
+  }
+
   void fit(const std::vector<std::pair<space::Point, double>>& believed) {
-    const std::size_t n = m_results.size() + believed.size();
+    const std::vector<const Result*> results = modelled();
+    const std::size_t n = results.size() + believed.size();
     GaussianProcess::Points x(static_cast<Eigen::Index>(n),
                               static_cast<Eigen::Index>(m_coordinates.size()));
     Eigen::VectorXd y(static_cast<Eigen::Index>(n));
     double slowest = -std::numeric_limits<double>::infinity();
-    for (const Result& r : m_results) {
-      if (r.ok) slowest = std::max(slowest, r.log_time);
+    for (const Result* r : results) {
+      if (r->ok) slowest = std::max(slowest, r->log_time);
     }
     Eigen::Index row = 0;
     auto add = [&](const space::Point& p, double value) {
@@ -569,7 +589,7 @@ class Bayes final : public Strategy {
       for (std::size_t c = 0; c < e.size(); ++c) x(row, static_cast<Eigen::Index>(c)) = e[c];
       y(row++) = value;
     };
-    for (const Result& r : m_results) add(r.point, r.ok ? r.log_time : slowest);
+    for (const Result* r : results) add(r->point, r->ok ? r->log_time : slowest);
     for (const auto& [p, value] : believed) add(p, value);
     // The length scales are fitted again as the data grows by a quarter (at least 5 results).
     const bool refit = believed.empty() && m_results.size() >= m_refit_at;

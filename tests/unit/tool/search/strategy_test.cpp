@@ -73,7 +73,7 @@ TEST_CASE("strategies: no point twice, only valid points, all of a small space",
 
 TEST_CASE("strategies: deterministic for a seed", "[search]") {
   space::Space s = make("A: 1..30; B: 1..9");
-  for (auto name : {"random", "ils", "anneal", "genetic"}) {
+  for (auto name : {"random", "ils", "anneal", "genetic", "tpe", "bayes", "bandit"}) {
     INFO(name);
     auto first = make_strategy(name, s, 42, std::nullopt);
     auto second = make_strategy(name, s, 42, std::nullopt);
@@ -133,6 +133,17 @@ TEST_CASE("strategies: the model-based ones find the optimum of a smooth space",
       CHECK(run.best <= 1.05);  // within 5% of the optimum (1.0) in 150 of 261 evaluations
     }
   }
+}
+
+TEST_CASE("strategies: bayes models a subset once results are many, and still never repeats",
+          "[search]") {
+  space::Space s = make("A: 1..30; B: 1..15");  // 450 points: past the 300 it models at most
+  auto bayes = make_strategy("bayes", s, 5, std::nullopt);
+  REQUIRE(bayes);
+  Run run = drive(**bayes, s, s.size(), 8);
+  std::set<space::Point> distinct(run.proposed.begin(), run.proposed.end());
+  CHECK(distinct.size() == s.size());
+  CHECK(run.best == Approx(1.0));
 }
 
 TEST_CASE("strategies: most points failing does not stop a search", "[search]") {

@@ -33,6 +33,7 @@ class GaussianProcess {
   double lowest() const { return m_lowest; }
 
   std::span<const double> length_scales() const { return {m_length.data(), m_length.size()}; }
+  std::size_t dimensions() const { return m_dims; }
 
  private:
   double kernel(const double* a, const double* b) const;

@@ -1,5 +1,6 @@
 #include "tool/search/strategy.hpp"
 
+#include "tool/search/encoding.hpp"
 #include "tool/search/gaussian_process.hpp"
 
 #include <fmt/format.h>
@@ -484,26 +485,27 @@ class Genetic final : public Strategy {
   std::vector<std::pair<space::Point, double>> m_ok;  // the fastest, fastest first
 };
 
-// Bayesian optimisation over log time with a Gaussian process (gaussian_process.hpp). After a
-// few random points, each proposal is the point of highest expected improvement among the
-// untried neighbours of the fastest few points: a local search that the model steers, which
-// moves on to the next leader when one's neighbourhood is used up. One proposal in five, and
-// any when no neighbour is left, is the best of a sample of random points instead, to find
-// other basins. A failed point counts as the slowest time seen, so the model steers away from
-// its region. Within a batch, and while results are out, a proposed point counts as taking its
-// predicted time ("kriging believer", Ginsbourger et al. 2010), so a batch spreads out.
+// Bayesian optimisation over log time with a Gaussian process (gaussian_process.hpp) over the
+// points' encoding (encoding.hpp). The first few points are random, each the one of a small
+// sample that lies farthest from those before it, so that they cover the space. Then each
+// proposal is the point of highest expected improvement among the untried neighbours of the
+// fastest few points: a local search that the model steers, which moves on to the next leader
+// when one's neighbourhood is used up. One proposal in five, and any when no neighbour is
+// left, is the best of a sample of random points instead, to find other basins. A failed
+// point counts as the slowest time seen, so the model steers away from its region. Within a
+// batch, and while results are out, a proposed point counts as taking its predicted time
+// ("kriging believer", Ginsbourger et al. 2010), so a batch spreads out.
 class Bayes final : public Strategy {
  public:
   Bayes(const space::Space& s, std::uint64_t seed, std::optional<space::Point> start)
-      : Strategy(s, seed), m_start(std::move(start)), m_model(coordinates_of(s).size()) {
-    m_coordinates = coordinates_of(s);
-  }
+      : Strategy(s, seed), m_start(std::move(start)), m_encode(s), m_model(m_encode.dimensions()) {}
   std::string_view name() const override { return "bayes"; }
 
  private:
   static constexpr std::size_t k_startup = 10;  // random points before the model
   static constexpr std::size_t k_leaders = 5;   // whose neighbourhoods are searched
   static constexpr std::size_t k_random_candidates = 256;
+  static constexpr std::size_t k_spread_candidates = 8;  // per random point before the model
   static constexpr double k_global = 0.2;
   static constexpr std::size_t k_modelled = 300;
 
@@ -513,26 +515,41 @@ class Bayes final : public Strategy {
     bool ok = false;
   };
 
-  static std::vector<std::size_t> coordinates_of(const space::Space& s) {
-    std::vector<std::size_t> out;
-    const auto params = s.parameters();
-    for (std::size_t p = 0; p < params.size(); ++p) {
-      if (params[p].values.size() > 1) out.push_back(p);
-    }
-    return out;
-  }
-
   void next(std::size_t count, std::vector<space::Point>& out) override {
     if (m_start && take(*m_start)) propose_point(*m_start, out);
     m_start.reset();
     while (out.size() < count) {
       std::optional<space::Point> p;
-      if (m_ok >= 2 && m_results.size() >= k_startup && !m_coordinates.empty()) p = model_choice();
+      if (m_ok >= 2 && m_results.size() >= k_startup && m_encode.dimensions() > 0)
+        p = model_choice();
+      if (!p) p = spread_untaken();
       if (!p) p = random_untaken();
       if (!p) return;
       take(*p);
       propose_point(*p, out);
     }
+  }
+
+  // Of a few random untried points, the one farthest from every point tried or out.
+  std::optional<space::Point> spread_untaken() {
+    std::vector<std::vector<double>> seen;
+    for (const Result& r : m_results) seen.push_back(m_encode(r.point));
+    for (const auto& [i, p] : m_pending) seen.push_back(m_encode(p));
+    if (seen.empty()) return std::nullopt;
+    std::optional<space::Point> choice;
+    double far = -1;
+    for (std::size_t i = 0; i < k_spread_candidates; ++i) {
+      auto p = random_untaken();
+      if (!p) break;
+      const std::vector<double> e = m_encode(*p);
+      double nearest = std::numeric_limits<double>::infinity();
+      for (const auto& s : seen) nearest = std::min(nearest, squared_distance(e, s));
+      if (nearest > far) {
+        far = nearest;
+        choice = std::move(p);
+      }
+    }
+    return choice;
   }
 
   void propose_point(const space::Point& p, std::vector<space::Point>& out) {
@@ -545,14 +562,6 @@ class Bayes final : public Strategy {
     m_results.push_back({o.point, o.ok ? std::log(o.time_s) : 0, o.ok});
     m_ok += o.ok ? 1 : 0;
     m_stale = true;
-  }
-
-  std::vector<double> encode(const space::Point& p) const {
-    const auto params = m_space.parameters();
-    std::vector<double> x;
-    for (std::size_t c : m_coordinates)
-      x.push_back(static_cast<double>(p[c]) / static_cast<double>(params[c].values.size() - 1));
-    return x;
   }
 
   // The results the model sees: all of them up to k_modelled; beyond that (a fit costs the
@@ -577,7 +586,7 @@ class Bayes final : public Strategy {
     const std::vector<const Result*> results = modelled();
     const std::size_t n = results.size() + believed.size();
     GaussianProcess::Points x(static_cast<Eigen::Index>(n),
-                              static_cast<Eigen::Index>(m_coordinates.size()));
+                              static_cast<Eigen::Index>(m_model.dimensions()));
     Eigen::VectorXd y(static_cast<Eigen::Index>(n));
     double slowest = -std::numeric_limits<double>::infinity();
     for (const Result* r : results) {
@@ -585,7 +594,7 @@ class Bayes final : public Strategy {
     }
     Eigen::Index row = 0;
     auto add = [&](const space::Point& p, double value) {
-      std::vector<double> e = encode(p);
+      std::vector<double> e = m_encode(p);
       for (std::size_t c = 0; c < e.size(); ++c) x(row, static_cast<Eigen::Index>(c)) = e[c];
       y(row++) = value;
     };
@@ -604,7 +613,7 @@ class Bayes final : public Strategy {
     }
     // Points out, this batch's among them, at their predicted times.
     std::vector<std::pair<space::Point, double>> believed;
-    for (const auto& [i, p] : m_pending) believed.push_back({p, m_model.predict(encode(p)).mean});
+    for (const auto& [i, p] : m_pending) believed.push_back({p, m_model.predict(m_encode(p)).mean});
     if (!believed.empty()) {
       fit(believed);
       m_stale = true;
@@ -624,7 +633,7 @@ class Bayes final : public Strategy {
     double top = -1;
     const double lowest = m_model.lowest();
     for (space::Point& c : candidates) {
-      double gain = expected_improvement(m_model.predict(encode(c)), lowest);
+      double gain = expected_improvement(m_model.predict(m_encode(c)), lowest);
       gain += 1e-12 * m_rng.uniform();  // ties: at random
       if (gain > top) {
         top = gain;
@@ -654,7 +663,7 @@ class Bayes final : public Strategy {
   }
 
   std::optional<space::Point> m_start;
-  std::vector<std::size_t> m_coordinates;  // parameters with more than one value
+  Encoding m_encode;
   GaussianProcess m_model;
   std::vector<Result> m_results;
   std::size_t m_ok = 0;

@@ -4,7 +4,9 @@
 # device's peaks, configures and builds examples/, tunes the CUDA target with its default
 # strategy and budget, rebuilds, runs the application and the SGEMM-vs-cuBLAS benchmark, and
 # packs the knowledge directory and logs into $OUT.
-#   bash scripts/device-examples.sh [--gpu-tests] [--no-tune] [--throughput]
+#   bash scripts/device-examples.sh [--gpu-tests] [--no-tune] [--throughput] [--record]
+# With --record, the whole spaces of RECORD_UNITS (default: conv2d reduction) are searched
+# exhaustively and their trial logs packed, for bench/record_space.py.
 # With --throughput, CEILING= skips the compiler's ceiling, THROUGHPUT_KEYS=default runs one
 # keying only, THROUGHPUT_JOBS=N builds N candidates at a time.
 set -uo pipefail
@@ -54,6 +56,20 @@ if [ -x /tmp/ex/cuda/sgemm_vs_cublas ]; then
   /tmp/ex/cuda/sgemm_vs_cublas --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>&1 |
     tee "$out/cublas.log" | grep -E "median|Benchmark"
 fi
+fi
+
+if [[ " $* " == *" --record "* ]]; then
+  nvidia-smi --query-gpu=name --format=csv,noheader | head -1 >"$out/record-device.txt"
+  lscpu | grep -E "^(Model name|CPU\(s\))" | tee -a "$out/record-device.txt"
+  for unit in ${RECORD_UNITS-conv2d reduction}; do
+    log "record the whole space of $unit (exhaustive, own knowledge directory)"
+    start=$(date +%s)
+    KEVOLVE_LOG_FILE=$out/record-$unit.txt $kevolve tune -B /tmp/ex --unit "$unit" \
+      --strategy exhaustive --budget 1000000 --knowledge /tmp/krec 2>&1 |
+      tee "$out/record-$unit.log" | tail -3
+    echo "$unit: $(( $(date +%s) - start )) s wall" | tee -a "$out/record-device.txt"
+    cp /tmp/krec/trials/"$unit"/*.jsonl "$out/record-$unit.jsonl"
+  done
 fi
 
 if [[ " $* " == *" --throughput "* ]]; then

@@ -71,4 +71,32 @@ run "$KEVOLVE" simulate "$T/missing.json"
 expect_status 1
 expect_err "cannot read"
 
+describe "bench/record_space.py: a trial log of an exhaustive tune becomes a recorded space"
+record=$SUITE_DIR/../../bench/record_space.py
+cat >"$T/trials.jsonl" <<'JSONL'
+{"schema":1,"unit":"saxpy","device_id":"cuda-sm_90-test","params":{"block":64,"vec":1},"status":"ok","time_s":0.004}
+{"schema":1,"unit":"saxpy","device_id":"cuda-sm_90-test","params":{"block":256,"vec":2},"status":"compile_error","message":"x"}
+{"schema":1,"unit":"saxpy","device_id":"cuda-sm_90-test","params":{"block":128,"vec":2},"status":"timeout"}
+{"schema":1,"unit":"saxpy","device_id":"cuda-sm_90-test","params":{"block":64,"vec":2},"status":"ok","time_s":0.001}
+{"schema":1,"unit":"saxpy","device_id":"cuda-sm_90-test","params":{"block":64,"vec":2},"status":"ok","time_s":0.002}
+JSONL
+run python3 "$record" "$T/trials.jsonl" "$T/recorded.json.gz"
+expect_status 0
+expect_out "4 configurations (2 failed)"
+run "$KEVOLVE" simulate "$T/recorded.json.gz" --budget 4 --repeats 3
+expect_status 0
+expect_out "saxpy on cuda-sm_90-test: 4 configurations (2 failed), optimum 2 ms"
+gzip -dc "$T/recorded.json.gz" >"$T/recorded.json"
+grep -qF '"block":[64,128,256]' "$T/recorded.json" || fail "values not in ascending order"
+grep -qF '"time":"CompilationFailedConfig"' "$T/recorded.json" || fail "no compile failure"
+grep -qF '"time":"RuntimeFailedConfig"' "$T/recorded.json" || fail "no run failure"
+printf '{"params":{"block":64},"status":"ok","time_s":1}\n{"params":{"vec":1},"status":"ok","time_s":1}\n' >"$T/mixed.jsonl"
+run python3 "$record" "$T/mixed.jsonl" "$T/mixed.json.gz"
+expect_status 1
+expect_err "mixed.jsonl:2: parameters ['vec'], expected ['block']"
+printf 'not json\n' >"$T/junk.jsonl"
+run python3 "$record" "$T/junk.jsonl" "$T/junk.json.gz"
+expect_status 1
+expect_err "junk.jsonl:1: not a trial record"
+
 echo "ok"

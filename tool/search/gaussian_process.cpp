@@ -21,7 +21,7 @@ GaussianProcess::GaussianProcess(std::size_t dims) : m_dims(dims), m_length(dims
 double GaussianProcess::kernel(const double* a, const double* b) const {
   double r2 = 0;
   for (std::size_t d = 0; d < m_dims; ++d) {
-    const double z = (a[d] - b[d]) / m_length[d];
+    const double z = a[d] - b[d];
     r2 += z * z;
   }
   const double s = k_sqrt5 * std::sqrt(r2);
@@ -121,10 +121,13 @@ void GaussianProcess::fit(const Points& inputs, const Eigen::VectorXd& targets, 
   m_targets = (targets.array() - m_shift) / m_scale;
   m_lowest = n ? targets.minCoeff() : 0;
   if (refit && n > 1) optimise();
+  m_scaled = m_inputs;
+  for (std::size_t d = 0; d < m_dims; ++d)
+    m_scaled.col(static_cast<Eigen::Index>(d)) /= m_length[d];
   Eigen::MatrixXd k(n, n);
   for (Eigen::Index i = 0; i < n; ++i) {
     for (Eigen::Index j = 0; j <= i; ++j)
-      k(i, j) = k(j, i) = kernel(&m_inputs(i, 0), &m_inputs(j, 0));
+      k(i, j) = k(j, i) = kernel(&m_scaled(i, 0), &m_scaled(j, 0));
     k(i, i) += m_noise + k_jitter;
   }
   m_cholesky.compute(k);
@@ -132,14 +135,30 @@ void GaussianProcess::fit(const Points& inputs, const Eigen::VectorXd& targets, 
 }
 
 GaussianProcess::Prediction GaussianProcess::predict(std::span<const double> point) const {
-  const Eigen::Index n = m_inputs.rows();
-  if (n == 0) return {m_shift, m_scale};
-  Eigen::VectorXd k(n);
-  for (Eigen::Index i = 0; i < n; ++i) k(i) = kernel(&m_inputs(i, 0), point.data());
-  const double mean = k.dot(m_alpha);
-  const Eigen::VectorXd v = m_cholesky.matrixL().solve(k);
-  const double variance = std::max(1.0 - v.squaredNorm(), 1e-12);
-  return {m_shift + m_scale * mean, m_scale * std::sqrt(variance)};
+  Points one(1, static_cast<Eigen::Index>(m_dims));
+  for (std::size_t d = 0; d < m_dims; ++d) one(0, static_cast<Eigen::Index>(d)) = point[d];
+  return predict(one).front();
+}
+
+std::vector<GaussianProcess::Prediction> GaussianProcess::predict(const Points& points) const {
+  const Eigen::Index n = m_inputs.rows(), m = points.rows();
+  if (n == 0) return std::vector<Prediction>(static_cast<std::size_t>(m), {m_shift, m_scale});
+  // Column j: the kernel between point j and every input.
+  Eigen::MatrixXd k(n, m);
+  std::vector<double> scaled(m_dims);
+  for (Eigen::Index j = 0; j < m; ++j) {
+    for (std::size_t d = 0; d < m_dims; ++d)
+      scaled[d] = points(j, static_cast<Eigen::Index>(d)) / m_length[d];
+    for (Eigen::Index i = 0; i < n; ++i) k(i, j) = kernel(&m_scaled(i, 0), scaled.data());
+  }
+  const Eigen::VectorXd mean = k.transpose() * m_alpha;
+  m_cholesky.matrixL().solveInPlace(k);  // now L^-1 k: its squared norm is the explained variance
+  std::vector<Prediction> out(static_cast<std::size_t>(m));
+  for (Eigen::Index j = 0; j < m; ++j) {
+    const double variance = std::max(1.0 - k.col(j).squaredNorm(), 1e-12);
+    out[static_cast<std::size_t>(j)] = {m_shift + m_scale * mean(j), m_scale * std::sqrt(variance)};
+  }
+  return out;
 }
 
 double expected_improvement(const GaussianProcess::Prediction& p, double lowest) {

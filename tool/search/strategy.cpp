@@ -629,15 +629,23 @@ class Bayes final : public Strategy {
         if (sampled.insert(index(*p)).second) candidates.push_back(std::move(*p));
       }
     }
+    GaussianProcess::Points encoded(static_cast<Eigen::Index>(candidates.size()),
+                                    static_cast<Eigen::Index>(m_model.dimensions()));
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      const std::vector<double> e = m_encode(candidates[i]);
+      for (std::size_t c = 0; c < e.size(); ++c)
+        encoded(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = e[c];
+    }
+    const std::vector<GaussianProcess::Prediction> predicted = m_model.predict(encoded);
     std::optional<space::Point> choice;
     double top = -1;
     const double lowest = m_model.lowest();
-    for (space::Point& c : candidates) {
-      double gain = expected_improvement(m_model.predict(m_encode(c)), lowest);
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      double gain = expected_improvement(predicted[i], lowest);
       gain += 1e-12 * m_rng.uniform();  // ties: at random
       if (gain > top) {
         top = gain;
-        choice = std::move(c);
+        choice = std::move(candidates[i]);
       }
     }
     return choice;

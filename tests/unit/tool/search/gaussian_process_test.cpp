@@ -48,6 +48,23 @@ TEST_CASE("gaussian process: interpolates a smooth function between its points",
   CHECK(gp.predict(far).sd > 0.5);
 }
 
+TEST_CASE("gaussian process: many points at once predict as one at a time", "[search]") {
+  Data d = grid(5);
+  GaussianProcess gp(2);
+  gp.fit(d.x, d.y, /*refit=*/true);
+  GaussianProcess::Points queries(4, 2);
+  queries << 0.1, 0.2, 0.5, 0.5, 0.93, 0.07, 3.0, -1.0;
+  const std::vector<GaussianProcess::Prediction> many = gp.predict(queries);
+  REQUIRE(many.size() == 4);
+  for (Eigen::Index i = 0; i < queries.rows(); ++i) {
+    std::vector<double> one = {queries(i, 0), queries(i, 1)};
+    CHECK(many[static_cast<std::size_t>(i)].mean == Approx(gp.predict(one).mean).epsilon(1e-12));
+    CHECK(many[static_cast<std::size_t>(i)].sd == Approx(gp.predict(one).sd).epsilon(1e-12));
+  }
+  GaussianProcess empty(2);  // before any data: the prior
+  CHECK(empty.predict(queries).size() == 4);
+}
+
 TEST_CASE("gaussian process: fitting lets a coordinate the data ignores stop mattering",
           "[search]") {
   Data d = grid(6);

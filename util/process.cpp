@@ -46,6 +46,33 @@ using Clock = std::chrono::steady_clock;
   _exit(127);
 }
 
+// Forks and execs `argv` with its output on `output_fd` (and input from `input_fd`): the child's
+// pid, or why it could not run (a failed exec is reaped here).
+Expected<pid_t> spawn(const std::vector<std::string>& argv, const ProcessOptions& options,
+                      int output_fd, int input_fd = -1) {
+  int status[2];
+  if (pipe2(status, O_CLOEXEC) != 0)
+    return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(errno)));
+  pid_t pid = fork();
+  if (pid < 0) {
+    const int error = errno;
+    close(status[0]);
+    close(status[1]);
+    return unexpected(fmt::format("cannot run {}: fork: {}", argv[0], std::strerror(error)));
+  }
+  if (pid == 0) exec_child(argv, options, output_fd, status[1], input_fd);
+  setpgid(pid, pid);  // also here, so the group exists before any kill
+  close(status[1]);
+  int exec_error = 0;
+  const bool exec_failed = read(status[0], &exec_error, sizeof exec_error) == sizeof exec_error;
+  close(status[0]);
+  if (exec_failed) {
+    waitpid(pid, nullptr, 0);
+    return unexpected(fmt::format("cannot run {}: {}", argv[0], std::strerror(exec_error)));
+  }
+  return pid;
+}
+
 }  // namespace
 
 std::string ProcessResult::describe() const {
@@ -59,23 +86,16 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv,
                                     const ProcessOptions& options) {
   if (argv.empty()) return unexpected(std::string("no program to run"));
   int output[2];
-  int status[2];
-  if (pipe2(output, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0) {
+  if (pipe2(output, O_CLOEXEC) != 0)
     return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(errno)));
-  }
   auto start = Clock::now();
-  pid_t pid = fork();
-  if (pid < 0) {
-    return unexpected(fmt::format("cannot run {}: fork: {}", argv[0], std::strerror(errno)));
-  }
-  if (pid == 0) exec_child(argv, options, output[1], status[1]);
-  setpgid(pid, pid);  // also here, so the group exists before any kill
+  auto spawned = spawn(argv, options, output[1]);
   close(output[1]);
-  close(status[1]);
-
-  int exec_error = 0;
-  bool exec_failed = read(status[0], &exec_error, sizeof exec_error) == sizeof exec_error;
-  close(status[0]);
+  if (!spawned) {
+    close(output[0]);
+    return unexpected(spawned.error());
+  }
+  const pid_t pid = *spawned;
 
   ProcessResult result;
   bool exited = false;
@@ -119,9 +139,6 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv,
   }
   close(output[0]);
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (exec_failed) {
-    return unexpected(fmt::format("cannot run {}: {}", argv[0], std::strerror(exec_error)));
-  }
   if (WIFEXITED(wait_status)) result.exit_code = WEXITSTATUS(wait_status);
   if (WIFSIGNALED(wait_status)) result.signal = WTERMSIG(wait_status);
   return result;
@@ -131,30 +148,27 @@ Expected<Child> Child::start(const std::vector<std::string>& argv, const Process
   if (argv.empty()) return unexpected(std::string("no program to run"));
   // A child that dies between requests must not take kevolve with it on the next write.
   signal(SIGPIPE, SIG_IGN);
-  int input[2], output[2], status[2];
-  if (pipe2(input, O_CLOEXEC) != 0 || pipe2(output, O_CLOEXEC) != 0 ||
-      pipe2(status, O_CLOEXEC) != 0) {
+  int input[2], output[2];
+  if (pipe2(input, O_CLOEXEC) != 0)
     return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(errno)));
+  if (pipe2(output, O_CLOEXEC) != 0) {
+    const int error = errno;
+    close(input[0]);
+    close(input[1]);
+    return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(error)));
   }
-  pid_t pid = fork();
-  if (pid < 0)
-    return unexpected(fmt::format("cannot run {}: fork: {}", argv[0], std::strerror(errno)));
-  if (pid == 0) exec_child(argv, options, output[1], status[1], input[0]);
-  setpgid(pid, pid);
+  auto spawned = spawn(argv, options, output[1], input[0]);
   close(input[0]);
   close(output[1]);
-  close(status[1]);
-  int exec_error = 0;
-  bool exec_failed = read(status[0], &exec_error, sizeof exec_error) == sizeof exec_error;
-  close(status[0]);
+  if (!spawned) {
+    close(input[1]);
+    close(output[0]);
+    return unexpected(spawned.error());
+  }
   Child child;
-  child.m_pid = pid;
+  child.m_pid = *spawned;
   child.m_input = input[1];
   child.m_output = output[0];
-  if (exec_failed) {
-    child.kill();
-    return unexpected(fmt::format("cannot run {}: {}", argv[0], std::strerror(exec_error)));
-  }
   return child;
 }
 

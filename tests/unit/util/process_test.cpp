@@ -49,6 +49,22 @@ TEST_CASE("process: a program that does not exist", "[util][process]") {
              Catch::Contains("cannot run kevolve-no-such-program: No such file or directory"));
 }
 
+TEST_CASE("process: a long-lived child answers requests until it is killed", "[util][process]") {
+  auto child = Child::start({"cat"});
+  REQUIRE(child);
+  REQUIRE(child->send("hello\n"));
+  ProcessResult r = child->read_until("hello\n", 5000ms);
+  CHECK_FALSE(r.timed_out);
+  CHECK_THAT(r.output, Catch::Contains("hello"));
+  CHECK(child->running());
+  child->kill();
+  CHECK_FALSE(child->running());
+  auto missing = Child::start({"kevolve-no-such-program"});
+  REQUIRE_FALSE(missing);
+  CHECK_THAT(missing.error(),
+             Catch::Contains("cannot run kevolve-no-such-program: No such file or directory"));
+}
+
 TEST_CASE("process: an interrupt stops the running program", "[util][process]") {
   clear_interrupt();
   std::thread interrupter([] {

@@ -13,6 +13,14 @@ constexpr double k_jitter = 1e-6;
 // or far beyond the cube says nothing more.
 constexpr double k_min_length = 0.05, k_max_length = 20;
 constexpr double k_min_noise = 1e-4, k_max_noise = 1;
+// A log-normal prior on each length scale, centred on the width of the cube. With a few dozen
+// points the likelihood alone drives length scales to their bounds: to the upper one, as if the
+// parameter did not matter (a fifth of them at 40 to 50 results on the A100 convolution space,
+// against 0.4% with the prior), so that the search stops varying it; or, with fewer points, to
+// the lower one, every point unrelated to its neighbours. One unit of log either way is the
+// prior's spread.
+constexpr double k_length_prior_mean = 0;  // log 1
+constexpr double k_length_prior_sd = 1;
 
 }  // namespace
 
@@ -28,7 +36,7 @@ double GaussianProcess::kernel(const double* a, const double* b) const {
   return (1 + s + s * s / 3) * std::exp(-s);
 }
 
-double GaussianProcess::log_likelihood(Eigen::VectorXd* gradient) const {
+double GaussianProcess::log_posterior(Eigen::VectorXd* gradient) const {
   const Eigen::Index n = m_inputs.rows();
   const Points& x = m_inputs;
   // Per pair, √5 r and exp(-√5 r): the kernel and every derivative need them.
@@ -49,7 +57,9 @@ double GaussianProcess::log_likelihood(Eigen::VectorXd* gradient) const {
   Eigen::LLT<Eigen::MatrixXd> llt(k);
   if (llt.info() != Eigen::Success) return -1e300;
   const Eigen::VectorXd alpha = llt.solve(m_targets);
-  const double value = -0.5 * m_targets.dot(alpha) - llt.matrixLLT().diagonal().array().log().sum();
+  double value = -0.5 * m_targets.dot(alpha) - llt.matrixLLT().diagonal().array().log().sum();
+  for (std::size_t d = 0; d < m_dims; ++d)
+    value -= 0.5 * std::pow((std::log(m_length[d]) - k_length_prior_mean) / k_length_prior_sd, 2);
   if (!gradient) return value;
 
   // d/dθ = tr((α αᵀ - K⁻¹) dK/dθ) / 2. For the length scale of coordinate d, Matérn 5/2 gives
@@ -68,6 +78,10 @@ double GaussianProcess::log_likelihood(Eigen::VectorXd* gradient) const {
         (*gradient)(static_cast<Eigen::Index>(d)) += common * z * z;
       }
     }
+  }
+  for (std::size_t d = 0; d < m_dims; ++d) {
+    (*gradient)(static_cast<Eigen::Index>(d)) -=
+        (std::log(m_length[d]) - k_length_prior_mean) / (k_length_prior_sd * k_length_prior_sd);
   }
   (*gradient)(static_cast<Eigen::Index>(m_dims)) = 0.5 * m_noise * trace;
   return value;
@@ -91,7 +105,7 @@ void GaussianProcess::optimise() {
   Eigen::VectorXd g;
   for (int step = 1; step <= k_steps; ++step) {
     apply(theta);
-    const double value = log_likelihood(&g);
+    const double value = log_posterior(&g);
     if (value > best) {
       best = value;
       best_theta = theta;
@@ -109,7 +123,7 @@ void GaussianProcess::optimise() {
     theta[m_dims] = std::clamp(theta[m_dims], std::log(k_min_noise), std::log(k_max_noise));
   }
   apply(theta);
-  if (log_likelihood(nullptr) < best) apply(best_theta);
+  if (log_posterior(nullptr) < best) apply(best_theta);
 }
 
 void GaussianProcess::fit(const Points& inputs, const Eigen::VectorXd& targets, bool refit) {

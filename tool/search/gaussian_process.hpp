@@ -3,8 +3,10 @@
 // A Gaussian process regression model (Rasmussen & Williams 2006, ch. 2 and 5): the surrogate
 // of the `bayes` strategy. Inputs are points of the unit cube, one coordinate per parameter;
 // the kernel is Matérn 5/2 with one length scale per coordinate (ARD), fitted with the noise by
-// maximising the marginal likelihood, so that parameters the time does not depend on stop
-// mattering. Targets are standardised inside; predictions are in the targets' units.
+// maximising the marginal likelihood times a log-normal prior on the length scales (maximum a
+// posteriori), so that parameters the time does not depend on stop mattering while a few
+// points cannot drive a length scale to an extreme. Targets are standardised inside;
+// predictions are in the targets' units.
 
 #include <Eigen/Dense>
 #include <cstddef>
@@ -41,9 +43,10 @@ class GaussianProcess {
  private:
   // Matérn 5/2 between two points already divided by the length scales.
   double kernel(const double* a, const double* b) const;
-  // The log marginal likelihood of the standardised targets, and its gradient in
+  // The log marginal likelihood of the standardised targets plus the log prior of the length
+  // scales (up to a constant), and its gradient in
   // (log length scales, log noise) when `gradient` is not null.
-  double log_likelihood(Eigen::VectorXd* gradient) const;
+  double log_posterior(Eigen::VectorXd* gradient) const;
   void optimise();
 
   std::size_t m_dims;

@@ -71,7 +71,20 @@ TEST_CASE("gaussian process: fitting lets a coordinate the data ignores stop mat
   GaussianProcess gp(2);
   gp.fit(d.x, d.y, /*refit=*/false);
   CHECK(gp.length_scales()[0] == gp.length_scales()[1]);
-  gp.fit(d.x, d.y, /*refit=*/true);  // maximum likelihood: the ignored one grows
+  gp.fit(d.x, d.y, /*refit=*/true);  // maximum a posteriori: the ignored one grows
+  CHECK(gp.length_scales()[1] > 2 * gp.length_scales()[0]);
+}
+
+TEST_CASE("gaussian process: with few points the prior keeps length scales off their bounds",
+          "[search]") {
+  // On 16 points the likelihood alone shrinks the length scale of the coordinate that matters
+  // to its lower bound (0.05: every point unrelated to its neighbours); the prior keeps the
+  // model smooth enough to say something between them.
+  Data d = grid(4);
+  GaussianProcess gp(2);
+  for (int i = 0; i < 8; ++i) gp.fit(d.x, d.y, /*refit=*/true);
+  INFO("length scales " << gp.length_scales()[0] << ", " << gp.length_scales()[1]);
+  CHECK(gp.length_scales()[0] > 0.2);
   CHECK(gp.length_scales()[1] > 2 * gp.length_scales()[0]);
 }
 

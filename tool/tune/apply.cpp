@@ -2,6 +2,7 @@
 
 #include "analyzers/compile_args.hpp"
 #include "space/parser.hpp"
+#include "tool/tune/injection.hpp"
 #include "util/files.hpp"
 
 #include <fmt/format.h>
@@ -134,14 +135,7 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
     out.header += fmt::format("\n// {}: {} ({}), {:.2f}x{}\n", unit.name, wisdom.device_id,
                               knowledge::describe(w->lookup.match), record.speedup,
                               w->stale ? ", stale" : "");
-    for (const auto& [name, value] : record.best) {
-      if (unit.inject == space::InjectMode::macros) {
-        out.header += fmt::format("#define {} {}\n", name, value.to_string());
-      } else {
-        out.header +=
-            fmt::format("#define KEVOLVE_TUNED_{}_{} ~, {}\n", unit.name, name, value.to_string());
-      }
-    }
+    out.header += injected_defines(unit.name, unit.inject, record.best);
   }
   return out;
 }

@@ -1,9 +1,11 @@
 #pragma once
 
-// Tuning one unit on this machine (DESIGN §8, §9): the defaults as reference and baseline, a
-// search that proposes batches (built in parallel, run one at a time), every evaluation in the
-// trial log, the best few re-timed interleaved with the defaults in fresh processes, and a
-// winner only if it beats the defaults beyond the measured noise.
+// Tuning one unit on this machine (DESIGN §8, §9), as a pipeline of stages with one job each:
+//   up to date?  -> space -> evaluator (the defaults: reference outputs and baseline)
+//   -> resume (the trial log)  -> search loop (search_loop.hpp)
+//   -> verdict (verdict.hpp: re-timing against the defaults, re-verification)
+//   -> record and annotation (record.hpp, annotate.hpp) -> the wisdom, written once.
+// A new stage (an LLM expansion, a variant's verification) goes between two of them.
 
 #include "analyzers/scan.hpp"
 #include "backends/candidate.hpp"
@@ -11,6 +13,7 @@
 #include "backends/peaks.hpp"
 #include "knowledge/store.hpp"
 #include "tool/eval/evaluator.hpp"
+#include "tool/tune/annotate.hpp"
 #include "tool/tune/progress.hpp"
 
 #include <cstdint>
@@ -25,7 +28,7 @@ struct TuneSettings {
   std::uint64_t budget = 100;  // evaluations, resumed ones included
   double time_limit_s = 0;     // 0: none
   std::uint64_t stall = 0;     // stop after this many evaluations without a new best; 0: never
-  std::string strategy;        // empty: exhaustive when the space fits the budget, else ils
+  std::string strategy;        // empty: exhaustive when the space fits the budget, else bayes
   std::uint64_t seed = 1;
   unsigned jobs = 0;     // parallel builds; 0: one per hardware thread
   bool force = false;    // tune again even if the wisdom is up to date
@@ -51,9 +54,6 @@ struct UnitOutcome {
 
 std::string_view describe(UnitOutcome::State state);
 
-// Hardware counters of one candidate (its artifact), from a profiler.
-using Profiler = std::function<util::Expected<util::Json>(const std::filesystem::path& artifact)>;
-
 struct TuneContext {
   const knowledge::KnowledgeDir& knowledge;
   const backends::Device& device;
@@ -65,8 +65,5 @@ struct TuneContext {
 
 UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
                       const backends::CandidateRecipe& recipe);
-
-// The header that injects `params` for `unit`.
-std::string tuned_header(const analyzers::Unit& unit, const knowledge::ParamValues& params);
 
 }  // namespace kevolve::tune

@@ -1,0 +1,127 @@
+#include "tool/tune/annotate.hpp"
+#include "tool/tune/record.hpp"
+
+#include "tool/tune/fake_candidates.hpp"
+#include "tool/tune/points.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace kevolve;
+
+namespace {
+
+struct Fixture {
+  analyzers::Unit unit = test::unit_with("u", "X: 1, 2, 4, 8", {1});
+  space::Space space = test::space_of(unit.space);
+  tune::Progress progress{true};
+
+  tune::FinalChoice won(double time, double low, double high) {
+    tune::FinalChoice c;
+    c.baseline_s = 1.0;
+    space::Point p = *tune::point_of(space, {{"X", space::Value(std::int64_t{4})}});
+    c.winner = tune::Evaluated{p, backends::Status::ok, time};
+    c.winning = tune::Verdict{0, time, 1.0 / time, low, high};
+    c.top = {{tune::params_of(space, p), time}};
+    return c;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the record of a winner carries its re-timed speedup", "[record]") {
+  Fixture f;
+  auto r = tune::size_record(f.won(0.25, 3.5, 4.5), f.unit, f.space, {{"n", 64}}, 17, "bayes");
+  CHECK(tune::params_text_of(r.best) == "X=4");
+  CHECK(r.time_s == 0.25);
+  CHECK(r.baseline_s == 1.0);
+  CHECK(r.speedup == 4.0);
+  CHECK(r.speedup_low == 3.5);
+  CHECK(r.speedup_high == 4.5);
+  CHECK(r.evaluations == 17);
+  CHECK(r.strategy == "bayes");
+  CHECK(r.primary);
+  CHECK(r.top.size() == 1);
+  // The interval always holds the median's speedup.
+  auto narrow = tune::size_record(f.won(0.25, 4.2, 4.5), f.unit, f.space, {}, 1, "x");
+  CHECK(narrow.speedup_low == 4.0);
+}
+
+TEST_CASE("when the defaults stand the record holds them at the re-timed baseline", "[record]") {
+  Fixture f;
+  tune::FinalChoice c;
+  c.baseline_s = 0.8;
+  auto r = tune::size_record(c, f.unit, f.space, {}, 9, "random");
+  CHECK(tune::params_text_of(r.best) == "X=1");
+  CHECK(r.time_s == 0.8);
+  CHECK(r.baseline_s == 0.8);
+  CHECK(r.speedup == 1);
+}
+
+TEST_CASE("review gates: above 10x, beyond the measured peak, and the defaults' note", "[record]") {
+  Fixture f;
+  auto fast = tune::size_record(f.won(0.05, 19, 21), f.unit, f.space, {}, 5, "x");
+  tune::apply_review_gates(fast, true, f.progress);
+  REQUIRE(fast.extra.contains("review"));
+  CHECK(fast.extra["review"].get<std::string>().find("10x") != std::string::npos);
+
+  auto modest = tune::size_record(f.won(0.5, 1.9, 2.1), f.unit, f.space, {}, 5, "x");
+  tune::apply_review_gates(modest, true, f.progress);
+  CHECK_FALSE(modest.extra.contains("review"));
+  CHECK_FALSE(modest.extra.contains("note"));
+
+  auto stand = tune::size_record(tune::FinalChoice{}, f.unit, f.space, {}, 5, "x");
+  tune::apply_review_gates(stand, false, f.progress);
+  CHECK(stand.extra.contains("note"));
+
+  // 1 GB moved in 1 ms is 1 TB/s against a measured 100 GB/s copy bandwidth.
+  backends::Description described;
+  described.traffic = 1e9;
+  backends::Peaks peaks;
+  peaks.copy_bytes_per_s = 100e9;
+  peaks.fma_flops_per_s = 1e12;
+  knowledge::SizeRecord r;
+  r.time_s = 1e-3;
+  tune::annotate_diagnosis(r, described, peaks, f.progress);
+  CHECK(r.bound == "memory");
+  REQUIRE(r.peak_percent);
+  CHECK(*r.peak_percent == Approx(1000));
+  CHECK(r.extra.contains("review"));
+  CHECK(r.extra.contains("peaks"));
+  r = {};
+  r.time_s = 1.0;  // 1 GB/s: 1% of the peak, nothing to review
+  tune::annotate_diagnosis(r, described, peaks, f.progress);
+  CHECK_FALSE(r.extra.contains("review"));
+}
+
+TEST_CASE("profiling records each subject's metrics or the profiler's error", "[record]") {
+  Fixture f;
+  tune::Profiler profiler = [](const std::filesystem::path& artifact) -> util::Expected<util::Json> {
+    if (artifact == "broken") return util::unexpected(std::string("ncu failed"));
+    return util::Json{{"dram_percent", 91}};
+  };
+  util::Json profiles = tune::profile_subjects(
+      {{{{"X", space::Value(std::int64_t{4})}}, "winner"}, {tune::defaults_params(f.unit), "broken"}},
+      profiler, f.progress);
+  REQUIRE(profiles.size() == 2);
+  CHECK(profiles[0]["metrics"]["dram_percent"] == 91);
+  CHECK(profiles[0]["params"]["X"] == 4);
+  CHECK(profiles[1]["error"] == "ncu failed");
+}
+
+TEST_CASE("the wisdom names the device, compiler and what candidates were built for", "[record]") {
+  Fixture f;
+  backends::Device device;
+  device.name = "Test GPU";
+  device.arch = "sm_90";
+  device.driver = "580";
+  backends::CandidateRecipe recipe;
+  recipe.gpu_arch = "sm_90a";
+  recipe.compiler_version = "NVIDIA 13.0";
+  auto w = tune::wisdom_of(f.unit, device, recipe, knowledge::SizeRecord{});
+  CHECK(w.unit == "u");
+  CHECK(w.device.arch == "sm_90a");
+  CHECK(w.device.compiler == "NVIDIA 13.0");
+  CHECK(w.source_hash == "hash-u");
+  recipe.gpu_arch.clear();  // a CPU: its own architecture
+  CHECK(tune::wisdom_of(f.unit, device, recipe, knowledge::SizeRecord{}).device.arch == "sm_90");
+}

@@ -1,0 +1,136 @@
+#include "tool/tune/verdict.hpp"
+
+#include "tool/tune/fake_candidates.hpp"
+#include "tool/tune/points.hpp"
+#include "tool/tune/progress.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace kevolve;
+using tune::judge_rounds;
+
+namespace {
+const double k_nan = std::nan("");
+}
+
+TEST_CASE("median ignores failed rounds", "[verdict]") {
+  CHECK(tune::median({3, 1, 2}) == 2);
+  CHECK(tune::median({4, 1, k_nan, 2, 3}) == 2.5);
+  CHECK(std::isnan(tune::median({k_nan})));
+}
+
+TEST_CASE("a contender wins only if it beats the defaults in every round", "[verdict]") {
+  std::vector<std::vector<double>> medians = {
+      {1.0, 1.0, 1.0},  // the defaults
+      {0.9, 1.1, 0.9},  // faster in the median, slower in one round
+      {0.5, 0.5, 0.5},  // twice as fast throughout
+  };
+  auto verdicts = judge_rounds(medians, 3);
+  REQUIRE(verdicts.size() == 2);
+  CHECK(verdicts[0].contender == 1);  // fastest first
+  CHECK(verdicts[0].speedup == Approx(2.0));
+  CHECK(verdicts[0].beats_defaults());
+  CHECK(verdicts[1].contender == 0);
+  CHECK(verdicts[1].speedup == Approx(1.0 / 0.9));
+  CHECK(verdicts[1].low == Approx(1.0 / 1.1));
+  CHECK(verdicts[1].high == Approx(1.0 / 0.9));
+  CHECK_FALSE(verdicts[1].beats_defaults());
+}
+
+TEST_CASE("a contender with a failed round gets no verdict", "[verdict]") {
+  auto verdicts = judge_rounds({{1.0, 1.0, 1.0}, {0.5, k_nan, 0.5}, {0.8, 0.8, 0.8}}, 3);
+  REQUIRE(verdicts.size() == 1);
+  CHECK(verdicts[0].contender == 1);
+  // A failed round of the defaults leaves every contender without a full set of ratios.
+  CHECK(judge_rounds({{1.0, k_nan, 1.0}, {0.5, 0.5, 0.5}}, 3).empty());
+  CHECK(judge_rounds({}, 3).empty());
+}
+
+namespace {
+
+struct Fixture {
+  analyzers::Unit unit = test::unit_with("u", "X: 1, 2, 3, 4, 5, 6", {1});
+  space::Space space = test::space_of(unit.space);
+  tune::Progress progress{true};
+  tune::History history;
+  // Candidate X runs in 1/X of the defaults' time.
+  test::FakeCandidates candidates{
+      [](const std::string& h) { return 1.0 / static_cast<double>(test::injected(h, "X")); }};
+
+  Fixture() {
+    for (int x = 1; x <= 5; ++x) {
+      space::Point p = *tune::point_of(space, {{"X", space::Value(std::int64_t{x})}});
+      history.add({p, backends::Status::ok, 1.0 / x}, "ok");
+    }
+    history.add({*tune::point_of(space, {{"X", space::Value(std::int64_t{6})}}),
+                 backends::Status::wrong_result, 0},
+                "wrong_result");
+  }
+  std::string header(std::int64_t x) {
+    return tune::candidate_header(unit, {{"X", space::Value(x)}});
+  }
+  tune::FinalChoice choose(int top = 3) {
+    return tune::choose_winner(candidates, unit, space, history, {top, 5, 1}, 1.0, progress);
+  }
+};
+
+std::int64_t x_of(const tune::Evaluated& e, const space::Space& s) {
+  return tune::params_of(s, e.point)[0].second.integer();
+}
+
+}  // namespace
+
+TEST_CASE("the fastest contender that beats the defaults and re-verifies wins", "[verdict]") {
+  Fixture f;
+  auto choice = f.choose();
+  REQUIRE(choice.winner);
+  CHECK(x_of(*choice.winner, f.space) == 5);
+  CHECK(choice.winning->speedup == Approx(5.0));
+  REQUIRE(choice.top.size() == 3);  // X=5, 4, 3: the failed X=6 and the defaults are no contenders
+  CHECK(choice.top[0].time_s == Approx(0.2));
+  CHECK(choice.top[2].time_s == Approx(1.0 / 3));
+  CHECK(choice.notes.empty());
+}
+
+TEST_CASE("a contender that fails re-verification never wins", "[verdict]") {
+  Fixture f;
+  f.candidates.m_fails_reverify = {f.header(5)};
+  auto choice = f.choose();
+  REQUIRE(choice.winner);
+  CHECK(x_of(*choice.winner, f.space) == 4);
+  REQUIRE(choice.notes.size() == 1);
+  CHECK(choice.notes[0].find("X=5") != std::string::npos);
+}
+
+TEST_CASE("a contender that does not build again is not re-timed", "[verdict]") {
+  Fixture f;
+  f.candidates.m_unbuildable = {f.header(5)};
+  auto choice = f.choose();
+  REQUIRE(choice.winner);
+  CHECK(x_of(*choice.winner, f.space) == 4);
+  CHECK(choice.top.size() == 2);
+}
+
+TEST_CASE("the defaults stand when no contender beats them in every round", "[verdict]") {
+  Fixture f;
+  // Every contender loses round 2 to the defaults.
+  f.candidates.round_time_of = [](const std::string&, int round) { return round == 2 ? 1.5 : 0.5; };
+  f.candidates.baseline_time = 1.2;
+  auto choice = f.choose();
+  CHECK_FALSE(choice.winner);
+  CHECK(choice.baseline_s == Approx(1.2));  // the re-timing's, not the search's
+  CHECK(choice.top.size() == 3);
+}
+
+TEST_CASE("with nothing but the defaults there is no re-timing", "[verdict]") {
+  Fixture f;
+  tune::History only_defaults;
+  only_defaults.add({*tune::defaults_point(f.space, f.unit), backends::Status::ok, 1.0}, "ok");
+  auto choice = tune::choose_winner(f.candidates, f.unit, f.space, only_defaults, {3, 5, 1}, 0.75,
+                                    f.progress);
+  CHECK_FALSE(choice.winner);
+  CHECK(choice.baseline_s == 0.75);
+  CHECK(choice.top.empty());
+}

@@ -1,0 +1,56 @@
+#pragma once
+
+// What the tuning stages need from the evaluation of one unit's candidates: building them,
+// evaluating one, re-timing several against each other and re-verifying one. eval::Evaluator
+// does it for real (EvaluatorCandidates); the stages' tests use fakes that answer in
+// microseconds.
+
+#include "backends/candidate.hpp"
+#include "tool/eval/evaluator.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kevolve::tune {
+
+class CandidateEvaluator {
+ public:
+  virtual ~CandidateEvaluator() = default;
+  // Thread-safe: candidates build in parallel.
+  virtual backends::Build build(const std::string& header, const std::string& tag) const = 0;
+  // One candidate at a time.
+  virtual eval::Trial evaluate(const backends::Build& build, const std::string& tag) = 0;
+  // Each executable's median per round (NaN where a run failed); the first is the defaults'.
+  virtual std::vector<std::vector<double>> interleaved(
+      const std::vector<std::filesystem::path>& executables, int rounds, std::uint64_t seed) = 0;
+  virtual eval::Trial reverify(const std::filesystem::path& executable) = 0;
+  virtual const std::filesystem::path& baseline_executable() const = 0;
+};
+
+class EvaluatorCandidates final : public CandidateEvaluator {
+ public:
+  explicit EvaluatorCandidates(eval::Evaluator& evaluator) : m_evaluator(evaluator) {}
+  backends::Build build(const std::string& header, const std::string& tag) const override {
+    return m_evaluator.build(header, tag);
+  }
+  eval::Trial evaluate(const backends::Build& build, const std::string& tag) override {
+    return m_evaluator.evaluate(build, tag);
+  }
+  std::vector<std::vector<double>> interleaved(const std::vector<std::filesystem::path>& exes,
+                                               int rounds, std::uint64_t seed) override {
+    return m_evaluator.interleaved(exes, rounds, seed);
+  }
+  eval::Trial reverify(const std::filesystem::path& executable) override {
+    return m_evaluator.reverify(executable);
+  }
+  const std::filesystem::path& baseline_executable() const override {
+    return m_evaluator.baseline_executable();
+  }
+
+ private:
+  eval::Evaluator& m_evaluator;
+};
+
+}  // namespace kevolve::tune

@@ -1,0 +1,62 @@
+#include "tool/tune/history.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+namespace kevolve::tune {
+
+bool TrialKey::matches(const knowledge::TrialRecord& t) const {
+  return t.unit == unit && t.source_hash == source_hash && t.device_id == device_id &&
+         t.problem == problem;
+}
+
+knowledge::TrialRecord TrialKey::record(knowledge::ParamValues params, std::string strategy) const {
+  knowledge::TrialRecord r;
+  r.unit = unit;
+  r.source_hash = source_hash;
+  r.device_id = device_id;
+  r.problem = problem;
+  r.params = std::move(params);
+  r.strategy = std::move(strategy);
+  r.date = now_utc();
+  return r;
+}
+
+void History::add(Evaluated e, const std::string& status_name) {
+  m_evaluated.push_back(std::move(e));
+  ++m_statuses[status_name];
+}
+
+bool History::contains(const space::Point& p) const {
+  return std::any_of(m_evaluated.begin(), m_evaluated.end(),
+                     [&](const Evaluated& e) { return e.point == p; });
+}
+
+std::optional<double> History::best() const {
+  std::optional<double> best;
+  for (const Evaluated& e : m_evaluated) {
+    if (e.ok() && (!best || e.time_s < *best)) best = e.time_s;
+  }
+  return best;
+}
+
+std::vector<Evaluated> History::fastest(std::size_t count,
+                                        const std::optional<space::Point>& except) const {
+  std::vector<Evaluated> ranked;
+  for (const Evaluated& e : m_evaluated) {
+    if (e.ok() && (!except || e.point != *except)) ranked.push_back(e);
+  }
+  std::sort(ranked.begin(), ranked.end(),
+            [](const Evaluated& a, const Evaluated& b) { return a.time_s < b.time_s; });
+  if (ranked.size() > count) ranked.resize(count);
+  return ranked;
+}
+
+std::string now_utc() {
+  std::time_t t = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buffer;
+}
+
+}  // namespace kevolve::tune

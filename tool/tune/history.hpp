@@ -1,0 +1,61 @@
+#pragma once
+
+// What a unit's tune has evaluated so far, resumed from its trial log or run now, and the key
+// that says which trial-log lines belong to this tune.
+
+#include "backends/protocol.hpp"
+#include "knowledge/trials.hpp"
+#include "space/space.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kevolve::tune {
+
+using Problem = std::vector<std::pair<std::string, std::int64_t>>;
+
+// A trial-log line counts for a tune when it has the same unit, sources, device and problem.
+struct TrialKey {
+  std::string unit;
+  std::string source_hash;
+  std::string device_id;
+  Problem problem;
+
+  bool matches(const knowledge::TrialRecord& t) const;
+  // A trial-log line of this key, dated now; the caller fills in the outcome.
+  knowledge::TrialRecord record(knowledge::ParamValues params, std::string strategy) const;
+};
+
+struct Evaluated {
+  space::Point point;
+  backends::Status status = backends::Status::runtime_error;
+  double time_s = 0;  // when ok
+
+  bool ok() const { return status == backends::Status::ok; }
+};
+
+class History {
+ public:
+  void add(Evaluated e, const std::string& status_name);
+  bool contains(const space::Point& p) const;
+  // The fastest correct time so far, if any.
+  std::optional<double> best() const;
+  // The correct evaluations other than `except`, fastest first, at most `count`.
+  std::vector<Evaluated> fastest(std::size_t count, const std::optional<space::Point>& except) const;
+
+  const std::vector<Evaluated>& all() const { return m_evaluated; }
+  std::size_t size() const { return m_evaluated.size(); }
+  const std::map<std::string, int>& statuses() const { return m_statuses; }
+
+ private:
+  std::vector<Evaluated> m_evaluated;
+  std::map<std::string, int> m_statuses;  // evaluations per status name
+};
+
+std::string now_utc();  // "2026-12-04T23:30:00Z"
+
+}  // namespace kevolve::tune

@@ -1,0 +1,51 @@
+#include "tool/tune/record.hpp"
+
+#include "tool/tune/points.hpp"
+
+#include <algorithm>
+
+namespace kevolve::tune {
+
+knowledge::SizeRecord size_record(const FinalChoice& choice, const analyzers::Unit& unit,
+                                  const space::Space& space, const Problem& problem,
+                                  std::uint64_t evaluations, const std::string& strategy) {
+  knowledge::SizeRecord record;
+  record.problem = problem;
+  record.primary = true;
+  record.evaluations = static_cast<std::int64_t>(evaluations);
+  record.strategy = strategy;
+  record.date = now_utc();
+  record.kevolve_version = KEVOLVE_VERSION_STRING;
+  record.best = defaults_params(unit);
+  record.time_s = record.baseline_s = choice.baseline_s;
+  record.speedup = record.speedup_low = record.speedup_high = 1;
+  if (choice.winner && choice.winning) {
+    const Verdict& v = *choice.winning;
+    record.best = params_of(space, choice.winner->point);
+    record.time_s = v.time_s;
+    record.speedup = choice.baseline_s / v.time_s;
+    record.speedup_low = std::min(v.low, record.speedup);
+    record.speedup_high = std::max(v.high, record.speedup);
+  }
+  record.top = choice.top;
+  return record;
+}
+
+knowledge::Wisdom wisdom_of(const analyzers::Unit& unit, const backends::Device& device,
+                            const backends::CandidateRecipe& recipe, knowledge::SizeRecord record) {
+  knowledge::Wisdom wisdom;
+  wisdom.unit = unit.name;
+  wisdom.device_id = device.id.str();
+  wisdom.device.name = device.name;
+  // What candidates were compiled for (sm_90a on an sm_90 device); a CPU's own architecture.
+  wisdom.device.arch = recipe.gpu_arch.empty() ? device.arch : recipe.gpu_arch;
+  wisdom.device.driver = device.driver;
+  wisdom.device.compiler = recipe.compiler_version;
+  wisdom.source_hash = unit.hash;
+  wisdom.kernel_hash = unit.kernel_hash;
+  wisdom.space = unit.space;
+  wisdom.records.push_back(std::move(record));
+  return wisdom;
+}
+
+}  // namespace kevolve::tune

@@ -1,0 +1,23 @@
+#include "tool/tune/resume.hpp"
+
+#include "tool/tune/points.hpp"
+
+namespace kevolve::tune {
+
+History resume(const std::vector<knowledge::TrialRecord>& log, const TrialKey& key,
+               const space::Space& space) {
+  History history;
+  for (const knowledge::TrialRecord& t : log) {
+    if (!key.matches(t)) continue;
+    auto p = point_of(space, t.params);
+    if (!p || history.contains(*p)) continue;
+    backends::Status status = backends::Status::runtime_error;
+    backends::parse_status(t.status, status);
+    // An "ok" line without a time is not a result the search can learn from.
+    if (status == backends::Status::ok && !t.time_s) status = backends::Status::runtime_error;
+    history.add({*p, status, status == backends::Status::ok ? *t.time_s : 0}, t.status);
+  }
+  return history;
+}
+
+}  // namespace kevolve::tune

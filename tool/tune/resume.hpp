@@ -1,0 +1,18 @@
+#pragma once
+
+// Stage: resume a unit's search from its trial log. The lines of the same unit, sources, device
+// and problem count as evaluations already done (each point once, the first line wins); lines
+// whose point is not in today's space are ignored.
+
+#include "knowledge/trials.hpp"
+#include "space/space.hpp"
+#include "tool/tune/history.hpp"
+
+#include <vector>
+
+namespace kevolve::tune {
+
+History resume(const std::vector<knowledge::TrialRecord>& log, const TrialKey& key,
+               const space::Space& space);
+
+}  // namespace kevolve::tune

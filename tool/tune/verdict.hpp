@@ -1,0 +1,62 @@
+#pragma once
+
+// Stage: the verdict. The best few candidates of the search are re-timed against the defaults
+// in interleaved rounds (fresh processes, an order shuffled per round); a candidate wins only
+// if it beats the defaults in every round, i.e. its worst ratio to the defaults is above 1,
+// and only if it passes re-verification on a seed the search never used. The fastest such
+// candidate is the winner; otherwise the defaults stand.
+
+#include "analyzers/scan.hpp"
+#include "knowledge/wisdom.hpp"
+#include "space/space.hpp"
+#include "tool/tune/candidates.hpp"
+#include "tool/tune/history.hpp"
+#include "tool/tune/progress.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kevolve::tune {
+
+// One contender's re-timing against the defaults.
+struct Verdict {
+  std::size_t contender = 0;  // its index among the re-timed executables, defaults excluded
+  double time_s = 0;          // median over the rounds
+  double speedup = 1;         // the defaults' median over its median
+  double low = 1, high = 1;   // its worst and best round
+
+  bool beats_defaults() const { return low > 1.0; }
+};
+
+// The median of the values that are not NaN; NaN when there are none.
+double median(std::vector<double> values);
+
+// Pure: `medians[0]` are the defaults' per-round times, `medians[k + 1]` contender k's. A
+// contender with a failed round (NaN) gets no verdict. The verdicts come fastest first.
+std::vector<Verdict> judge_rounds(const std::vector<std::vector<double>>& medians, int rounds);
+
+struct FinalChoice {
+  double baseline_s = 0;                  // the defaults' median in the re-timing
+  std::optional<Evaluated> winner;        // none: the defaults stand
+  std::optional<Verdict> winning;         // the winner's verdict
+  std::vector<knowledge::Ranked> top;     // every judged contender, fastest first
+  std::vector<std::string> notes;         // contenders dropped, and why
+  bool interrupted = false;
+};
+
+struct RetimeSettings {
+  int top = 3;       // contenders re-timed
+  int rounds = 5;    // interleaved rounds
+  std::uint64_t seed = 1;
+};
+
+// Re-times the `settings.top` fastest correct evaluations of `history` (the defaults' point
+// excluded) against the defaults and chooses the winner. `baseline_s` is the defaults' time
+// from the search, kept when nothing is re-timed.
+FinalChoice choose_winner(CandidateEvaluator& candidates, const analyzers::Unit& unit,
+                          const space::Space& space, const History& history,
+                          const RetimeSettings& settings, double baseline_s, Progress& progress);
+
+}  // namespace kevolve::tune

@@ -1,5 +1,7 @@
 #include "util/files.hpp"
 
+#include "util/environment.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -206,11 +208,9 @@ Expected<LockFile> LockFile::acquire(const fs::path& file, std::string_view purp
 
 std::filesystem::path user_cache_dir() {
   namespace fs = std::filesystem;
-  if (const char* dir = std::getenv("KEVOLVE_CACHE_DIR"); dir && *dir) return fs::path(dir);
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return fs::path(xdg) / "kevolve";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return fs::path(home) / ".cache" / "kevolve";
+  if (auto dir = environment("KEVOLVE_CACHE_DIR")) return fs::path(*dir);
+  if (auto xdg = environment("XDG_CACHE_HOME")) return fs::path(*xdg) / "kevolve";
+  if (auto home = environment("HOME")) return fs::path(*home) / ".cache" / "kevolve";
   return {};
 }
 

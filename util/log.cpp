@@ -1,7 +1,8 @@
 #include "util/log.hpp"
 
+#include "util/environment.hpp"
+
 #include <cstdio>
-#include <cstdlib>
 #include <mutex>
 
 namespace kevolve::util::log {
@@ -16,9 +17,7 @@ std::mutex g_mutex;
 
 void configure(bool verbose) {
   g_to_stderr = verbose;
-  if (const char* path = std::getenv("KEVOLVE_LOG_FILE"); path && *path && !g_file) {
-    g_file = std::fopen(path, "a");
-  }
+  if (auto path = environment("KEVOLVE_LOG_FILE"); path && !g_file) g_file = std::fopen(path->c_str(), "a");
   g_enabled = g_to_stderr || g_file;
 }
 

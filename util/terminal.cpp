@@ -1,19 +1,18 @@
 #include "util/terminal.hpp"
 
-#include <cstdlib>
-#include <cstring>
+#include "util/environment.hpp"
+
 #include <unistd.h>
 
 namespace kevolve::util {
 
 bool is_smart_terminal(std::FILE* stream) {
-  const char* term = std::getenv("TERM");
-  return isatty(fileno(stream)) && term && std::strcmp(term, "dumb") != 0;
+  auto term = environment("TERM");
+  return isatty(fileno(stream)) && term && *term != "dumb";
 }
 
 bool use_color(std::FILE* stream) {
-  const char* no_color = std::getenv("NO_COLOR");
-  return is_smart_terminal(stream) && !(no_color && *no_color);
+  return is_smart_terminal(stream) && !environment("NO_COLOR");
 }
 
 }  // namespace kevolve::util

@@ -6,6 +6,7 @@
 #include "tool/cli/report.hpp"
 #include "tool/tune/apply.hpp"
 #include "tool/tune/workspace.hpp"
+#include "util/environment.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
@@ -73,10 +74,7 @@ int run_apply(const ApplyOptions& o) {
 
   // One precedence: --device, then KEVOLVE_DEVICE, then kevolve_tune's DEVICE, then auto.
   std::string device = o.device;
-  if (device.empty()) {
-    const char* env = std::getenv("KEVOLVE_DEVICE");
-    device = env && *env ? env : config.device;
-  }
+  if (device.empty()) device = util::environment("KEVOLVE_DEVICE").value_or(config.device);
   analyzers::TargetScan scan = tune::scan(*ws, config, 0, /*with_harness=*/false);
   if (scan.errors() > 0) {
     print_problems(scan, ws->build.source_dir);

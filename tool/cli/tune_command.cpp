@@ -12,10 +12,12 @@
 #include "tool/search/strategy.hpp"
 #include "tool/tune/apply.hpp"
 #include "tool/tune/recipe.hpp"
+#include "tool/tune/settings.hpp"
 #include "tool/tune/tuner.hpp"
 #include "tool/tune/workspace.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
+#include "util/log.hpp"
 
 #include <fmt/format.h>
 
@@ -36,21 +38,9 @@ struct TuneOptions {
   std::vector<std::string> harness;
   std::string knowledge;
   std::string configuration;
-  std::uint64_t budget = 0;
-  double time_s = 0;
-  std::string strategy;
-  unsigned jobs = 0;
-  std::uint64_t stall = 0;
-  std::uint64_t seed = 1;
-  bool force = false;
-  double timeout_s = 15;
-  int reps = 0;
-  double min_time = 0.05;
-  int rounds = 5;
-  int top = 3;
+  tune::TuneFlags flags;  // filled in with the environment and kevolve_tune's (tune/settings.hpp)
   std::string executor = "local";
   bool llm = false;
-  bool profile = false;
   std::string device;
 };
 
@@ -150,6 +140,128 @@ tune::Profiler profiler_for(const backends::CandidateRecipe& recipe, tune::Progr
   };
 }
 
+// One `kevolve tune` run: the selected targets' units, each on its device, and their outcomes.
+class TuneRun {
+ public:
+  TuneRun(const TuneOptions& o, const tune::Workspace& ws, const backends::Inventory& inventory)
+      : m_o(o), m_ws(ws), m_inventory(inventory) {}
+
+  void tune_target(const tune::TargetConfig& config);
+  // --unit names units of any of the targets: each must be in one of them.
+  void check_units_found() const;
+
+  std::vector<Row> rows;
+  bool failed = false;
+
+ private:
+  std::optional<std::vector<std::string>> wanted_units(const analyzers::TargetScan& scan,
+                                                       const tune::TargetConfig& config);
+  Row tune_one(const tune::TargetConfig& config, const analyzers::Unit& unit,
+               const knowledge::KnowledgeDir& knowledge, const tune::TuneSettings& settings,
+               tune::Progress& progress);
+
+  const TuneOptions& m_o;
+  const tune::Workspace& m_ws;
+  const backends::Inventory& m_inventory;
+  std::set<std::string> m_found_units;
+};
+
+// The units of this target to tune; nothing when --unit names none of them.
+std::optional<std::vector<std::string>> TuneRun::wanted_units(const analyzers::TargetScan& scan,
+                                                              const tune::TargetConfig& config) {
+  if (m_o.units.empty()) {
+    for (const std::string& u : config.units) {
+      if (!scan.find(u)) throw Error(fmt::format("target {} has no unit '{}'", config.target, u));
+    }
+    return config.units;
+  }
+  bool any = false;
+  for (const std::string& u : m_o.units) {
+    if (!scan.find(u)) continue;
+    m_found_units.insert(u);
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return m_o.units;
+}
+
+void TuneRun::tune_target(const tune::TargetConfig& config) {
+  analyzers::TargetScan scan = tune::scan(m_ws, config, m_o.flags.jobs.value_or(0));
+  print_problems(scan, m_ws.build.source_dir);
+  if (scan.errors() > 0) {
+    fmt::print(stderr, "kevolve: target {} has errors in its sources; fix them first\n",
+               config.target);
+    failed = true;
+    return;
+  }
+  auto wanted = wanted_units(scan, config);
+  if (!wanted) return;
+  auto resolved = tune::resolve_settings(m_o.flags, config);
+  if (!resolved) throw Error(resolved.error());
+  for (const auto& [name, origin] : resolved->origins)
+    KEVOLVE_LOG("tune: {}: {} from {}", config.target, name, origin);
+  auto knowledge = knowledge::KnowledgeDir::open_or_create(config.knowledge_dir);
+  if (!knowledge) throw Error(knowledge.error());
+  auto lock = knowledge->lock(fmt::format("kevolve tune {}", config.target));
+  if (!lock) throw Error(lock.error());
+  tune::Progress progress;
+  for (const analyzers::Unit& unit : scan.units) {
+    if (!wanted->empty() && std::find(wanted->begin(), wanted->end(), unit.name) == wanted->end())
+      continue;
+    if (util::interrupted()) break;
+    rows.push_back(tune_one(config, unit, *knowledge, resolved->settings, progress));
+  }
+}
+
+Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& unit,
+                      const knowledge::KnowledgeDir& knowledge,
+                      const tune::TuneSettings& settings, tune::Progress& progress) {
+  Row row{config.target, "-", {}};
+  row.outcome.unit = unit.name;
+  auto device = device_for_unit(m_inventory, unit, m_o.device);
+  if (!device) {
+    // No device of this kind here: nothing to tune on, which is not a failure of the units
+    // that can be tuned (an explicit --unit is).
+    row.outcome.state = UnitOutcome::State::skipped;
+    row.outcome.message = device.error();
+    if (!m_o.units.empty()) failed = true;
+    return row;
+  }
+  row.device = (*device)->id.str();
+  auto recipe = tune::make_recipe(m_ws.build, *m_ws.build.find_target(config.target), unit, **device);
+  if (!recipe) {
+    row.outcome.message = recipe.error();
+    failed = true;
+    return row;
+  }
+  tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}};
+  if ((*device)->backend != backends::Backend::cpu) {
+    ctx.peaks = peaks_for(**device, recipe->compiler, progress);
+    if (settings.profile) ctx.profiler = profiler_for(*recipe, progress);
+  }
+  row.outcome = tune::tune_unit(ctx, unit, *recipe);
+  if (row.outcome.state == UnitOutcome::State::failed) failed = true;
+  return row;
+}
+
+void TuneRun::check_units_found() const {
+  for (const std::string& u : m_o.units) {
+    if (!m_found_units.count(u)) {
+      throw Error(fmt::format("no target {}has a unit '{}'",
+                              m_o.target.empty() ? "that calls kevolve_tune() " : "selected ", u));
+    }
+  }
+}
+
+void print_messages(const std::vector<Row>& rows) {
+  for (const Row& r : rows) {
+    if (!r.outcome.message.empty() && r.outcome.state != UnitOutcome::State::up_to_date) {
+      fmt::print(stderr, "kevolve: {}: {}: {}\n", r.outcome.unit, tune::describe(r.outcome.state),
+                 r.outcome.message);
+    }
+  }
+}
+
 int run_tune(const TuneOptions& o) {
   if (o.executor != "local") {
     throw Error(fmt::format("--executor {}: only the local executor exists yet (SLURM comes later)",
@@ -168,106 +280,13 @@ int run_tune(const TuneOptions& o) {
 
   backends::Inventory inventory = backends::detect_devices();
   util::install_interrupt_handlers();
-
-  std::vector<Row> rows;
-  bool failed = false;
-  std::set<std::string> found_units;
-  for (const tune::TargetConfig& config : *targets) {
-    analyzers::TargetScan scan = tune::scan(*ws, config, o.jobs);
-    print_problems(scan, ws->build.source_dir);
-    if (scan.errors() > 0) {
-      fmt::print(stderr, "kevolve: target {} has errors in its sources; fix them first\n",
-                 config.target);
-      failed = true;
-      continue;
-    }
-    std::vector<std::string> wanted = o.units.empty() ? config.units : o.units;
-    if (o.units.empty()) {
-      for (const std::string& u : wanted) {
-        if (!scan.find(u)) throw Error(fmt::format("target {} has no unit '{}'", config.target, u));
-      }
-    } else {
-      // --unit names units of any of the targets: this one tunes those it has.
-      bool any = false;
-      for (const std::string& u : o.units) {
-        if (!scan.find(u)) continue;
-        found_units.insert(u);
-        any = true;
-      }
-      if (!any) continue;
-    }
-    auto knowledge = knowledge::KnowledgeDir::open_or_create(config.knowledge_dir);
-    if (!knowledge) throw Error(knowledge.error());
-    auto lock = knowledge->lock(fmt::format("kevolve tune {}", config.target));
-    if (!lock) throw Error(lock.error());
-
-    tune::TuneSettings settings;
-    settings.budget = o.budget ? o.budget : config.budget ? config.budget : 100;
-    settings.time_limit_s = o.time_s > 0 ? o.time_s : config.time_s;
-    settings.stall = o.stall;
-    settings.strategy = !o.strategy.empty() ? o.strategy : config.strategy;
-    settings.seed = o.seed;
-    settings.jobs = o.jobs;
-    settings.force = o.force;
-    settings.top = o.top;
-    settings.rounds = o.rounds;
-    settings.profile = o.profile;
-    settings.eval.reps = o.reps;
-    settings.eval.min_time = o.min_time;
-    settings.eval.min_timeout =
-        std::chrono::milliseconds(static_cast<long long>(o.timeout_s * 1000));
-    tune::Progress progress;
-    const analyzers::Target* target = ws->build.find_target(config.target);
-
-    for (const analyzers::Unit& unit : scan.units) {
-      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), unit.name) == wanted.end())
-        continue;
-      if (util::interrupted()) break;
-      Row row{config.target, "-", {}};
-      row.outcome.unit = unit.name;
-      auto device = device_for_unit(inventory, unit, o.device);
-      if (!device) {
-        // No device of this kind here: nothing to tune on, which is not a failure of the
-        // units that can be tuned (an explicit --unit is).
-        row.outcome.state = UnitOutcome::State::skipped;
-        row.outcome.message = device.error();
-        if (!o.units.empty()) failed = true;
-        rows.push_back(row);
-        continue;
-      }
-      row.device = (*device)->id.str();
-      auto recipe = tune::make_recipe(ws->build, *target, unit, **device);
-      if (!recipe) {
-        row.outcome.message = recipe.error();
-        rows.push_back(row);
-        failed = true;
-        continue;
-      }
-      tune::TuneContext ctx{*knowledge, **device, settings, progress, {}, {}};
-      if ((*device)->backend != backends::Backend::cpu) {
-        ctx.peaks = peaks_for(**device, recipe->compiler, progress);
-        if (o.profile) ctx.profiler = profiler_for(*recipe, progress);
-      }
-      row.outcome = tune::tune_unit(ctx, unit, *recipe);
-      if (row.outcome.state == UnitOutcome::State::failed) failed = true;
-      rows.push_back(row);
-    }
-  }
-  for (const std::string& u : o.units) {
-    if (!found_units.count(u)) {
-      throw Error(fmt::format("no target {}has a unit '{}'",
-                              o.target.empty() ? "that calls kevolve_tune() " : "selected ", u));
-    }
-  }
-  print_summary(rows);
-  for (const Row& r : rows) {
-    if (!r.outcome.message.empty() && r.outcome.state != UnitOutcome::State::up_to_date) {
-      fmt::print(stderr, "kevolve: {}: {}: {}\n", r.outcome.unit, tune::describe(r.outcome.state),
-                 r.outcome.message);
-    }
-  }
+  TuneRun run(o, *ws, inventory);
+  for (const tune::TargetConfig& config : *targets) run.tune_target(config);
+  run.check_units_found();
+  print_summary(run.rows);
+  print_messages(run.rows);
   if (util::interrupted()) return 130;
-  return failed ? 1 : 0;
+  return run.failed ? 1 : 0;
 }
 
 }  // namespace
@@ -286,43 +305,46 @@ void add_tune_command(CLI::App& app, Action& action) {
                   "The knowledge directory (default: kevolve_tune's, or <project>/.kevolve)");
   cmd->add_option("--config", o->configuration,
                   "Multi-config generators: the configuration to tune");
-  cmd->add_option("--budget", o->budget,
+  cmd->add_option("--budget", o->flags.budget,
                   "Evaluations per unit (default: kevolve_tune's BUDGET, else 100)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-  cmd->add_option("--time", o->time_s, "Stop searching a unit after this many seconds")
+  cmd->add_option("--time", o->flags.time_s, "Stop searching a unit after this many seconds")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--stall", o->stall,
+  cmd->add_option("--stall", o->flags.stall,
                   "Stop searching a unit after this many evaluations without a better candidate")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   std::string names;
   for (auto n : search::strategy_names()) names += (names.empty() ? "" : ", ") + std::string(n);
-  cmd->add_option("--strategy", o->strategy,
+  cmd->add_option("--strategy", o->flags.strategy,
                   "Search strategy: " + names +
                       fmt::format(" (default: exhaustive if the space fits the budget, else {})",
                                   search::default_strategy()))
       ->check([](const std::string& s) { return search::check_strategy_name(s); });
-  cmd->add_option("-j,--jobs", o->jobs, "Parallel builds (default: one per hardware thread)");
-  cmd->add_option("--seed", o->seed, "Seed of the search (default 1)");
-  cmd->add_flag("--force", o->force, "Tune even units whose wisdom is up to date");
-  cmd->add_option("--timeout", o->timeout_s,
+  cmd->add_option("-j,--jobs", o->flags.jobs, "Parallel builds (default: one per hardware thread)");
+  cmd->add_option("--seed", o->flags.seed, "Seed of the search (default 1)");
+  cmd->add_flag("--force", o->flags.force, "Tune even units whose wisdom is up to date");
+  cmd->add_option("--timeout", o->flags.timeout_s,
                   "Least seconds a candidate run may take before it is killed (default 15)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--reps", o->reps,
+  cmd->add_option("--reps", o->flags.reps,
                   "Timed repetitions per measurement (default: 5 on CPUs, 30 on GPUs)")
       ->check(CLI::Range(1, 1000));
-  cmd->add_option("--min-time", o->min_time, "Seconds per timed repetition (default 0.05)")
+  cmd->add_option("--min-time", o->flags.min_time, "Seconds per timed repetition (default 0.05)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--rounds", o->rounds, "Interleaved rounds of the final re-timing (default 5)")
+  cmd->add_option("--rounds", o->flags.rounds, "Interleaved rounds of the final re-timing (default 5)")
       ->check(CLI::Range(1, 100));
-  cmd->add_option("--top", o->top, "Candidates re-timed against the defaults (default 3)")
+  cmd->add_option("--top", o->flags.top, "Candidates re-timed against the defaults (default 3)")
       ->check(CLI::Range(1, 100));
   cmd->add_option("--executor", o->executor, "Where candidates run: local (default) or slurm");
   cmd->add_flag("--llm", o->llm, "Let an LLM propose code variants");
-  cmd->add_flag("--profile", o->profile,
+  cmd->add_flag("--profile", o->flags.profile,
                 "Attach Nsight Compute metrics to the winner and the defaults (CUDA, needs ncu)");
   cmd->add_option("--device", o->device,
                   "Tune on this device (an id from kevolve hw, or a backend: cuda, hip); default: "
                   "the first of each unit's backend");
+  cmd->footer(
+      "Each setting comes from its flag, else its KEVOLVE_* environment variable, else "
+      "kevolve_tune(), else the default (docs/cli.md, Settings).");
   cmd->callback([o, &action] { action = [o] { return run_tune(*o); }; });
 }
 

@@ -1,0 +1,59 @@
+#include "util/environment.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cstdlib>
+
+namespace kevolve::util {
+
+namespace {
+
+constexpr std::array k_variables = {
+    // Tuning settings (kevolve tune): below the command line, above kevolve_tune()'s.
+    EnvironmentVariable{"KEVOLVE_BUDGET", "evaluations per unit (--budget)"},
+    EnvironmentVariable{"KEVOLVE_TIME", "seconds of search per unit (--time)"},
+    EnvironmentVariable{"KEVOLVE_STALL", "evaluations without a better candidate (--stall)"},
+    EnvironmentVariable{"KEVOLVE_STRATEGY", "search strategy (--strategy)"},
+    EnvironmentVariable{"KEVOLVE_SEED", "seed of the search (--seed)"},
+    EnvironmentVariable{"KEVOLVE_JOBS", "parallel builds (--jobs)"},
+    EnvironmentVariable{"KEVOLVE_TIMEOUT", "least seconds a candidate run may take (--timeout)"},
+    EnvironmentVariable{"KEVOLVE_REPS", "timed repetitions per measurement (--reps)"},
+    EnvironmentVariable{"KEVOLVE_MIN_TIME", "seconds per timed repetition (--min-time)"},
+    EnvironmentVariable{"KEVOLVE_ROUNDS", "interleaved rounds of the final re-timing (--rounds)"},
+    EnvironmentVariable{"KEVOLVE_TOP", "candidates re-timed against the defaults (--top)"},
+    // The build's side and kevolve's own files.
+    EnvironmentVariable{"KEVOLVE_DEVICE", "whose winners a build injects (kevolve apply)"},
+    EnvironmentVariable{"KEVOLVE_CACHE_DIR", "kevolve's user cache (peaks, scan cache)"},
+    EnvironmentVariable{"KEVOLVE_CACHE_KEYS",
+                        "`preprocessed`: key candidate objects by preprocessed text"},
+    EnvironmentVariable{"KEVOLVE_LOG_FILE", "append the debug log to this file"},
+    EnvironmentVariable{"KEVOLVE_LIBCUDA", "the CUDA driver library to load (libcuda.so.1)"},
+    // Read as other tools read them.
+    EnvironmentVariable{"XDG_CACHE_HOME", "the user cache, without KEVOLVE_CACHE_DIR"},
+    EnvironmentVariable{"HOME", "the user cache (~/.cache), without either of the above"},
+    EnvironmentVariable{"TMPDIR", "compilers' temporary files (else beside GPU outputs)"},
+    EnvironmentVariable{"PATH", "where nvcc, hipcc and ncu are looked for"},
+    EnvironmentVariable{"CUDACXX", "the CUDA compiler, for measuring peaks"},
+    EnvironmentVariable{"HIPCXX", "the HIP compiler, for measuring peaks"},
+    EnvironmentVariable{"CUDA_PATH", "the CUDA toolkit (scanning, peaks)"},
+    EnvironmentVariable{"ROCM_PATH", "the ROCm installation (scanning, peaks)"},
+    EnvironmentVariable{"TERM", "`dumb`: no redrawn progress line"},
+    EnvironmentVariable{"NO_COLOR", "set: no colour"},
+};
+
+}  // namespace
+
+std::span<const EnvironmentVariable> environment_variables() { return k_variables; }
+
+std::optional<std::string> environment(std::string_view name) {
+  bool known = std::any_of(k_variables.begin(), k_variables.end(),
+                           [&](const EnvironmentVariable& v) { return v.name == name; });
+  assert(known && "an environment variable missing from util/environment.cpp's table");
+  if (!known) return std::nullopt;
+  const char* value = std::getenv(std::string(name).c_str());
+  if (!value || !*value) return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace kevolve::util

@@ -48,6 +48,16 @@ expect_out "up to date"
 [ "$(cat "$wisdom")" = "$before" ] || fail "the wisdom changed"
 [ "$(cat "$T/flow/.kevolve/trials/scale/"*.jsonl)" = "$trials_before" ] || fail "the trial log changed"
 
+describe "settings: the environment sits between the flags and kevolve_tune(), and is checked"
+run env KEVOLVE_BUDGET=many "$KEVOLVE_CLI" tune -B "$B"
+expect_status 1
+expect_err "KEVOLVE_BUDGET=many"
+run env KEVOLVE_STRATEGY=random "$KEVOLVE_CLI" -v tune -B "$B" --seed 3
+expect_status 0
+expect_err "strategy from KEVOLVE_STRATEGY"
+expect_err "seed from --seed"
+expect_err "budget from kevolve_tune"
+
 describe "a no-op rebuild runs no kevolve step"
 run "$CMAKE" --build "$B"
 expect_status 0

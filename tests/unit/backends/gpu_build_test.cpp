@@ -1,6 +1,6 @@
 // GPU candidates build without a GPU: nvcc for sm_90a, hipcc for gfx90a, each into a shared
-// library with the protocol's entry point, and the runner that loads them. Skipped (with a
-// warning) where a compiler is absent; CI has both.
+// library with the protocol's entry point, and the runner that loads them. Skipped (CTest:
+// "Skipped", see skip.hpp) where a compiler is absent; CI has both.
 #include "backends/build.hpp"
 #include "backends/peaks.hpp"
 #include "util/files.hpp"
@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "skip.hpp"
 #include "temp_dir.hpp"
 
 using namespace kevolve;
@@ -84,10 +85,7 @@ TEST_CASE("architecture flags: the target's are dropped, the device's added") {
 
 TEST_CASE("a CUDA candidate builds for sm_90a into a library the runner loads") {
   std::string nvcc = backends::find_gpu_compiler(backends::Backend::cuda);
-  if (nvcc.empty()) {
-    WARN("no nvcc here: skipped");
-    return;
-  }
+  if (nvcc.empty()) KEVOLVE_SKIP("no nvcc here");
   test::TempDir dir;
   auto recipe = recipe_for(dir, backends::Backend::cuda, nvcc, "sm_90a");
   backends::Build build =
@@ -132,10 +130,7 @@ TEST_CASE("a CUDA candidate builds for sm_90a into a library the runner loads") 
 
 TEST_CASE("a HIP candidate builds for gfx90a into a library the runner loads") {
   std::string hipcc = backends::find_gpu_compiler(backends::Backend::hip);
-  if (hipcc.empty()) {
-    WARN("no hipcc here: skipped");
-    return;
-  }
+  if (hipcc.empty()) KEVOLVE_SKIP("no hipcc here");
   test::TempDir dir;
   auto recipe = recipe_for(dir, backends::Backend::hip, hipcc, "gfx90a");
   backends::Build build =

@@ -1,6 +1,5 @@
 #include "analyzers/compile_args.hpp"
 
-#include "backends/install_paths.hpp"
 #include "util/files.hpp"
 
 #include <fmt/format.h>
@@ -24,6 +23,19 @@ constexpr std::array<int, 20> k_cuda_archs = {20, 21, 30, 32, 35, 37, 50, 52, 53
 constexpr std::array<std::string_view, 14> k_hip_archs = {
     "gfx803",  "gfx900",  "gfx906",  "gfx908",  "gfx90a",  "gfx90c",  "gfx940",
     "gfx1010", "gfx1030", "gfx1031", "gfx1100", "gfx1101", "gfx1102", "gfx1103"};
+
+// The directory holding <kevolve/kevolve.hpp>: next to an installed binary (<prefix>/include),
+// else the source tree kevolve was built from. (backends/install_paths has the same rule for the
+// candidates it builds; the analyzers do not link the backends for it.)
+fs::path kevolve_include_dir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path().parent_path() / "include";
+    if (fs::exists(installed / "kevolve" / "bench.hpp", ec)) return installed;
+  }
+  return KEVOLVE_SOURCE_INCLUDE_DIR;
+}
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -185,7 +197,7 @@ util::Expected<ScanEnvironment> make_environment(const BuildInfo* build, const f
       return util::unexpected(written.error());
     }
   }
-  env.kevolve_include = backends::kevolve_include_dir();
+  env.kevolve_include = kevolve_include_dir();
   return env;
 }
 

@@ -1,5 +1,6 @@
 #include "analyzers/scan_cache.hpp"
 
+#include "analyzers/libclang.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/json.hpp"

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "analyzers/findings.hpp"
-#include "analyzers/scanner.hpp"
+#include "analyzers/source_job.hpp"
 
 namespace kevolve::analyzers {
 

@@ -12,6 +12,7 @@
 // (<work>/prelude-<hash>.pch) that every source of the group loads with -include-pch; a
 // prelude that no longer loads (headers changed) is rebuilt once, then skipped.
 
+#include "analyzers/libclang.hpp"
 #include "analyzers/scan_cache.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
@@ -559,8 +560,6 @@ class Preludes {
 };
 
 }  // namespace
-
-std::string libclang_version() { return take(clang_getClangVersion()); }
 
 std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
                                         const ParseOptions& options, ParseStats* stats_out) {

@@ -4,6 +4,8 @@
 
 #include "analyzers/compile_args.hpp"
 #include "analyzers/findings.hpp"
+#include "analyzers/libclang.hpp"
+#include "analyzers/source_job.hpp"
 #include "util/expected.hpp"
 
 #include <filesystem>
@@ -11,13 +13,6 @@
 #include <vector>
 
 namespace kevolve::analyzers {
-
-// One source to parse with its libclang arguments.
-struct SourceJob {
-  std::filesystem::path file;
-  Language language = Language::cxx;
-  std::vector<std::string> args;
-};
 
 struct ParseOptions {
   unsigned jobs = 0;               // parallel parses; 0: one per hardware thread
@@ -37,8 +32,5 @@ struct ParseStats {
 // Parses every job (in parallel) and returns the findings in the order of `jobs`.
 std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
                                         const ParseOptions& options, ParseStats* stats = nullptr);
-
-// libclang's version string, for messages and cache keys.
-std::string libclang_version();
 
 }  // namespace kevolve::analyzers

@@ -6,8 +6,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build git pkg-config
   clang                      # second compiler for the marker tests
+  clang-format               # scripts/check-format.sh (Debian 12: clang-format 14)
+  python3                    # tests/architecture/layers.py, tests/cli/simulate.bash
   libclang-16-dev            # scanner (libclang 16 parses CUDA 13 and HIP)
-  nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libfmt-dev libxxhash-dev
+  nlohmann-json3-dev libcli11-dev libfmt-dev libxxhash-dev
+  libcurl4-openssl-dev       # not used yet: the LLM providers of the next issue
   zlib1g-dev                 # kevolve simulate reads gzipped Kernel Tuner caches
   libeigen3-dev              # linear algebra of the bayes strategy's Gaussian process
   libbenchmark-dev catch2

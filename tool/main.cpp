@@ -18,9 +18,6 @@ int main(int argc, char** argv) {
   } catch (const kevolve::Error& e) {
     report(e.what());
     return 1;
-  } catch (const kevolve::Fatal& e) {
-    report(e.what());
-    return 1;
   } catch (const std::exception& e) {
     report(fmt::format("internal error: {}", e.what()).c_str());
     return 1;

@@ -1,8 +1,9 @@
 #pragma once
 
-// The two exceptions a command may throw (ccache's tiers two and three). `main` catches them
-// once and prints `kevolve: error: <what>`. Low-level code returns util::Expected instead, and a
-// failing candidate is a status in its trial, never an exception.
+// The exception a command throws (ccache's second tier). `main` catches it once and prints
+// `kevolve: error: <what>`. Low-level code returns util::Expected instead, and a failing
+// candidate is a status in its trial, never an exception. There is no separate fatal exception:
+// nothing needed one, and anything else that reaches `main` is reported as an internal error.
 
 #include <stdexcept>
 #include <string>
@@ -11,12 +12,6 @@ namespace kevolve {
 
 // Something the user can fix: bad input, a missing file, a locked directory.
 class Error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// A broken invariant or environment kevolve cannot work around.
-class Fatal : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

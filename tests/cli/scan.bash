@@ -1,12 +1,11 @@
 # kevolve scan on a nested CMake project with a C++ library and (where nvcc exists) a CUDA
-# executable: units, harnesses, JSON, configure-on-demand, and bad input.
+# executable: units, harnesses, configure-on-demand, and bad input, on the C++ library. The CUDA
+# executable has its own suite, scan_cuda.bash, which CTest shows skipped without nvcc.
 source "$(dirname "$0")/lib.bash"
 : "${KEVOLVE_INCLUDE_DIR:?set KEVOLVE_INCLUDE_DIR to the kevolve include directory}"
 CMAKE=${CMAKE:-cmake}
 
 cp -r "$SUITE_DIR/fixtures/scan_project" project
-have_cuda=no
-if command -v nvcc >/dev/null || [ -x /usr/local/cuda/bin/nvcc ]; then have_cuda=yes; fi
 export PATH="$PATH:/usr/local/cuda/bin"
 
 describe "configure the project (kevolve's File API query does not exist yet)"
@@ -21,10 +20,6 @@ expect_err "configuring"
 expect_out "cpu_kernels: 1 unit in 1 file"
 expect_out "blur  cpu/blur.cpp:9  image::blur_rows  TILE=64 UNROLL=2  -"
 expect_err "cpu/blur.cpp:8:1: warning: unit 'blur' has no harness"
-if [ $have_cuda = yes ]; then
-  expect_out "gpu_app: 1 unit in 2 files"
-  expect_out "saxpy  gpu/saxpy.cu:7  saxpy_kernel  BLOCK=256 ITEMS=1  -"
-fi
 
 describe "the second scan reads the reply without configuring"
 run "$KEVOLVE" scan -B build --target cpu_kernels
@@ -36,21 +31,6 @@ run "$KEVOLVE" scan -B build --target cpu_kernels --harness project/bench/blur_b
 expect_status 0
 expect_out "blur  cpu/blur.cpp:9  image::blur_rows  TILE=64 UNROLL=2  bench/blur_bench.cpp:5"
 if grep -qF "no harness" "$T/err"; then fail "harness not found"; fi
-
-if [ $have_cuda = yes ]; then
-  describe "--json for the CUDA target"
-  run "$KEVOLVE" scan -B build --target gpu_app --harness project/bench/saxpy_bench.cu --json
-  expect_status 0
-  expect_out '"schema": 1'
-  expect_out '"function": "saxpy_kernel"'
-  expect_out '"begin": 54,'
-  expect_out '"body_begin": 345,'
-  expect_out '"end": 512,'
-  expect_out "\"file\": \"$T/project/bench/saxpy_bench.cu\","
-  expect_out '"hash": "xxh3:'
-  expect_out '"default": 256,'
-  expect_out '"problems": []'
-fi
 
 describe "a space that does not parse: the error points into the string"
 sed -i 's/TILE: 16..256 pow2/TILE: 16...256 pow2/' project/cpu/blur.cpp

@@ -1,5 +1,5 @@
 # Candidates that crash, hang, fail to compile or compute wrong results; a run that writes to an
-# input; a unit without harness; an unwritable knowledge directory; two tunes at once; a tune
+# input; a unit without harness; an unwritable knowledge directory; a locked one; a tune
 # killed in the middle. Statuses are recorded, the search goes on, no failing or wrong candidate
 # ever wins, nothing is corrupted.
 source "$(dirname "$0")/lib.bash"
@@ -40,6 +40,18 @@ if [ "$(id -u)" != 0 ]; then
   expect_err "Permission denied"
 fi
 
+describe "a second tune refuses while the directory is locked"
+# The suite holds the lock itself (flock on an open descriptor, as kevolve does) for as long as
+# the assertion takes, so the outcome depends on no other process's timing.
+exec 9>"$K/.lock"
+flock --nonblock 9 || fail "could not take $K/.lock for the test"
+echo "pid $$ (faults.bash holds it)" >&9
+run "$KEVOLVE_CLI" tune -B "$B" --unit slow "${QUICK[@]}" 9>&-
+expect_status 1
+expect_err "is locked by pid $$ (faults.bash holds it)"
+[ ! -e "$K/trials/slow" ] || fail "the refused tune evaluated candidates"
+exec 9>&-
+
 describe "a tune killed in the middle resumes from its trial log"
 "$KEVOLVE_CLI" tune -B "$B" --unit slow "${QUICK[@]}" >"$T/first.out" 2>"$T/first.err" &
 first=$!
@@ -50,12 +62,6 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 [ -n "$slow_log" ] || fail "the first tune wrote no trial"
-
-describe "meanwhile a second tune refuses: the directory is locked"
-run "$KEVOLVE_CLI" tune -B "$B" --unit slow "${QUICK[@]}"
-expect_status 1
-expect_err "is locked by pid $first"
-
 kill -9 "$first"
 wait "$first" 2>/dev/null || true
 done_before=$(grep -c '"status"' "$slow_log")

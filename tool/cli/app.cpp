@@ -1,16 +1,14 @@
+#include "analyzers/libclang.hpp"
 #include "tool/cli/commands.hpp"
 #include "util/log.hpp"
 
-#include <clang-c/Index.h>
 #include <fmt/format.h>
 
 namespace kevolve::tool {
 
 std::string version_text() {
-  CXString clang = clang_getClangVersion();
-  std::string text = fmt::format("kevolve {}\nlibclang: {}\n", KEVOLVE_VERSION_STRING, clang_getCString(clang));
-  clang_disposeString(clang);
-  return text;
+  return fmt::format("kevolve {}\nlibclang: {}\n", KEVOLVE_VERSION_STRING,
+                     analyzers::libclang_version());
 }
 
 int run(int argc, char** argv) {

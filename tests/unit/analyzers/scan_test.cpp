@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "skip.hpp"
 #include "temp_dir.hpp"
 
 using namespace kevolve;
@@ -117,12 +118,11 @@ TEST_CASE("scan: the content hash follows kernel, space and harness", "[analyzer
 
 TEST_CASE("scan: the CUDA prelude is built once, reused, and rebuilt when stale",
           "[analyzers][scan]") {
-  if (!std::filesystem::exists("/usr/local/cuda/include/cuda_runtime.h") &&
-      !std::getenv("CUDA_PATH")) {
-    WARN("no CUDA toolkit here");
-    return;
-  }
   test::TempDir dir;
+  // The scanner's own search for the toolkit (CUDA_PATH, /usr/local/cuda).
+  auto env = make_environment(nullptr, dir / "work");
+  REQUIRE(env);
+  if (env->cuda_path.empty()) KEVOLVE_SKIP("no CUDA toolkit here");
   for (int i = 0; i < 3; ++i) {
     dir.write(
         "k" + std::to_string(i) + ".cu",

@@ -57,6 +57,78 @@ space::Value value_of(const util::Json& v) {
   return space::Value(v.dump());
 }
 
+// The parameters in tune_params_keys' order, and each one's list in tune_params.
+struct Parameters {
+  space::SpaceSpec spec;
+  std::vector<const util::Json*> lists;
+};
+
+util::Expected<Parameters> read_parameters(const util::Json& keys, const util::Json& values,
+                                           const std::string& name) {
+  Parameters out;
+  for (const util::Json& k : keys) {
+    if (!k.is_string())
+      return util::unexpected(fmt::format("{}: tune_params_keys holds a non-string", name));
+    const std::string key = k.get<std::string>();
+    auto list = values.find(key);
+    if (list == values.end() || !list->is_array() || list->empty()) {
+      return util::unexpected(
+          fmt::format("{}: tune_params has no list of values for '{}'", name, key));
+    }
+    if (list->size() > std::numeric_limits<std::uint16_t>::max()) {
+      return util::unexpected(fmt::format("{}: '{}' has more than 65535 values", name, key));
+    }
+    space::Parameter p;
+    p.name = key;
+    for (const util::Json& v : *list) p.values.push_back(value_of(v));
+    out.spec.parameters.push_back(std::move(p));
+    out.lists.push_back(&*list);
+  }
+  return out;
+}
+
+// The points in cache order, and their times (NaN: failed).
+struct Records {
+  std::vector<space::Point> points;
+  std::vector<double> times;
+};
+
+util::Expected<Records> read_records(const util::Json& cache, const Parameters& params,
+                                     const std::string& name) {
+  Records out;
+  for (auto it = cache.begin(); it != cache.end(); ++it) {
+    const util::Json& record = it.value();
+    if (!record.is_object() || !record.contains("time")) {
+      return util::unexpected(fmt::format("{}: configuration '{}' has no 'time'", name, it.key()));
+    }
+    space::Point point;
+    for (std::size_t p = 0; p < params.lists.size(); ++p) {
+      const std::string& key = params.spec.parameters[p].name;
+      if (!record.contains(key)) {
+        return util::unexpected(
+            fmt::format("{}: configuration '{}' has no value for '{}'", name, it.key(), key));
+      }
+      const util::Json& v = record.at(key);
+      const util::Json& list = *params.lists[p];
+      std::size_t index = 0;
+      while (index < list.size() && list[index] != v) ++index;
+      if (index == list.size()) {
+        return util::unexpected(fmt::format("{}: configuration '{}': {} = {} is not in tune_params",
+                                            name, it.key(), key, v.dump()));
+      }
+      point.push_back(static_cast<std::uint16_t>(index));
+    }
+    const util::Json& time = record.at("time");
+    out.points.push_back(std::move(point));
+    out.times.push_back(time.is_number() && std::isfinite(time.get<double>())
+                            ? time.get<double>()
+                            : std::numeric_limits<double>::quiet_NaN());
+  }
+  if (out.points.empty())
+    return util::unexpected(fmt::format("{}: the cache holds no configuration", name));
+  return out;
+}
+
 }  // namespace
 
 util::Expected<RecordedSpace> load_recorded_space(const fs::path& file) {
@@ -82,66 +154,19 @@ util::Expected<RecordedSpace> load_recorded_space(const fs::path& file) {
         "{}: expected tune_params_keys to be a list of names, tune_params and cache objects",
         name));
   }
+  auto params = read_parameters(keys, values, name);
+  if (!params) return util::unexpected(params.error());
+  // The times are placed once the space has numbered the points.
+  auto records = read_records(cache, *params, name);
+  if (!records) return util::unexpected(records.error());
 
-  space::SpaceSpec spec;
-  std::vector<const util::Json*> lists;
-  for (const util::Json& k : keys) {
-    if (!k.is_string())
-      return util::unexpected(fmt::format("{}: tune_params_keys holds a non-string", name));
-    const std::string key = k.get<std::string>();
-    auto list = values.find(key);
-    if (list == values.end() || !list->is_array() || list->empty()) {
-      return util::unexpected(
-          fmt::format("{}: tune_params has no list of values for '{}'", name, key));
-    }
-    if (list->size() > std::numeric_limits<std::uint16_t>::max()) {
-      return util::unexpected(fmt::format("{}: '{}' has more than 65535 values", name, key));
-    }
-    space::Parameter p;
-    p.name = key;
-    for (const util::Json& v : *list) p.values.push_back(value_of(v));
-    spec.parameters.push_back(std::move(p));
-    lists.push_back(&*list);
-  }
-
-  // The points in cache order; their times once the space has numbered them.
-  std::vector<space::Point> points;
-  std::vector<double> times;
-  for (auto it = cache.begin(); it != cache.end(); ++it) {
-    const util::Json& record = it.value();
-    if (!record.is_object() || !record.contains("time")) {
-      return util::unexpected(fmt::format("{}: configuration '{}' has no 'time'", name, it.key()));
-    }
-    space::Point point;
-    for (std::size_t p = 0; p < lists.size(); ++p) {
-      const std::string& key = spec.parameters[p].name;
-      if (!record.contains(key)) {
-        return util::unexpected(
-            fmt::format("{}: configuration '{}' has no value for '{}'", name, it.key(), key));
-      }
-      const util::Json& v = record.at(key);
-      std::size_t index = 0;
-      while (index < lists[p]->size() && (*lists[p])[index] != v) ++index;
-      if (index == lists[p]->size()) {
-        return util::unexpected(fmt::format("{}: configuration '{}': {} = {} is not in tune_params",
-                                            name, it.key(), key, v.dump()));
-      }
-      point.push_back(static_cast<std::uint16_t>(index));
-    }
-    const util::Json& time = record.at("time");
-    points.push_back(std::move(point));
-    times.push_back(time.is_number() && std::isfinite(time.get<double>())
-                        ? time.get<double>()
-                        : std::numeric_limits<double>::quiet_NaN());
-  }
-  if (points.empty())
-    return util::unexpected(fmt::format("{}: the cache holds no configuration", name));
+  const auto& [points, times] = *records;
 
   RecordedSpace out;
   if (auto k = doc.find("kernel_name"); k != doc.end() && k->is_string()) out.kernel = *k;
   if (auto d = doc.find("device_name"); d != doc.end() && d->is_string()) out.device = *d;
   std::vector<space::Point> listed = points;
-  out.space = space::Space::from_points(std::move(spec), std::move(listed));
+  out.space = space::Space::from_points(std::move(params->spec), std::move(listed));
   out.time_ms.assign(out.space.size(), std::numeric_limits<double>::quiet_NaN());
   out.optimum_ms = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < points.size(); ++i) {

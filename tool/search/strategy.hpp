@@ -3,7 +3,8 @@
 // Search strategies (DESIGN §9) behind one interface: propose the next batch of points given
 // what was observed; learn from failures. Every strategy moves inside the constrained space
 // (the space engine's indices, samples and neighbours), never proposes a point twice, and is
-// deterministic for a seed.
+// deterministic for a seed. Each strategy lives in strategies/, one file each; strategy.cpp
+// holds the registry that makes them by name.
 
 #include "space/space.hpp"
 #include "util/expected.hpp"

@@ -9,6 +9,7 @@
 // builds never leave a half-written entry.
 
 #include "backends/install_paths.hpp"
+#include "backends/platform.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
@@ -42,49 +43,6 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
     text.replace(at, from.size(), to);
   }
   return text;
-}
-
-// What differs between backends: flags, the generated entry point, what the link makes.
-struct Flavor {
-  std::vector<std::string> compile;     // added to every compile and preprocess
-  std::vector<std::string> preprocess;  // to stdout, without line markers
-  std::vector<std::string> link;
-  const char* entry_template = nullptr;
-  std::string entry_file;
-  std::string artifact_suffix;
-};
-
-Flavor flavor_of(const CandidateRecipe& r) {
-  Flavor f;
-  std::vector<std::string> arch = gpu_architecture_flags(r.backend, r.gpu_arch);
-  switch (r.backend) {
-    case Backend::cpu:
-      f.preprocess = {"-E", "-P"};
-      f.entry_template = templates::candidate_main_cpp;
-      f.entry_file = "kevolve_main.cpp";
-      break;
-    case Backend::cuda:
-      // No GNU-unique symbols: they would keep a candidate loaded after dlclose, and the next
-      // candidate would bind to its kernels.
-      f.compile = {"-x", "cu", "-Xcompiler", "-fPIC,-fno-gnu-unique"};
-      f.preprocess = {"-E", "-Xcompiler", "-P"};
-      f.link = {"-shared", "-cudart", "shared"};
-      f.entry_template = templates::candidate_entry_cpp;
-      f.entry_file = "kevolve_entry.cu";
-      f.artifact_suffix = ".so";
-      break;
-    case Backend::hip:
-      f.compile = {"-x", "hip", "-fPIC"};  // clang emits no GNU-unique symbols
-      f.preprocess = {"-E", "-P"};
-      f.link = {"-shared"};
-      f.entry_template = templates::candidate_entry_cpp;
-      f.entry_file = "kevolve_entry.hip";
-      f.artifact_suffix = ".so";
-      break;
-  }
-  f.compile.insert(f.compile.end(), arch.begin(), arch.end());
-  f.link.insert(f.link.end(), arch.begin(), arch.end());
-  return f;
 }
 
 struct Step {
@@ -124,18 +82,15 @@ const std::string& process_nonce() {
 // cache from one candidate to the next, and the generated entry and a harness that reads no
 // parameter always do. The process is in the
 // key because a header such a source includes may change between runs, not within one.
-util::Expected<fs::path> compile(const CandidateRecipe& r, const Flavor& flavor,
+util::Expected<fs::path> compile(const CandidateRecipe& r, const CompileStyle& style,
                                  const fs::path& source, const std::vector<std::string>& flags,
                                  const fs::path& header, std::string_view tag, bool direct,
                                  bool& cached) {
   std::vector<std::string> base = {r.compiler};
-  if (r.backend == Backend::cpu) {
-    base.insert(base.end(), flags.begin(), flags.end());
-  } else {
-    std::vector<std::string> own = without_gpu_architectures(flags);
-    base.insert(base.end(), own.begin(), own.end());
-  }
-  base.insert(base.end(), flavor.compile.begin(), flavor.compile.end());
+  std::vector<std::string> own =
+      style.drops_target_architectures ? without_gpu_architectures(flags) : flags;
+  base.insert(base.end(), own.begin(), own.end());
+  base.insert(base.end(), style.compile.begin(), style.compile.end());
   base.push_back("-I" + kevolve_include_dir().string());
   std::vector<std::string> with_header = base;
   if (!header.empty()) {
@@ -156,7 +111,7 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const Flavor& flavor,
     }
   } else {
     std::vector<std::string> preprocess = with_header;
-    preprocess.insert(preprocess.end(), flavor.preprocess.begin(), flavor.preprocess.end());
+    preprocess.insert(preprocess.end(), style.preprocess.begin(), style.preprocess.end());
     preprocess.push_back(source.string());
     util::ProcessOptions options = tool_options(r);
     options.max_output = std::size_t{1} << 30;  // preprocessed sources are large
@@ -193,9 +148,9 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const Flavor& flavor,
 }
 
 // The generated main (or entry point) for the unit, written once per work directory.
-util::Expected<fs::path> generated_main(const CandidateRecipe& r, const Flavor& flavor) {
-  fs::path file = r.work_dir / flavor.entry_file;
-  std::string text = replace_all(flavor.entry_template, "@UNIT@", r.unit);
+util::Expected<fs::path> generated_main(const CandidateRecipe& r, const CompileStyle& style) {
+  fs::path file = r.work_dir / style.entry_file;
+  std::string text = replace_all(style.entry_template, "@UNIT@", r.unit);
   if (auto current = util::read_file(file); current && *current == text) return file;
   if (auto made = util::ensure_directory(r.work_dir); !made) return util::unexpected(made.error());
   if (auto written = util::write_file_atomically(file, text); !written)
@@ -223,8 +178,8 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
     build.log = written.error();
     return finish(build);
   }
-  Flavor flavor = flavor_of(r);
-  auto main_source = generated_main(r, flavor);
+  CompileStyle style = platform_of(r.backend).compile_style(r.gpu_arch);
+  auto main_source = generated_main(r, style);
   if (!main_source) {
     build.log = main_source.error();
     return finish(build);
@@ -235,14 +190,14 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   // KEVOLVE_CACHE_KEYS=preprocessed keys every object by its preprocessed text (to compare, or
   // to rule the direct keys out when a cache looks wrong).
   const char* keys = std::getenv("KEVOLVE_CACHE_KEYS");
-  const bool gpu = r.backend != Backend::cpu && !(keys && std::string(keys) == "preprocessed");
+  const bool direct = style.direct_keys && !(keys && std::string(keys) == "preprocessed");
   for (std::size_t i = 0; i < r.sources.size(); ++i) {
     const SourceFile& s = r.sources[i];
     bool harness = i + 1 == r.sources.size();  // the recipe lists it last
     bool same_for_all = harness && !r.harness_reads_params;
     bool cached = false;
-    auto object = compile(r, flavor, s.path, s.flags, same_for_all ? fs::path{} : header, tag,
-                          gpu && (!harness || same_for_all), cached);
+    auto object = compile(r, style, s.path, s.flags, same_for_all ? fs::path{} : header, tag,
+                          direct && (!harness || same_for_all), cached);
     if (!object) {
       build.log = object.error();
       return finish(build);
@@ -251,7 +206,7 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
     objects.push_back(*object);
   }
   bool cached = false;
-  auto main_object = compile(r, flavor, *main_source, r.main_flags, {}, tag, gpu, cached);
+  auto main_object = compile(r, style, *main_source, r.main_flags, {}, tag, direct, cached);
   if (!main_object) {
     build.log = main_object.error();
     return finish(build);
@@ -262,9 +217,9 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   key.add("executable").add(r.compiler).add(r.compiler_version);
   for (const fs::path& o : objects) key.add(o.filename().string());
   for (const std::string& f : r.link_flags) key.add(f);
-  for (const std::string& f : flavor.link) key.add(f);
+  for (const std::string& f : style.link) key.add(f);
   fs::path executable =
-      r.cache_dir / "executables" / (key.digest().substr(5) + flavor.artifact_suffix);
+      r.cache_dir / "executables" / (key.digest().substr(5) + style.artifact_suffix);
   std::error_code ec;
   if (fs::exists(executable, ec)) {
     build.ok = true;
@@ -277,9 +232,9 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
     return finish(build);
   }
   fs::path temporary =
-      executable.parent_path() / (scratch_name(tag, "exe") + flavor.artifact_suffix);
+      executable.parent_path() / (scratch_name(tag, "exe") + style.artifact_suffix);
   std::vector<std::string> link = {r.compiler};
-  link.insert(link.end(), flavor.link.begin(), flavor.link.end());
+  link.insert(link.end(), style.link.begin(), style.link.end());
   for (const fs::path& o : objects) link.push_back(o.string());
   link.insert(link.end(), {"-o", temporary.string()});
   link.insert(link.end(), r.link_flags.begin(), r.link_flags.end());
@@ -306,10 +261,10 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
 util::Expected<fs::path> build_runner(const CandidateRecipe& r) {
   if (r.backend == Backend::cpu)
     return util::unexpected(std::string("CPU candidates need no runner"));
-  Flavor flavor = flavor_of(r);
-  std::string suffix = r.backend == Backend::cuda ? ".cu" : ".hip";
+  const Platform& platform = platform_of(r.backend);
+  CompileStyle style = platform.compile_style(r.gpu_arch);
   std::vector<std::string> cmd = {r.compiler, "-std=c++17", "-O2"};
-  cmd.insert(cmd.end(), flavor.compile.begin(), flavor.compile.end());
+  cmd.insert(cmd.end(), style.compile.begin(), style.compile.end());
   cmd.push_back("-I" + kevolve_include_dir().string());
   util::Hasher key;
   key.add("runner").add(r.compiler).add(r.compiler_version).add(templates::runner_main_cpp);
@@ -320,12 +275,12 @@ util::Expected<fs::path> build_runner(const CandidateRecipe& r) {
   if (fs::exists(runner, ec)) return runner;
   if (auto made = util::ensure_directory(runner.parent_path()); !made)
     return util::unexpected(made.error());
-  fs::path source = runner.parent_path() / (digest + suffix);
+  fs::path source = runner.parent_path() / (digest + std::string(platform.generated_suffix()));
   if (auto written = util::write_file_atomically(source, templates::runner_main_cpp); !written)
     return util::unexpected(written.error());
   fs::path temporary = runner.parent_path() / scratch_name("runner", "exe");
   cmd.insert(cmd.end(), {source.string(), "-o", temporary.string(), "-ldl"});
-  if (r.backend == Backend::cuda) cmd.insert(cmd.end(), {"-cudart", "shared"});
+  cmd.insert(cmd.end(), style.runner_link.begin(), style.runner_link.end());
   Step step = run_tool(r, cmd);
   if (!step.ok) {
     fs::remove(temporary, ec);
@@ -362,15 +317,7 @@ std::vector<std::string> without_gpu_architectures(const std::vector<std::string
 }
 
 std::vector<std::string> gpu_architecture_flags(Backend backend, const std::string& arch) {
-  if (arch.empty()) return {};
-  if (backend == Backend::cuda) {
-    // sm_90a -> compute_90a/sm_90a: real code only, for the device the candidate runs on. The
-    // -gencode form, since "-arch=sm_90a" also runs an sm_90 pass that rejects 90a-only code.
-    std::string number = arch.rfind("sm_", 0) == 0 ? arch.substr(3) : arch;
-    return {fmt::format("-gencode=arch=compute_{},code=sm_{}", number, number)};
-  }
-  if (backend == Backend::hip) return {"--offload-arch=" + arch};
-  return {};
+  return platform_of(backend).architecture_flags(arch);
 }
 
 }  // namespace kevolve::backends

@@ -29,6 +29,7 @@ std::filesystem::path peaks_file(const Device& device);
 util::Expected<std::optional<Peaks>> load_peaks(const Device& device);
 util::Expected<void> save_peaks(const Device& device, const Peaks& peaks);
 
+// Shorthands for Platform::find_compiler and Platform::measure_peaks (backends/platform.hpp).
 // The compiler that builds for `backend`: CUDACXX / HIPCXX, then the toolkit's usual places
 // (CUDA_PATH, /usr/local/cuda; ROCM_PATH, /opt/rocm), then PATH. Empty when none is found.
 std::string find_gpu_compiler(Backend backend);

@@ -2,6 +2,7 @@
 
 #include "backends/device.hpp"
 #include "backends/peaks.hpp"
+#include "backends/platform.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/table.hpp"
 #include "util/error.hpp"
@@ -10,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 namespace kevolve::tool {
@@ -21,14 +23,16 @@ struct HwOptions {
   bool measure = false;
 };
 
-// Measures (with --measure) or reads each GPU's peaks; CPUs have none yet.
+// Measures (with --measure) or reads the peaks of each device whose platform has them (GPUs;
+// CPUs have none yet).
 std::map<std::string, backends::Peaks> peaks_of(const backends::Inventory& inventory,
                                                 bool measure) {
   std::map<std::string, backends::Peaks> out;
   for (const backends::Device& d : inventory.devices) {
-    if (d.backend == backends::Backend::cpu) continue;
+    const backends::Platform& platform = backends::platform_of(d.backend);
+    if (!platform.has_peaks()) continue;
     if (measure) {
-      auto measured = backends::measure_peaks(d, backends::find_gpu_compiler(d.backend));
+      auto measured = platform.measure_peaks(d, platform.find_compiler());
       if (!measured) throw Error(fmt::format("{}: {}", d.id.str(), measured.error()));
       if (auto saved = backends::save_peaks(d, *measured); !saved) throw Error(saved.error());
       out[d.id.str()] = *measured;
@@ -83,7 +87,10 @@ void add_gpu_rows(Table& t, const backends::Device& d) {
 
 int run_hw(const HwOptions& o) {
   auto inventory = backends::detect_devices();
-  if (o.measure && inventory.devices.size() == 1) {
+  bool any_peaks = std::any_of(
+      inventory.devices.begin(), inventory.devices.end(),
+      [](const backends::Device& d) { return backends::platform_of(d.backend).has_peaks(); });
+  if (o.measure && !any_peaks) {
     throw Error("--measure: no GPU here; peaks are measured for GPUs only (CPU: not yet)");
   }
   std::map<std::string, backends::Peaks> peaks = peaks_of(inventory, o.measure);
@@ -133,7 +140,7 @@ int run_hw(const HwOptions& o) {
       t.add({"peaks", fmt::format("copy {:.3g} TB/s, fp32 FMA {:.3g} TFLOP/s (measured {})",
                                   p->second.copy_bytes_per_s * 1e-12,
                                   p->second.fma_flops_per_s * 1e-12, p->second.date)});
-    } else if (d.backend != backends::Backend::cpu) {
+    } else if (backends::platform_of(d.backend).has_peaks()) {
       t.add({"peaks", "not measured (kevolve hw --measure)"});
     }
     t.print(stdout, "  ");

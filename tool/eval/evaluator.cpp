@@ -45,11 +45,12 @@ Measurement measurement_from(const util::Json& r) {
 }
 
 Evaluator::Evaluator(backends::CandidateRecipe recipe, EvalOptions options)
-    : m_recipe(std::move(recipe)), m_options(std::move(options)) {
+    : m_recipe(std::move(recipe)),
+      m_platform(&backends::platform_of(m_recipe.backend)),
+      m_options(std::move(options)) {
   m_scratch = m_recipe.work_dir;
   // GPU outputs are large and compared at hundreds of candidates a minute: keep them off disk.
-  std::error_code ec;
-  if (m_recipe.backend != backends::Backend::cpu && ::access("/dev/shm", W_OK) == 0) {
+  if (m_platform->outputs_in_memory() && ::access("/dev/shm", W_OK) == 0) {
     m_scratch = fs::path("/dev/shm") /
                 fmt::format("kevolve-{}-{}-{}", ::getuid(), ::getpid(), m_recipe.unit);
     // The compiler's intermediate files too (a few MB per candidate, 6% of its time measured
@@ -66,7 +67,7 @@ Evaluator::~Evaluator() {
 
 int Evaluator::reps() const {
   if (m_options.reps > 0) return m_options.reps;
-  return m_recipe.backend == backends::Backend::cpu ? 5 : 30;
+  return m_platform->repetitions();
 }
 
 backends::RunOptions Evaluator::run_options(double base_s, bool fresh) const {
@@ -74,8 +75,8 @@ backends::RunOptions Evaluator::run_options(double base_s, bool fresh) const {
   auto scaled =
       std::chrono::milliseconds(static_cast<long long>(base_s * m_options.timeout_factor * 1000));
   o.timeout = std::max(m_options.min_timeout, scaled);
-  o.launcher = fresh ? m_fresh.get() : m_runner.get();
-  if (m_recipe.backend != backends::Backend::cpu) o.warmup = m_options.gpu_warmup;
+  o.launcher = fresh ? m_launchers.fresh.get() : m_launchers.search.get();
+  if (m_platform->warms_up()) o.warmup = m_options.gpu_warmup;
   return o;
 }
 
@@ -103,12 +104,9 @@ util::Expected<fs::path> Evaluator::reference_for(std::uint64_t seed) {
 }
 
 util::Expected<void> Evaluator::prepare() {
-  if (m_recipe.backend != backends::Backend::cpu) {
-    auto runner = backends::build_runner(m_recipe);
-    if (!runner) return util::unexpected(runner.error());
-    m_runner = std::make_unique<backends::Runner>(*runner);
-    m_fresh = std::make_unique<backends::FreshRunner>(*runner);
-  }
+  auto launchers = m_platform->launchers(m_recipe);
+  if (!launchers) return util::unexpected(launchers.error());
+  m_launchers = std::move(*launchers);
   backends::Build defaults = build("// defaults: nothing injected\n", "defaults");
   if (!defaults.ok) {
     return util::unexpected(fmt::format("the defaults do not build, so there is no baseline:\n{}",
@@ -202,7 +200,7 @@ Trial Evaluator::evaluate(const backends::Build& build, const std::string& tag) 
     return t;
   }
   // Each seed's outputs are compared on another thread while the device runs the next seed
-  // (and, on a GPU, the timing run); on a CPU every comparison ends before timing starts.
+  // (and, where the platform allows, the timing run: on a CPU they would compete for cores).
   std::vector<std::future<Trial>> compared;
   auto first_difference = [&]() -> std::optional<Trial> {
     std::optional<Trial> first;
@@ -229,7 +227,7 @@ Trial Evaluator::evaluate(const backends::Build& build, const std::string& tag) 
       return compare_verification(seed, reference, out);
     }));
   }
-  if (m_recipe.backend == backends::Backend::cpu) {
+  if (m_platform->compares_before_timing()) {
     if (auto wrong = first_difference()) return failed(std::move(*wrong));
   }
   auto timed =

@@ -5,6 +5,7 @@
 // (outside the tuner's process, compared inside it), and timed; statuses are data.
 
 #include "backends/candidate.hpp"
+#include "backends/platform.hpp"
 #include "backends/protocol.hpp"
 #include "backends/runner.hpp"
 #include "util/expected.hpp"
@@ -88,11 +89,11 @@ class Evaluator {
   std::filesystem::path scratch() const;
 
   backends::CandidateRecipe m_recipe;
+  const backends::Platform* m_platform;
   EvalOptions m_options;
-  // GPU candidates: the device's runner for the search, a fresh one per run for the final
-  // re-timing and re-verification.
-  std::unique_ptr<backends::Launcher> m_runner;
-  std::unique_ptr<backends::Launcher> m_fresh;
+  // For the search, and a fresh process per run for the final re-timing and re-verification
+  // (on GPUs the device's runner); empty until prepare().
+  backends::Launchers m_launchers;
   std::filesystem::path m_scratch;  // outputs to compare: in memory (/dev/shm) when it can
   std::filesystem::path m_baseline_exe;
   backends::Description m_description;

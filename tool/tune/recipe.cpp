@@ -2,11 +2,11 @@
 
 #include "analyzers/compile_args.hpp"
 #include "backends/install_paths.hpp"
+#include "backends/platform.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <set>
 
 namespace kevolve::tune {
@@ -54,12 +54,6 @@ const analyzers::CompileGroup* group_for(const analyzers::Target& t, const fs::p
 
 }  // namespace
 
-std::string candidate_arch(const backends::Device& device) {
-  if (device.backend != backends::Backend::cuda) return device.arch;
-  int number = device.arch.rfind("sm_", 0) == 0 ? std::atoi(device.arch.c_str() + 3) : 0;
-  return number >= 90 ? device.arch + "a" : device.arch;
-}
-
 util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo& build,
                                                       const analyzers::Target& target,
                                                       const analyzers::Unit& unit,
@@ -73,7 +67,8 @@ util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo
   backends::CandidateRecipe r;
   r.unit = unit.name;
   r.backend = device.backend;
-  if (r.backend != backends::Backend::cpu) r.gpu_arch = candidate_arch(device);
+  const backends::Platform& platform = backends::platform_of(device.backend);
+  r.gpu_arch = platform.candidate_arch(device);
 
   std::set<fs::path> mentioning = {unit.kernel.name.file};
   for (const analyzers::Param& p : unit.params) {
@@ -120,9 +115,7 @@ util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo
   r.compiler = toolchain->compiler;
   r.compiler_version = toolchain->id + " " + toolchain->version;
 
-  if (r.backend == backends::Backend::cpu) {
-    r.link_flags = {backends::benchmark_library(), "-lpthread"};
-  }
+  r.link_flags = platform.link_flags();
   for (const backends::SourceFile& s : r.sources) {
     if (std::find(s.flags.begin(), s.flags.end(), "-fopenmp") != s.flags.end()) {
       r.link_flags.push_back("-fopenmp");

@@ -12,15 +12,12 @@ namespace kevolve::tune {
 
 // The sources of the target that mention the unit (its kernel, its KEVOLVE_PARAM uses) and its
 // harness, each with the target's compiler and flags for it; the generated main with the
-// harness's flags; for the CPU, Google Benchmark and the thread library to link. GPU
-// candidates are built for `device`'s architecture.
+// harness's flags; the platform's libraries to link (for the CPU, Google Benchmark and the
+// thread library). GPU candidates are built for `device`'s architecture
+// (backends::Platform::candidate_arch).
 util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo& build,
                                                       const analyzers::Target& target,
                                                       const analyzers::Unit& unit,
                                                       const backends::Device& device);
-
-// What a GPU candidate is compiled for: the device's architecture, with the architecture-
-// specific features where it has them (sm_90 -> sm_90a on Hopper and later).
-std::string candidate_arch(const backends::Device& device);
 
 }  // namespace kevolve::tune

@@ -1,5 +1,7 @@
 #include "tool/tune/recipe.hpp"
 
+#include "backends/install_paths.hpp"
+
 #include <catch2/catch.hpp>
 
 namespace an = kevolve::analyzers;
@@ -70,5 +72,23 @@ TEST_CASE("recipe: a harness that cannot see a parameter is built once") {
   SECTION("parameters injected as plain macros") {
     f.unit.inject = kevolve::space::InjectMode::macros;
     CHECK(f.recipe().harness_reads_params);
+  }
+}
+
+TEST_CASE("recipe: the platform's architecture and libraries") {
+  Fixture f;
+  CHECK(f.recipe().link_flags.empty());
+
+  SECTION("an Ampere GPU has no architecture-specific features") {
+    f.device.arch = "sm_80";
+    CHECK(f.recipe().gpu_arch == "sm_80");
+  }
+  SECTION("the CPU links Google Benchmark and threads, for no GPU architecture") {
+    f.build.toolchains["CXX"] = {"CXX", "/usr/bin/g++", "GNU", "12.2", {}};
+    f.device.backend = be::Backend::cpu;
+    f.device.arch = "x86_64";
+    be::CandidateRecipe r = f.recipe();
+    CHECK(r.gpu_arch.empty());
+    CHECK(r.link_flags == std::vector<std::string>{be::benchmark_library(), "-lpthread"});
   }
 }

@@ -1,5 +1,6 @@
 #include "analyzers/compile_args.hpp"
 
+#include "util/environment.hpp"
 #include "util/files.hpp"
 
 #include <fmt/format.h>
@@ -175,15 +176,13 @@ util::Expected<ScanEnvironment> make_environment(const BuildInfo* build, const f
     const Toolchain* t = build ? build->toolchain(language) : nullptr;
     return t ? t->compiler : std::string();
   };
-  const char* cuda_env = std::getenv("CUDA_PATH");
   env.cuda_path =
       first_existing({directory_of_compiler(compiler("CUDA")), cache("CUDAToolkit_ROOT"),
-                      directory_of_compiler(cache("CMAKE_CUDA_COMPILER")), cuda_env ? cuda_env : "",
+                      directory_of_compiler(cache("CMAKE_CUDA_COMPILER")), util::environment("CUDA_PATH").value_or(""),
                       "/usr/local/cuda"},
                      "include/cuda_runtime.h");
-  const char* rocm_env = std::getenv("ROCM_PATH");
   env.rocm_path = first_existing({cache("ROCM_PATH"), directory_of_compiler(compiler("HIP")),
-                                  rocm_env ? rocm_env : "", "/opt/rocm", "/usr"},
+                                  util::environment("ROCM_PATH").value_or(""), "/opt/rocm", "/usr"},
                                  "include/hip/hip_runtime.h");
   env.shim_dir = work_dir / "shim";
   if (auto made = util::ensure_directory(env.shim_dir); !made)

@@ -10,6 +10,7 @@
 
 #include "backends/install_paths.hpp"
 #include "backends/platform.hpp"
+#include "util/environment.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/log.hpp"
@@ -189,8 +190,8 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   bool all_cached = true;
   // KEVOLVE_CACHE_KEYS=preprocessed keys every object by its preprocessed text (to compare, or
   // to rule the direct keys out when a cache looks wrong).
-  const char* keys = std::getenv("KEVOLVE_CACHE_KEYS");
-  const bool direct = style.direct_keys && !(keys && std::string(keys) == "preprocessed");
+  const bool direct =
+      style.direct_keys && util::environment("KEVOLVE_CACHE_KEYS") != "preprocessed";
   for (std::size_t i = 0; i < r.sources.size(); ++i) {
     const SourceFile& s = r.sources[i];
     bool harness = i + 1 == r.sources.size();  // the recipe lists it last

@@ -3,6 +3,7 @@
 #include "backends/cuda/detect.hpp"
 #include "backends/device.hpp"
 #include "backends/hip/detect.hpp"
+#include "util/environment.hpp"
 #include "util/log.hpp"
 
 #include <fmt/format.h>
@@ -28,7 +29,7 @@ Inventory detect_devices(const DetectOptions& options) {
   inventory.devices.push_back(cpu::detect(options));
 
   std::string libcuda = options.libcuda;
-  if (const char* env = std::getenv("KEVOLVE_LIBCUDA"); env && *env) libcuda = env;
+  if (auto env = util::environment("KEVOLVE_LIBCUDA")) libcuda = *env;
   if (auto gpus = cuda::detect(libcuda)) {
     for (Device& d : *gpus) inventory.devices.push_back(std::move(d));
   } else {

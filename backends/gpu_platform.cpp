@@ -2,6 +2,7 @@
 
 #include "backends/build.hpp"
 #include "backends/install_paths.hpp"
+#include "util/environment.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/text.hpp"
@@ -28,15 +29,6 @@ std::string now_utc() {
 }
 
 bool executable(const fs::path& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; }
-
-std::string on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (!path) return {};
-  for (std::string_view dir : util::split(path, ':')) {
-    if (!dir.empty() && executable(fs::path(dir) / name)) return (fs::path(dir) / name).string();
-  }
-  return {};
-}
 
 // Removes the probe's scratch directory however measuring ends.
 struct Cleanup {
@@ -70,14 +62,13 @@ util::Expected<Peaks> peaks_from(const util::ProcessResult& ran, const Device& d
 
 std::string GpuPlatform::find_compiler() const {
   std::string variable(m_toolkit.compiler_variable);
-  if (const char* env = std::getenv(variable.c_str()); env && executable(env)) return env;
-  std::string root_variable(m_toolkit.root_variable);
-  const char* root = std::getenv(root_variable.c_str());
+  if (auto env = util::environment(variable); env && executable(*env)) return *env;
+  auto root = util::environment(m_toolkit.root_variable);
   std::string name(m_toolkit.compiler);
-  for (fs::path dir : {root ? fs::path(root) : fs::path(), fs::path(m_toolkit.default_root)}) {
+  for (fs::path dir : {root ? fs::path(*root) : fs::path(), fs::path(m_toolkit.default_root)}) {
     if (!dir.empty() && executable(dir / "bin" / name)) return (dir / "bin" / name).string();
   }
-  return on_path(name);
+  return util::find_on_path(name).string();
 }
 
 std::string GpuPlatform::recorded_arch(const Device& /*device*/,

@@ -1,6 +1,5 @@
 #include "backends/peaks.hpp"
 
-#include "backends/platform.hpp"
 #include "knowledge/device_id.hpp"
 #include "util/files.hpp"
 
@@ -54,10 +53,5 @@ util::Expected<void> save_peaks(const Device& device, const Peaks& peaks) {
   return util::write_file_atomically(file, util::dump_json(to_json(peaks)));
 }
 
-std::string find_gpu_compiler(Backend backend) { return platform_of(backend).find_compiler(); }
-
-util::Expected<Peaks> measure_peaks(const Device& device, const std::string& compiler) {
-  return platform_of(device.backend).measure_peaks(device, compiler);
-}
 
 }  // namespace kevolve::backends

@@ -29,12 +29,4 @@ std::filesystem::path peaks_file(const Device& device);
 util::Expected<std::optional<Peaks>> load_peaks(const Device& device);
 util::Expected<void> save_peaks(const Device& device, const Peaks& peaks);
 
-// Shorthands for Platform::find_compiler and Platform::measure_peaks (backends/platform.hpp).
-// The compiler that builds for `backend`: CUDACXX / HIPCXX, then the toolkit's usual places
-// (CUDA_PATH, /usr/local/cuda; ROCM_PATH, /opt/rocm), then PATH. Empty when none is found.
-std::string find_gpu_compiler(Backend backend);
-
-// Builds and runs the probe on the device (the first of its backend: the probe picks no other).
-util::Expected<Peaks> measure_peaks(const Device& device, const std::string& compiler);
-
 }  // namespace kevolve::backends

@@ -36,7 +36,7 @@ Kernel tuning as part of the build. After ``find_package(kevolve)`` (or
 include_guard(GLOBAL)
 
 set(KEVOLVE_DEVICE "auto" CACHE STRING "Whose tuned winners kevolve injects: a device id or auto")
-# The tool's strategies (tool/search/strategy.cpp), in its order: tests/cli/strategies.bash checks.
+# The tool's strategies (tool/search/registry.cpp), in its order: tests/cli/strategies.bash checks.
 set(_kevolve_strategies exhaustive random ils anneal genetic tpe bayes bandit)
 
 # A JSON string literal for `value`.

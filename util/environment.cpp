@@ -4,6 +4,7 @@
 #include <array>
 #include <cassert>
 #include <cstdlib>
+#include <unistd.h>
 
 namespace kevolve::util {
 
@@ -54,6 +55,19 @@ std::optional<std::string> environment(std::string_view name) {
   const char* value = std::getenv(std::string(name).c_str());
   if (!value || !*value) return std::nullopt;
   return std::string(value);
+}
+
+std::filesystem::path find_on_path(std::string_view name) {
+  auto path = environment("PATH");
+  if (!path) return {};
+  std::string_view dirs = *path;
+  while (!dirs.empty()) {
+    std::string_view dir = dirs.substr(0, dirs.find(':'));
+    dirs.remove_prefix(std::min(dirs.size(), dir.size() + 1));
+    std::filesystem::path candidate = std::filesystem::path(dir) / name;
+    if (!dir.empty() && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
 }
 
 }  // namespace kevolve::util

@@ -4,6 +4,7 @@
 // through `environment()`, which knows only the names of the table. docs/cli.md lists the same
 // table (a unit test keeps the two equal). An empty value counts as unset.
 
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,5 +22,8 @@ std::span<const EnvironmentVariable> environment_variables();
 // The value of a variable of the table, if it is set and not empty. A name that is not in the
 // table is a programming error (it aborts in debug builds and reads nothing otherwise).
 std::optional<std::string> environment(std::string_view name);
+
+// The first executable `name` in a directory of PATH, or an empty path.
+std::filesystem::path find_on_path(std::string_view name);
 
 }  // namespace kevolve::util

@@ -58,7 +58,7 @@ class CudaPlatform : public GpuPlatform {
   }
 
   util::Expected<Profiler> profiler(const CandidateRecipe& recipe) const override {
-    std::string ncu = find_ncu();
+    std::string ncu = find_ncu(find_compiler());
     if (ncu.empty())
       return util::unexpected(
           std::string("ncu (Nsight Compute) is not installed here; no profile"));

@@ -1,6 +1,6 @@
 #include "backends/cuda/profile.hpp"
 
-#include "backends/peaks.hpp"
+#include "util/environment.hpp"
 #include "util/process.hpp"
 #include "util/text.hpp"
 
@@ -56,18 +56,12 @@ std::vector<std::string> csv_fields(std::string_view line) {
 
 }  // namespace
 
-std::string find_ncu() {
-  std::string nvcc = find_gpu_compiler(Backend::cuda);
+std::string find_ncu(const std::string& nvcc) {
   if (!nvcc.empty()) {
     fs::path beside = fs::path(nvcc).parent_path() / "ncu";
     if (::access(beside.c_str(), X_OK) == 0) return beside.string();
   }
-  if (const char* path = std::getenv("PATH")) {
-    for (std::string_view dir : util::split(path, ':')) {
-      fs::path p = fs::path(dir) / "ncu";
-      if (!dir.empty() && ::access(p.c_str(), X_OK) == 0) return p.string();
-    }
-  }
+  if (fs::path on_path = util::find_on_path("ncu"); !on_path.empty()) return on_path.string();
   return {};
 }
 

@@ -13,8 +13,8 @@
 
 namespace kevolve::backends::cuda {
 
-// ncu on PATH or in the CUDA toolkit; empty when there is none.
-std::string find_ncu();
+// ncu beside `nvcc` (the CUDA toolkit's), else on PATH; empty when there is none.
+std::string find_ncu(const std::string& nvcc);
 
 // {"kernels": [{"name", "duration_ns", "dram_throughput_percent", "sm_throughput_percent",
 // "occupancy_percent"}]}, one entry per kernel launch in the measured region.

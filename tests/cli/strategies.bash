@@ -13,6 +13,6 @@ tool_list=$(sed -n "s/.*unknown strategy 'not-a-strategy' (known: \([^)]*\)).*/\
 [ -n "$tool_list" ] || fail "stderr lists no known strategies"
 tool_list=${tool_list//, / }
 [ "$cmake_list" = "$tool_list" ] ||
-  fail "kevolve.cmake lists '$cmake_list', the tool '$tool_list' (tool/search/strategy.cpp)"
+  fail "kevolve.cmake lists '$cmake_list', the tool '$tool_list' (tool/search/registry.cpp)"
 
 echo "ok"

@@ -3,7 +3,7 @@
 
 #include "tool/cli/commands.hpp"
 #include "tool/search/simulate.hpp"
-#include "tool/search/strategy.hpp"
+#include "tool/search/registry.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
 

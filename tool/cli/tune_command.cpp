@@ -1,15 +1,14 @@
 // `kevolve tune -B <build>`: search each unit of the build's tuned targets on this machine and
 // record the winners in the knowledge directory.
 
-#include "backends/build.hpp"
-#include "backends/cuda/profile.hpp"
 #include "backends/device.hpp"
 #include "backends/peaks.hpp"
+#include "backends/platform.hpp"
 #include "knowledge/store.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
-#include "tool/search/strategy.hpp"
+#include "tool/search/registry.hpp"
 #include "tool/tune/apply.hpp"
 #include "tool/tune/recipe.hpp"
 #include "tool/tune/settings.hpp"
@@ -113,7 +112,7 @@ std::optional<backends::Peaks> peaks_for(const backends::Device& device,
   if (!known) progress.note("warning: " + known.error());
   progress.note(
       fmt::format("measuring the peaks of {} (once; kevolve hw --measure)", device.id.str()));
-  auto measured = backends::measure_peaks(device, compiler);
+  auto measured = backends::platform_of(device.backend).measure_peaks(device, compiler);
   if (!measured) {
     progress.note("warning: no % of peak: " + measured.error());
     return std::nullopt;
@@ -124,20 +123,12 @@ std::optional<backends::Peaks> peaks_for(const backends::Device& device,
 }
 
 tune::Profiler profiler_for(const backends::CandidateRecipe& recipe, tune::Progress& progress) {
-  if (recipe.backend != backends::Backend::cuda) {
-    progress.note("--profile: only CUDA candidates are profiled (Nsight Compute)");
+  auto profiler = backends::platform_of(recipe.backend).profiler(recipe);
+  if (!profiler) {
+    progress.note("--profile: " + profiler.error());
     return {};
   }
-  std::string ncu = backends::cuda::find_ncu();
-  if (ncu.empty()) {
-    progress.note("--profile: ncu (Nsight Compute) is not installed here; no profile");
-    return {};
-  }
-  return [recipe, ncu](const fs::path& artifact) -> util::Expected<util::Json> {
-    auto runner = backends::build_runner(recipe);
-    if (!runner) return util::unexpected(runner.error());
-    return backends::cuda::profile(ncu, *runner, artifact, std::chrono::minutes(5));
-  };
+  return *profiler;
 }
 
 // One `kevolve tune` run: the selected targets' units, each on its device, and their outcomes.
@@ -235,7 +226,7 @@ Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& u
     return row;
   }
   tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}};
-  if ((*device)->backend != backends::Backend::cpu) {
+  if (backends::platform_of((*device)->backend).has_peaks()) {
     ctx.peaks = peaks_for(**device, recipe->compiler, progress);
     if (settings.profile) ctx.profiler = profiler_for(*recipe, progress);
   }

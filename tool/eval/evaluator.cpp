@@ -2,6 +2,7 @@
 
 #include "backends/build.hpp"
 #include "tool/eval/compare.hpp"
+#include "util/environment.hpp"
 #include "util/files.hpp"
 #include "util/log.hpp"
 #include "util/random.hpp"
@@ -55,7 +56,7 @@ Evaluator::Evaluator(backends::CandidateRecipe recipe, EvalOptions options)
                 fmt::format("kevolve-{}-{}-{}", ::getuid(), ::getpid(), m_recipe.unit);
     // The compiler's intermediate files too (a few MB per candidate, 6% of its time measured
     // on the H100 machine); they go with the scratch directory, even after a killed compile.
-    if (!std::getenv("TMPDIR") && util::ensure_directory(m_scratch / "tmp"))
+    if (!util::environment("TMPDIR") && util::ensure_directory(m_scratch / "tmp"))
       m_recipe.compiler_temp_dir = m_scratch / "tmp";
   }
 }

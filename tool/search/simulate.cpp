@@ -1,6 +1,6 @@
 #include "tool/search/simulate.hpp"
 
-#include "tool/search/strategy.hpp"
+#include "tool/search/registry.hpp"
 
 #include <fmt/format.h>
 

@@ -3,17 +3,15 @@
 // Search strategies (DESIGN §9) behind one interface: propose the next batch of points given
 // what was observed; learn from failures. Every strategy moves inside the constrained space
 // (the space engine's indices, samples and neighbours), never proposes a point twice, and is
-// deterministic for a seed. Each strategy lives in strategies/, one file each; strategy.cpp
-// holds the registry that makes them by name.
+// deterministic for a seed. Each strategy lives in strategies/, one file each; registry.hpp
+// makes them by name.
 
 #include "space/space.hpp"
-#include "util/expected.hpp"
 #include "util/random.hpp"
 
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -64,17 +62,5 @@ class Strategy {
  private:
   std::unordered_set<std::uint64_t> m_seen;
 };
-
-std::span<const std::string_view> strategy_names();
-// What `tune` and `simulate` use without --strategy.
-std::string_view default_strategy();
-// Empty for a known strategy name; else an error that lists the known ones.
-std::string check_strategy_name(std::string_view name);
-
-// `start`: a point to try first (the defaults), when it is in the space.
-util::Expected<std::unique_ptr<Strategy>> make_strategy(std::string_view name,
-                                                        const space::Space& space,
-                                                        std::uint64_t seed,
-                                                        std::optional<space::Point> start);
 
 }  // namespace kevolve::search

@@ -1,5 +1,6 @@
 #include "tool/tune/record.hpp"
 
+#include "backends/platform.hpp"
 #include "tool/tune/points.hpp"
 
 #include <algorithm>
@@ -37,8 +38,7 @@ knowledge::Wisdom wisdom_of(const analyzers::Unit& unit, const backends::Device&
   wisdom.unit = unit.name;
   wisdom.device_id = device.id.str();
   wisdom.device.name = device.name;
-  // What candidates were compiled for (sm_90a on an sm_90 device); a CPU's own architecture.
-  wisdom.device.arch = recipe.gpu_arch.empty() ? device.arch : recipe.gpu_arch;
+  wisdom.device.arch = backends::platform_of(recipe.backend).recorded_arch(device, recipe);
   wisdom.device.driver = device.driver;
   wisdom.device.compiler = recipe.compiler_version;
   wisdom.source_hash = unit.hash;

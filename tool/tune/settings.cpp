@@ -1,6 +1,6 @@
 #include "tool/tune/settings.hpp"
 
-#include "tool/search/strategy.hpp"
+#include "tool/search/registry.hpp"
 #include "util/environment.hpp"
 
 #include <fmt/format.h>

@@ -1,10 +1,11 @@
 #include "tool/tune/tuner.hpp"
 
+#include "backends/platform.hpp"
 #include "knowledge/trials.hpp"
 #include "space/parser.hpp"
 #include "space/space.hpp"
 #include "tool/eval/diagnosis.hpp"
-#include "tool/search/strategy.hpp"
+#include "tool/search/registry.hpp"
 #include "tool/tune/candidates.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/record.hpp"
@@ -159,7 +160,8 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
   limits.time_limit_s = m_settings.time_limit_s;
   limits.stall = m_settings.stall;
   limits.jobs = m_settings.jobs ? m_settings.jobs : std::max(1u, std::thread::hardware_concurrency());
-  limits.evaluate_while_building = m_recipe.backend != backends::Backend::cpu;
+  limits.evaluate_while_building =
+      backends::platform_of(m_recipe.backend).evaluates_while_building();
   EvaluatorCandidates candidates(evaluator);
   SearchLoop loop(**strategy, candidates,
                   [this](const space::Point& p) {

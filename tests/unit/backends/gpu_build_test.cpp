@@ -3,7 +3,7 @@
 // "Skipped", see skip.hpp) where a compiler is absent; CI has both.
 #include "backends/build.hpp"
 #include "backends/device.hpp"
-#include "backends/peaks.hpp"
+#include "backends/platform.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 
@@ -110,7 +110,7 @@ TEST_CASE("architecture flags: the target's are dropped, the device's added") {
 }
 
 TEST_CASE("a CUDA candidate builds for sm_90a into a library the runner loads") {
-  std::string nvcc = backends::find_gpu_compiler(backends::Backend::cuda);
+  std::string nvcc = backends::platform_of(backends::Backend::cuda).find_compiler();
   if (nvcc.empty()) KEVOLVE_SKIP("no nvcc here");
   test::TempDir dir;
   auto recipe = recipe_for(dir, backends::Backend::cuda, nvcc, "sm_90a");
@@ -153,7 +153,7 @@ TEST_CASE("a CUDA candidate builds for sm_90a into a library the runner loads") 
 }
 
 TEST_CASE("a HIP candidate builds for gfx90a into a library the runner loads") {
-  std::string hipcc = backends::find_gpu_compiler(backends::Backend::hip);
+  std::string hipcc = backends::platform_of(backends::Backend::hip).find_compiler();
   if (hipcc.empty()) KEVOLVE_SKIP("no hipcc here");
   test::TempDir dir;
   auto recipe = recipe_for(dir, backends::Backend::hip, hipcc, "gfx90a");

@@ -1,7 +1,7 @@
 #pragma once
 
 // The strategies behind tool/search/strategy.hpp, one file each; internal to tool/search: the
-// registry in strategy.cpp makes them by name, and the bandit makes its members. `start`, when
+// registry in registry.cpp makes them by name, and the bandit makes its members. `start`, when
 // given, is a point of the space to propose first.
 
 #include "tool/search/strategy.hpp"

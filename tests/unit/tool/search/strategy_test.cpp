@@ -1,4 +1,4 @@
-#include "tool/search/strategy.hpp"
+#include "tool/search/registry.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -115,6 +115,7 @@ TEST_CASE("the wisdom names the device, compiler and what candidates were built 
   device.arch = "sm_90";
   device.driver = "580";
   backends::CandidateRecipe recipe;
+  recipe.backend = backends::Backend::cuda;
   recipe.gpu_arch = "sm_90a";
   recipe.compiler_version = "NVIDIA 13.0";
   auto w = tune::wisdom_of(f.unit, device, recipe, knowledge::SizeRecord{});
@@ -122,6 +123,8 @@ TEST_CASE("the wisdom names the device, compiler and what candidates were built 
   CHECK(w.device.arch == "sm_90a");
   CHECK(w.device.compiler == "NVIDIA 13.0");
   CHECK(w.source_hash == "hash-u");
-  recipe.gpu_arch.clear();  // a CPU: its own architecture
-  CHECK(tune::wisdom_of(f.unit, device, recipe, knowledge::SizeRecord{}).device.arch == "sm_90");
+  device.arch = "x86_64";  // a CPU: its own architecture
+  recipe.backend = backends::Backend::cpu;
+  recipe.gpu_arch.clear();
+  CHECK(tune::wisdom_of(f.unit, device, recipe, knowledge::SizeRecord{}).device.arch == "x86_64");
 }

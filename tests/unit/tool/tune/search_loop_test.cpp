@@ -1,5 +1,6 @@
 #include "tool/tune/search_loop.hpp"
 
+#include "tool/search/registry.hpp"
 #include "tool/tune/fake_candidates.hpp"
 #include "tool/tune/points.hpp"
 

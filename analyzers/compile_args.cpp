@@ -178,8 +178,8 @@ util::Expected<ScanEnvironment> make_environment(const BuildInfo* build, const f
   };
   env.cuda_path =
       first_existing({directory_of_compiler(compiler("CUDA")), cache("CUDAToolkit_ROOT"),
-                      directory_of_compiler(cache("CMAKE_CUDA_COMPILER")), util::environment("CUDA_PATH").value_or(""),
-                      "/usr/local/cuda"},
+                      directory_of_compiler(cache("CMAKE_CUDA_COMPILER")),
+                      util::environment("CUDA_PATH").value_or(""), "/usr/local/cuda"},
                      "include/cuda_runtime.h");
   env.rocm_path = first_existing({cache("ROCM_PATH"), directory_of_compiler(compiler("HIP")),
                                   util::environment("ROCM_PATH").value_or(""), "/opt/rocm", "/usr"},

@@ -1,12 +1,12 @@
 #include "analyzers/compile_commands.hpp"
 
-#include <fmt/format.h>
-
-#include <map>
-
 #include "analyzers/compile_args.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
 
 namespace kevolve::analyzers {
 
@@ -32,9 +32,11 @@ std::vector<std::string> flags_of(const std::vector<std::string>& argv, const fs
     const std::string& a = argv[i];
     if (a == "-o" || a == "-MF" || a == "-MT" || a == "-MQ") {
       ++i;
-    } else if (a == "-c" || fs::path(a).lexically_normal() == source || absolute(a) == source.string()) {
+    } else if (a == "-c" || fs::path(a).lexically_normal() == source ||
+               absolute(a) == source.string()) {
       continue;
-    } else if ((a == "-I" || a == "-isystem" || a == "-iquote" || a == "-include") && i + 1 < argv.size()) {
+    } else if ((a == "-I" || a == "-isystem" || a == "-iquote" || a == "-include") &&
+               i + 1 < argv.size()) {
       flags.push_back(a);
       flags.push_back(absolute(argv[++i]));
     } else if (a.size() > 2 && a.rfind("-I", 0) == 0) {
@@ -56,14 +58,16 @@ bool has_file_api_reply(const fs::path& build_dir) {
   return false;
 }
 
-util::Expected<BuildInfo> read_compile_commands(const fs::path& build_dir, const fs::path& source_dir,
+util::Expected<BuildInfo> read_compile_commands(const fs::path& build_dir,
+                                                const fs::path& source_dir,
                                                 const std::vector<TargetSources>& targets) {
   fs::path file = build_dir / "compile_commands.json";
   auto json = util::read_json_file(file);
   if (!json) {
-    return util::unexpected(fmt::format("{} (the File API has not answered yet, and kevolve_tune's targets "
-                                        "export their compile commands)",
-                                        json.error()));
+    return util::unexpected(
+        fmt::format("{} (the File API has not answered yet, and kevolve_tune's targets "
+                    "export their compile commands)",
+                    json.error()));
   }
   std::map<fs::path, const util::Json*> by_file;
   for (const util::Json& entry : *json) {

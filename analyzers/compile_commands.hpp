@@ -5,12 +5,12 @@
 // step falls back to it when the File API has not answered yet (CMake before 3.27 answers
 // kevolve's query only from the second configure), instead of configuring again mid-build.
 
+#include "analyzers/file_api.hpp"
+#include "util/expected.hpp"
+
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include "analyzers/file_api.hpp"
-#include "util/expected.hpp"
 
 namespace kevolve::analyzers {
 

@@ -209,7 +209,8 @@ class Assembler {
     }
     harness(unit);
     std::string_view text = file_text(fn.name.file);
-    std::string_view kernel = fn.end <= text.size() ? text.substr(fn.begin, fn.end - fn.begin) : std::string_view();
+    std::string_view kernel =
+        fn.end <= text.size() ? text.substr(fn.begin, fn.end - fn.begin) : std::string_view();
     unit.kernel_hash = util::Hasher().add(kernel).add(unit.space).digest();
     util::Hasher hash;
     hash.add(kernel).add(unit.space);

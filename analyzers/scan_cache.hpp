@@ -6,12 +6,12 @@
 // (KEVOLVE_CACHE_DIR, else $XDG_CACHE_HOME/kevolve, else ~/.cache/kevolve), so a fresh build
 // directory of unchanged sources parses nothing.
 
+#include "analyzers/findings.hpp"
+#include "analyzers/source_job.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
-
-#include "analyzers/findings.hpp"
-#include "analyzers/source_job.hpp"
 
 namespace kevolve::analyzers {
 

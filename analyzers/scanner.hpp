@@ -15,9 +15,9 @@
 namespace kevolve::analyzers {
 
 struct ParseOptions {
-  unsigned jobs = 0;               // parallel parses; 0: one per hardware thread
-  bool use_prelude = true;         // share a precompiled CUDA/HIP runtime prelude
-  std::filesystem::path work_dir;  // where preludes are cached
+  unsigned jobs = 0;                // parallel parses; 0: one per hardware thread
+  bool use_prelude = true;          // share a precompiled CUDA/HIP runtime prelude
+  std::filesystem::path work_dir;   // where preludes are cached
   std::filesystem::path cache_dir;  // findings of unchanged sources (scan_cache.hpp); empty: none
 };
 

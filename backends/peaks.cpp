@@ -53,5 +53,4 @@ util::Expected<void> save_peaks(const Device& device, const Peaks& peaks) {
   return util::write_file_atomically(file, util::dump_json(to_json(peaks)));
 }
 
-
 }  // namespace kevolve::backends

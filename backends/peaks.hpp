@@ -1,6 +1,6 @@
 #pragma once
 
-// A device's measured ceilings (DESIGN §10): copy bandwidth of its memory (bytes read plus
+// A device's measured ceilings (docs/design.md §10): copy bandwidth of its memory (bytes read plus
 // written) and fp32 FMA throughput, measured on the device by a probe (templates/peaks_gpu.cpp)
 // rather than read from a table of vendor numbers. They are kept per device id in the user's
 // cache (<cache>/peaks/<device>.json) and copied into the wisdom the tuner writes.

@@ -14,7 +14,7 @@
 
 namespace kevolve::backends {
 
-// Statuses of DESIGN §8, as the trial log spells them.
+// Statuses of docs/design.md §8, as the trial log spells them.
 enum class Status { ok, compile_error, runtime_error, timeout, wrong_result, crashed };
 std::string_view name_of(Status status);
 bool parse_status(std::string_view text, Status& status);

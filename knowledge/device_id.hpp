@@ -1,6 +1,6 @@
 #pragma once
 
-// Device ids name the hardware a winner was found on (DESIGN §7):
+// Device ids name the hardware a winner was found on (docs/design.md §7):
 // `<backend>-<arch>-<slug of name>`, e.g. `cuda-sm_90-nvidia-h100-80gb-hbm3`,
 // `cpu-x86_64-amd-epyc-7b13`. They are file names in the knowledge directory.
 

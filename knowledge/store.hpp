@@ -1,6 +1,6 @@
 #pragma once
 
-// A knowledge directory (DESIGN §7): the committed record of what tuning found.
+// A knowledge directory (docs/design.md §7): the committed record of what tuning found.
 //
 //   KNOWLEDGE.json                   {"schema": 1}
 //   <unit>/<device-id>.json          wisdom, one file per unit and device

@@ -1,7 +1,7 @@
 #pragma once
 
-// The trial log (DESIGN §7): every evaluation of a unit on a device, one JSON object per line,
-// appended as it happens, in <knowledge>/trials/<unit>/<device-id>.jsonl. A tune run that is
+// The trial log (docs/design.md §7): every evaluation of a unit on a device, one JSON object per
+// line, appended as it happens, in <knowledge>/trials/<unit>/<device-id>.jsonl. A tune run that is
 // interrupted resumes from it; a line cut short by a kill is ignored.
 
 #include "knowledge/wisdom.hpp"

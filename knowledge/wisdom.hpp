@@ -1,6 +1,6 @@
 #pragma once
 
-// Wisdom: what tuning found for one unit on one device (DESIGN §7), stored as
+// Wisdom: what tuning found for one unit on one device (docs/design.md §7), stored as
 // `<knowledge>/<unit>/<device-id>.json`. The text form is canonical: fixed key order,
 // two-space indent, trailing newline, so that writing what was read gives the same bytes and
 // re-tuning unchanged sources changes nothing. Fields this kevolve does not know are kept (in

@@ -1,7 +1,7 @@
 #pragma once
 
-// Hardware facts: the names a constraint may use besides its parameters (DESIGN §3), with the
-// values of one device.
+// Hardware facts: the names a constraint may use besides its parameters (docs/design.md §3), with
+// the values of one device.
 
 #include <cstdint>
 #include <map>

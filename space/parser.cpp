@@ -1,7 +1,7 @@
 #include "space/parser.hpp"
 
 // How this works: a hand-written lexer and recursive-descent parser over the grammar of
-// DESIGN §3, with C's operator precedence for constraints (|| < && < == != < relational <
+// docs/design.md §3, with C's operator precedence for constraints (|| < && < == != < relational <
 // additive < multiplicative < unary). Every token keeps its byte offset, so every error points
 // at the exact column. After parsing, names in constraints are resolved to parameters or
 // facts, and the `require` items are split at top-level && into conjuncts. Errors unwind the

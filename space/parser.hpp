@@ -11,7 +11,7 @@ namespace kevolve::space {
 // Most values one parameter may have (value indices are 16-bit).
 inline constexpr std::size_t k_max_values = 65536;
 
-// Parses a space string (DESIGN §3). Names in constraints must be declared parameters with
+// Parses a space string (docs/design.md §3). Names in constraints must be declared parameters with
 // integer values or known hardware facts; fact values are looked up later, by Space::build.
 util::Expected<SpaceSpec, SpaceError> parse_space(std::string_view text);
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// What a space string declares (DESIGN §3), as parsed: parameters with their value lists,
+// What a space string declares (docs/design.md §3), as parsed: parameters with their value lists,
 // constraints as expression trees, options. Space (space.hpp) turns it into the set of valid
 // points for given hardware facts.
 

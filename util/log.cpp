@@ -17,7 +17,8 @@ std::mutex g_mutex;
 
 void configure(bool verbose) {
   g_to_stderr = verbose;
-  if (auto path = environment("KEVOLVE_LOG_FILE"); path && !g_file) g_file = std::fopen(path->c_str(), "a");
+  if (auto path = environment("KEVOLVE_LOG_FILE"); path && !g_file)
+    g_file = std::fopen(path->c_str(), "a");
   g_enabled = g_to_stderr || g_file;
 }
 

@@ -11,8 +11,6 @@ bool is_smart_terminal(std::FILE* stream) {
   return isatty(fileno(stream)) && term && *term != "dumb";
 }
 
-bool use_color(std::FILE* stream) {
-  return is_smart_terminal(stream) && !environment("NO_COLOR");
-}
+bool use_color(std::FILE* stream) { return is_smart_terminal(stream) && !environment("NO_COLOR"); }
 
 }  // namespace kevolve::util

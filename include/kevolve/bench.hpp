@@ -1,4 +1,4 @@
-// kevolve harness API (DESIGN §4): what a unit's benchmark declares and runs.
+// kevolve harness API (docs/design.md §4): what a unit's benchmark declares and runs.
 //
 //   #include <kevolve/bench.hpp>
 //   KEVOLVE_BENCH(saxpy, b) {

@@ -1,4 +1,4 @@
-// kevolve markers: declare what kevolve may tune (DESIGN §2).
+// kevolve markers: declare what kevolve may tune (docs/design.md §2).
 //
 //   template <int BLOCK = KEVOLVE_PARAM(saxpy, BLOCK, 256)>
 //   KEVOLVE_TUNE(saxpy, "BLOCK: 32..1024 pow2")
@@ -36,7 +36,7 @@
 #define KEVOLVE_DETAIL_SECOND(...) KEVOLVE_DETAIL_SECOND_(__VA_ARGS__)
 #define KEVOLVE_DETAIL_SECOND_(first, second, ...) second
 
-// KEVOLVE_TUNE(unit, "space"): declares a tuning unit and its space (DESIGN §3) on the
+// KEVOLVE_TUNE(unit, "space"): declares a tuning unit and its space (docs/design.md §3) on the
 // function that follows, its kernel. Place it directly before the function's declaration,
 // after its template header. It expands to nothing, except for kevolve's scanner, which parses
 // with -DKEVOLVE_SCAN and reads the annotation.

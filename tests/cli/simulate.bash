@@ -23,7 +23,7 @@ expect_out "saxpy on Test GPU: 6 configurations (1 failed), optimum 2 ms"
 expect_out "strategy  bayes, budget 6, 10 runs (seed 1)"
 expect_out "fraction of optimum: mean 1.000, median 1.000; within 5% of it: 100% of runs"
 
-describe "--json has the fields DESIGN §6 lists"
+describe "--json has the fields docs/design.md §6 lists"
 run "$KEVOLVE" simulate "$T/cache.json" --strategy random --budget 1 --repeats 50 --json
 expect_status 0
 for field in '"strategy": "random"' '"budget": 1' '"repeats": 50' '"valid": 6' '"optimum": 2.0' \

@@ -1,5 +1,5 @@
 # The whole flow of a project that tunes a kernel through CMake (issue 4's "done means"):
-# configure -> build with the defaults -> tune -> wisdom as DESIGN §7 says -> rebuild injects
+# configure -> build with the defaults -> tune -> wisdom as docs/design.md §7 says -> rebuild injects
 # -> tune again changes nothing -> a no-op rebuild runs no kevolve step -> edit the kernel ->
 # status says stale. VIA=package (an installed find_package) or VIA=subdirectory.
 source "$(dirname "$0")/lib.bash"

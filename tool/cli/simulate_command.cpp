@@ -1,9 +1,9 @@
 // `kevolve simulate <cache>`: replays a search strategy on a recorded brute-force space
-// (Kernel Tuner's cache format) and scores it, without a GPU (DESIGN §6).
+// (Kernel Tuner's cache format) and scores it, without a GPU (docs/design.md §6).
 
 #include "tool/cli/commands.hpp"
-#include "tool/search/simulate.hpp"
 #include "tool/search/registry.hpp"
+#include "tool/search/simulate.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
 

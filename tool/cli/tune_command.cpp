@@ -205,8 +205,8 @@ void TuneRun::tune_target(const tune::TargetConfig& config) {
 }
 
 Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& unit,
-                      const knowledge::KnowledgeDir& knowledge,
-                      const tune::TuneSettings& settings, tune::Progress& progress) {
+                      const knowledge::KnowledgeDir& knowledge, const tune::TuneSettings& settings,
+                      tune::Progress& progress) {
   Row row{config.target, "-", {}};
   row.outcome.unit = unit.name;
   auto device = device_for_unit(m_inventory, unit, m_o.device);
@@ -219,7 +219,8 @@ Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& u
     return row;
   }
   row.device = (*device)->id.str();
-  auto recipe = tune::make_recipe(m_ws.build, *m_ws.build.find_target(config.target), unit, **device);
+  auto recipe =
+      tune::make_recipe(m_ws.build, *m_ws.build.find_target(config.target), unit, **device);
   if (!recipe) {
     row.outcome.message = recipe.error();
     failed = true;
@@ -322,7 +323,8 @@ void add_tune_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--min-time", o->flags.min_time, "Seconds per timed repetition (default 0.05)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--rounds", o->flags.rounds, "Interleaved rounds of the final re-timing (default 5)")
+  cmd->add_option("--rounds", o->flags.rounds,
+                  "Interleaved rounds of the final re-timing (default 5)")
       ->check(CLI::Range(1, 100));
   cmd->add_option("--top", o->flags.top, "Candidates re-timed against the defaults (default 3)")
       ->check(CLI::Range(1, 100));

@@ -1,6 +1,6 @@
 #pragma once
 
-// Comparing a candidate's outputs with the reference's, in the tuner's process (DESIGN §8):
+// Comparing a candidate's outputs with the reference's, in the tuner's process (docs/design.md §8):
 // per-type tolerances, equal NaN masks, and guards that keep a do-nothing candidate from
 // passing by accident.
 

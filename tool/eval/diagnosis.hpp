@@ -1,6 +1,6 @@
 #pragma once
 
-// What a timing means (DESIGN §10): the rates a candidate achieved from the harness's
+// What a timing means (docs/design.md §10): the rates a candidate achieved from the harness's
 // traffic() and work(), against the device's measured peaks, and which one bounds it.
 
 #include "backends/peaks.hpp"

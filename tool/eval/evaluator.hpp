@@ -1,7 +1,7 @@
 #pragma once
 
-// The evaluation protocol of DESIGN §8 for one unit: the defaults build the reference outputs
-// and the baseline; each candidate is built, verified on every seed against the reference
+// The evaluation protocol of docs/design.md §8 for one unit: the defaults build the reference
+// outputs and the baseline; each candidate is built, verified on every seed against the reference
 // (outside the tuner's process, compared inside it), and timed; statuses are data.
 
 #include "backends/candidate.hpp"

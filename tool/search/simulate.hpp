@@ -1,8 +1,8 @@
 #pragma once
 
-// Replays a strategy on a recorded space (`kevolve simulate`, DESIGN §6): each run proposes,
-// "evaluates" by looking the time up, and keeps the fastest it found within the budget. The
-// fraction of optimum of a run is the space's fastest time over the run's.
+// Replays a strategy on a recorded space (`kevolve simulate`, docs/design.md §6): each run
+// proposes, "evaluates" by looking the time up, and keeps the fastest it found within the budget.
+// The fraction of optimum of a run is the space's fastest time over the run's.
 
 #include "tool/search/recorded_space.hpp"
 #include "util/expected.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 
-// Search strategies (DESIGN §9) behind one interface: propose the next batch of points given
-// what was observed; learn from failures. Every strategy moves inside the constrained space
+// Search strategies (docs/design.md §9) behind one interface: propose the next batch of points
+// given what was observed; learn from failures. Every strategy moves inside the constrained space
 // (the space engine's indices, samples and neighbours), never proposes a point twice, and is
 // deterministic for a seed. Each strategy lives in strategies/, one file each; registry.hpp
 // makes them by name.

@@ -1,7 +1,7 @@
 #pragma once
 
-// The build's side (DESIGN §5): the header that injects a target's recorded winners, looked up
-// for the device the build targets. No GPU, no network, no search; an empty header (the untuned
+// The build's side (docs/design.md §5): the header that injects a target's recorded winners, looked
+// up for the device the build targets. No GPU, no network, no search; an empty header (the untuned
 // build) when nothing is recorded.
 
 #include "analyzers/scan.hpp"

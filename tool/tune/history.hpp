@@ -45,7 +45,8 @@ class History {
   // The fastest correct time so far, if any.
   std::optional<double> best() const;
   // The correct evaluations other than `except`, fastest first, at most `count`.
-  std::vector<Evaluated> fastest(std::size_t count, const std::optional<space::Point>& except) const;
+  std::vector<Evaluated> fastest(std::size_t count,
+                                 const std::optional<space::Point>& except) const;
 
   const std::vector<Evaluated>& all() const { return m_evaluated; }
   std::size_t size() const { return m_evaluated.size(); }

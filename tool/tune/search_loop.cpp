@@ -34,8 +34,8 @@ struct SearchLoop::Run {
   std::optional<double> best;
 };
 
-SearchLoop::SearchLoop(search::Strategy& strategy, CandidateEvaluator& candidates,
-                       HeaderFn header, SearchLimits limits)
+SearchLoop::SearchLoop(search::Strategy& strategy, CandidateEvaluator& candidates, HeaderFn header,
+                       SearchLimits limits)
     : interrupted(util::interrupted),
       m_strategy(strategy),
       m_candidates(candidates),

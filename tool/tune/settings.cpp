@@ -99,15 +99,16 @@ util::Expected<ResolvedSettings> resolve_settings(const TuneFlags& f, const Targ
   s.strategy = l.pick<std::string>("strategy", f.strategy, "KEVOLVE_STRATEGY", &Layers::strategy,
                                    {}, {}, unless_zero(project.strategy), "");
   s.seed = l.pick<U>("seed", f.seed, "KEVOLVE_SEED", &Layers::integer<U>, 0, ~U{0}, {}, 1);
-  s.jobs = l.pick<unsigned>("jobs", f.jobs, "KEVOLVE_JOBS", &Layers::integer<unsigned>, 1, 4096,
-                            {}, 0);
-  double timeout = l.pick<double>("timeout", f.timeout_s, "KEVOLVE_TIMEOUT", &Layers::number,
-                                  1e-3, 1e6, {}, 15);
+  s.jobs =
+      l.pick<unsigned>("jobs", f.jobs, "KEVOLVE_JOBS", &Layers::integer<unsigned>, 1, 4096, {}, 0);
+  double timeout =
+      l.pick<double>("timeout", f.timeout_s, "KEVOLVE_TIMEOUT", &Layers::number, 1e-3, 1e6, {}, 15);
   s.eval.min_timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000));
   s.eval.reps = l.pick<int>("reps", f.reps, "KEVOLVE_REPS", &Layers::integer<int>, 1, 1000, {}, 0);
   s.eval.min_time = l.pick<double>("min-time", f.min_time, "KEVOLVE_MIN_TIME", &Layers::number,
                                    1e-6, 1e3, {}, 0.05);
-  s.rounds = l.pick<int>("rounds", f.rounds, "KEVOLVE_ROUNDS", &Layers::integer<int>, 1, 100, {}, 5);
+  s.rounds =
+      l.pick<int>("rounds", f.rounds, "KEVOLVE_ROUNDS", &Layers::integer<int>, 1, 100, {}, 5);
   s.top = l.pick<int>("top", f.top, "KEVOLVE_TOP", &Layers::integer<int>, 1, 100, {}, 3);
   s.force = f.force;
   s.profile = f.profile;

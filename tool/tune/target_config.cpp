@@ -32,7 +32,8 @@ util::Expected<std::vector<TargetConfig>> read_configs(const fs::path& build_dir
       c.time_s = j.value("time", 0.0);
       c.strategy = j.value("strategy", "");
       c.header = j.at("header").get<std::string>();
-      for (const auto& source : j.value("sources", util::Json::array())) c.sources.emplace_back(source.get<std::string>());
+      for (const auto& source : j.value("sources", util::Json::array()))
+        c.sources.emplace_back(source.get<std::string>());
       configs.push_back(std::move(c));
     } catch (const util::Json::exception& e) {
       return util::unexpected(

@@ -20,10 +20,10 @@ struct TargetConfig {
   std::vector<std::filesystem::path> harness;
   std::vector<std::string> units;  // empty: every unit of the target
   std::string device = "auto";
-  std::uint64_t budget = 0;      // 0: kevolve's default
-  double time_s = 0;             // 0: no limit
-  std::string strategy;          // empty: kevolve's default
-  std::filesystem::path header;  // the generated kevolve_tuned.h
+  std::uint64_t budget = 0;                    // 0: kevolve's default
+  double time_s = 0;                           // 0: no limit
+  std::string strategy;                        // empty: kevolve's default
+  std::filesystem::path header;                // the generated kevolve_tuned.h
   std::vector<std::filesystem::path> sources;  // the target's sources, as kevolve_tune listed them
 };
 

@@ -135,7 +135,7 @@ UnitOutcome UnitTune::run() {
 std::string UnitTune::choose_strategy() const {
   if (!m_settings.strategy.empty()) return m_settings.strategy;
   return m_space->size() <= m_settings.budget ? "exhaustive"
-                                               : std::string(search::default_strategy());
+                                              : std::string(search::default_strategy());
 }
 
 UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
@@ -159,15 +159,15 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
   limits.budget = std::min<std::uint64_t>(m_settings.budget, m_space->size());
   limits.time_limit_s = m_settings.time_limit_s;
   limits.stall = m_settings.stall;
-  limits.jobs = m_settings.jobs ? m_settings.jobs : std::max(1u, std::thread::hardware_concurrency());
+  limits.jobs =
+      m_settings.jobs ? m_settings.jobs : std::max(1u, std::thread::hardware_concurrency());
   limits.evaluate_while_building =
       backends::platform_of(m_recipe.backend).evaluates_while_building();
   EvaluatorCandidates candidates(evaluator);
-  SearchLoop loop(**strategy, candidates,
-                  [this](const space::Point& p) {
-                    return candidate_header(m_unit, params_of(*m_space, p));
-                  },
-                  limits);
+  SearchLoop loop(
+      **strategy, candidates,
+      [this](const space::Point& p) { return candidate_header(m_unit, params_of(*m_space, p)); },
+      limits);
   m_ctx.progress.start(m_unit.name, limits.budget, m_out.resumed, m_baseline_s);
   auto searched = loop.run(
       history, [this](const space::Point& p, const eval::Trial& t) { return record_trial(p, t); },
@@ -180,9 +180,10 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
   m_out.evaluations = history.size();
   m_out.statuses = history.statuses();
   if (util::interrupted()) {
-    return stopped(UnitOutcome::State::interrupted,
-                   fmt::format("{} evaluations are in the trial log; run kevolve tune again to resume",
-                               history.size()));
+    return stopped(
+        UnitOutcome::State::interrupted,
+        fmt::format("{} evaluations are in the trial log; run kevolve tune again to resume",
+                    history.size()));
   }
   return finish(candidates, history);
 }
@@ -218,8 +219,8 @@ util::Expected<void> UnitTune::record_trial(const space::Point& point, const eva
 
 UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& history) {
   RetimeSettings retime{m_settings.top, m_settings.rounds, m_settings.seed};
-  FinalChoice choice = choose_winner(candidates, m_unit, *m_space, history, retime, m_baseline_s,
-                                     m_ctx.progress);
+  FinalChoice choice =
+      choose_winner(candidates, m_unit, *m_space, history, retime, m_baseline_s, m_ctx.progress);
   if (choice.interrupted) return stopped(UnitOutcome::State::interrupted);
   const bool won = choice.winner.has_value();
   knowledge::SizeRecord record =

@@ -1,6 +1,7 @@
 #pragma once
 
-// Tuning one unit on this machine (DESIGN §8, §9), as a pipeline of stages with one job each:
+// Tuning one unit on this machine (docs/design.md §8, §9), as a pipeline of stages with one job
+// each:
 //   up to date?  -> space -> evaluator (the defaults: reference outputs and baseline)
 //   -> resume (the trial log)  -> search loop (search_loop.hpp)
 //   -> verdict (verdict.hpp: re-timing against the defaults, re-verification)

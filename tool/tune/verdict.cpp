@@ -27,7 +27,8 @@ std::vector<Verdict> judge_rounds(const std::vector<std::vector<double>>& median
     const std::vector<double>& times = medians[k + 1];
     std::vector<double> ratios;
     for (std::size_t r = 0; r < times.size() && r < defaults.size(); ++r) {
-      if (!std::isnan(times[r]) && !std::isnan(defaults[r])) ratios.push_back(defaults[r] / times[r]);
+      if (!std::isnan(times[r]) && !std::isnan(defaults[r]))
+        ratios.push_back(defaults[r] / times[r]);
     }
     if (ratios.size() < static_cast<std::size_t>(rounds)) continue;  // a round failed: not trusted
     auto [low, high] = std::minmax_element(ratios.begin(), ratios.end());
@@ -42,7 +43,7 @@ std::vector<Verdict> judge_rounds(const std::vector<std::vector<double>>& median
 namespace {
 
 struct Contenders {
-  std::vector<Evaluated> evaluated;             // built, in the order re-timed
+  std::vector<Evaluated> evaluated;                // built, in the order re-timed
   std::vector<std::filesystem::path> executables;  // the defaults' first
 };
 
@@ -51,7 +52,8 @@ Contenders build_contenders(CandidateEvaluator& candidates, const analyzers::Uni
   Contenders c;
   c.executables.push_back(candidates.baseline_executable());
   for (std::size_t i = 0; i < ranked.size(); ++i) {
-    backends::Build b = candidates.build(candidate_header(unit, params_of(space, ranked[i].point)), fmt::format("top{}", i));
+    backends::Build b = candidates.build(candidate_header(unit, params_of(space, ranked[i].point)),
+                                         fmt::format("top{}", i));
     if (!b.ok) continue;
     c.evaluated.push_back(ranked[i]);
     c.executables.push_back(b.executable);
@@ -66,7 +68,8 @@ FinalChoice choose_winner(CandidateEvaluator& candidates, const analyzers::Unit&
                           const RetimeSettings& settings, double baseline_s, Progress& progress) {
   FinalChoice choice;
   choice.baseline_s = baseline_s;
-  auto ranked = history.fastest(static_cast<std::size_t>(settings.top), defaults_point(space, unit));
+  auto ranked =
+      history.fastest(static_cast<std::size_t>(settings.top), defaults_point(space, unit));
   Contenders c = build_contenders(candidates, unit, space, ranked);
   if (c.evaluated.empty()) return choice;
   progress.note(fmt::format("re-timing the best {} against the defaults: {} interleaved rounds",

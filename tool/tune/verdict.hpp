@@ -38,17 +38,17 @@ double median(std::vector<double> values);
 std::vector<Verdict> judge_rounds(const std::vector<std::vector<double>>& medians, int rounds);
 
 struct FinalChoice {
-  double baseline_s = 0;                  // the defaults' median in the re-timing
-  std::optional<Evaluated> winner;        // none: the defaults stand
-  std::optional<Verdict> winning;         // the winner's verdict
-  std::vector<knowledge::Ranked> top;     // every judged contender, fastest first
-  std::vector<std::string> notes;         // contenders dropped, and why
+  double baseline_s = 0;               // the defaults' median in the re-timing
+  std::optional<Evaluated> winner;     // none: the defaults stand
+  std::optional<Verdict> winning;      // the winner's verdict
+  std::vector<knowledge::Ranked> top;  // every judged contender, fastest first
+  std::vector<std::string> notes;      // contenders dropped, and why
   bool interrupted = false;
 };
 
 struct RetimeSettings {
-  int top = 3;       // contenders re-timed
-  int rounds = 5;    // interleaved rounds
+  int top = 3;     // contenders re-timed
+  int rounds = 5;  // interleaved rounds
   std::uint64_t seed = 1;
 };
 

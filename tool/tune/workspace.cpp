@@ -1,18 +1,18 @@
 #include "tool/tune/workspace.hpp"
 
+#include "analyzers/compile_commands.hpp"
+#include "analyzers/scan_cache.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-
-#include "analyzers/compile_commands.hpp"
-#include "analyzers/scan_cache.hpp"
 
 namespace kevolve::tune {
 
 namespace fs = std::filesystem;
 
-util::Expected<Workspace> open_workspace(const fs::path& build_dir, const std::string& configuration,
-                                         bool may_configure) {
+util::Expected<Workspace> open_workspace(const fs::path& build_dir,
+                                         const std::string& configuration, bool may_configure) {
   Workspace ws;
   auto configs = read_configs(build_dir);
   if (!configs) return util::unexpected(configs.error());
@@ -20,8 +20,8 @@ util::Expected<Workspace> open_workspace(const fs::path& build_dir, const std::s
   if (!may_configure && !analyzers::has_file_api_reply(build_dir) && !ws.configs.empty()) {
     std::vector<analyzers::TargetSources> targets;
     for (const TargetConfig& c : ws.configs) targets.push_back({c.target, c.sources});
-    auto build =
-        analyzers::read_compile_commands(fs::absolute(build_dir), ws.configs.front().source_dir, targets);
+    auto build = analyzers::read_compile_commands(fs::absolute(build_dir),
+                                                  ws.configs.front().source_dir, targets);
     if (!build) return util::unexpected(build.error());
     ws.build = std::move(*build);
   } else {
@@ -79,7 +79,8 @@ util::Expected<std::vector<TargetConfig>> select_targets(const Workspace& ws,
   return chosen;
 }
 
-analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs, bool with_harness) {
+analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs,
+                           bool with_harness) {
   auto requests = analyzers::plan_scan(ws.build, ws.env, config.target,
                                        with_harness ? config.harness : std::vector<fs::path>{});
   analyzers::TargetScan failed;

@@ -24,7 +24,8 @@ struct Workspace {
 
 // `may_configure`: run CMake when its File API has not answered kevolve yet. The build's own
 // apply step may not (it runs inside the build): it reads compile_commands.json instead.
-util::Expected<Workspace> open_workspace(const std::filesystem::path& build_dir, const std::string& configuration,
+util::Expected<Workspace> open_workspace(const std::filesystem::path& build_dir,
+                                         const std::string& configuration,
                                          bool may_configure = true);
 
 struct TargetSelection {
@@ -40,6 +41,7 @@ util::Expected<std::vector<TargetConfig>> select_targets(const Workspace& ws,
 
 // Scans a target's sources and (unless `with_harness` is false: the build's apply step does
 // not need them) its harness files.
-analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs, bool with_harness = true);
+analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs,
+                           bool with_harness = true);
 
 }  // namespace kevolve::tune

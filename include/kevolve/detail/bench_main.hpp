@@ -1,4 +1,4 @@
-// The generated main of a candidate (DESIGN §4): runs the unit's harness in one of the
+// The generated main of a candidate (docs/design.md §4): runs the unit's harness in one of the
 // protocol's modes and prints one result line, "kevolve-result: {json}", on stdout.
 //
 //   candidate describe

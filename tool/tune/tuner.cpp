@@ -62,7 +62,7 @@ class UnitTune {
  private:
   UnitOutcome fail(std::string message);
   UnitOutcome stopped(UnitOutcome::State state, std::string message = {});
-  bool up_to_date();
+  bool up_to_date(const std::optional<knowledge::Wisdom>& existing);
   util::Expected<void> record_defaults(History& history);
   util::Expected<void> record_trial(const space::Point& point, const eval::Trial& trial);
   UnitOutcome search_and_record(eval::Evaluator& evaluator);
@@ -96,20 +96,18 @@ UnitOutcome UnitTune::stopped(UnitOutcome::State state, std::string message) {
 }
 
 // A cache hit: unchanged sources tuned on this very device evaluate nothing, write nothing.
-bool UnitTune::up_to_date() {
-  auto existing = m_ctx.knowledge.read(m_unit.name, m_ctx.device.id);
-  if (!existing || m_settings.force || !*existing || (*existing)->source_hash != m_unit.hash)
-    return false;
+bool UnitTune::up_to_date(const std::optional<knowledge::Wisdom>& existing) {
+  if (m_settings.force || !existing || existing->source_hash != m_unit.hash) return false;
   m_out.state = UnitOutcome::State::up_to_date;
-  if (const auto* primary = (*existing)->primary()) m_out.record = *primary;
+  if (const auto* primary = existing->primary()) m_out.record = *primary;
   m_out.message = "unchanged since it was tuned on this device";
   return true;
 }
 
 UnitOutcome UnitTune::run() {
-  if (auto existing = m_ctx.knowledge.read(m_unit.name, m_ctx.device.id); !existing)
-    return fail(existing.error());
-  if (up_to_date()) return m_out;
+  auto existing = m_ctx.knowledge.read(m_unit.name, m_ctx.device.id);
+  if (!existing) return fail(existing.error());
+  if (up_to_date(*existing)) return m_out;
   auto spec = space::parse_space(m_unit.space);
   if (!spec) return fail(fmt::format("its space does not parse: {}", spec.error().message));
   auto built = space::Space::build(std::move(*spec), m_ctx.device.facts);

@@ -58,8 +58,8 @@ class Layers {
   std::optional<std::string> strategy(std::string_view variable, std::string, std::string) {
     auto text = util::environment(variable);
     if (!text) return std::nullopt;
-    if (std::string why = search::check_strategy_name(*text); !why.empty()) {
-      fail(variable, *text, why);
+    if (!search::check_strategy_name(*text).empty()) {
+      fail(variable, *text, fmt::format("one of {}", fmt::join(search::strategy_names(), ", ")));
       return std::nullopt;
     }
     return text;

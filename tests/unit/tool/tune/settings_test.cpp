@@ -70,6 +70,10 @@ TEST_CASE("settings: a malformed environment value is an error naming it", "[set
     REQUIRE_FALSE(r);
     CHECK(r.error().find(name) != std::string::npos);
   }
+  ScopedEnv strategy("KEVOLVE_STRATEGY", "psychic");
+  CHECK(tune::resolve_settings({}, {}).error() ==
+        "environment variable KEVOLVE_STRATEGY=psychic: expected one of exhaustive, random, ils, "
+        "anneal, genetic, tpe, bayes, bandit");
   // A flag does not hide a malformed variable: the environment is wrong either way.
   ScopedEnv env("KEVOLVE_TOP", "lots");
   tune::TuneFlags flags;

@@ -26,16 +26,9 @@ constexpr std::array<std::string_view, 14> k_hip_archs = {
     "gfx1010", "gfx1030", "gfx1031", "gfx1100", "gfx1101", "gfx1102", "gfx1103"};
 
 // The directory holding <kevolve/kevolve.hpp>: next to an installed binary (<prefix>/include),
-// else the source tree kevolve was built from. (backends/install_paths has the same rule for the
-// candidates it builds; the analyzers do not link the backends for it.)
+// else the source tree kevolve was built from.
 fs::path kevolve_include_dir() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path installed = exe.parent_path().parent_path() / "include";
-    if (fs::exists(installed / "kevolve" / "bench.hpp", ec)) return installed;
-  }
-  return KEVOLVE_SOURCE_INCLUDE_DIR;
+  return util::installed_dir("include", "kevolve/bench.hpp").value_or(KEVOLVE_SOURCE_INCLUDE_DIR);
 }
 
 bool starts_with(std::string_view s, std::string_view prefix) {

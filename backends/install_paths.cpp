@@ -1,17 +1,13 @@
 #include "backends/install_paths.hpp"
 
+#include "util/files.hpp"
+
 namespace kevolve::backends {
 
 namespace fs = std::filesystem;
 
 fs::path kevolve_include_dir() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path installed = exe.parent_path().parent_path() / "include";
-    if (fs::exists(installed / "kevolve" / "bench.hpp", ec)) return installed;
-  }
-  return KEVOLVE_SOURCE_INCLUDE_DIR;
+  return util::installed_dir("include", "kevolve/bench.hpp").value_or(KEVOLVE_SOURCE_INCLUDE_DIR);
 }
 
 std::string benchmark_library() { return KEVOLVE_BENCHMARK_LIBRARY; }

@@ -206,6 +206,16 @@ Expected<LockFile> LockFile::acquire(const fs::path& file, std::string_view purp
   return LockFile(fd);
 }
 
+std::optional<std::filesystem::path> installed_dir(std::string_view dir, std::string_view probe) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  fs::path installed = exe.parent_path().parent_path() / dir;
+  if (!fs::exists(installed / probe, ec)) return std::nullopt;
+  return installed;
+}
+
 std::filesystem::path user_cache_dir() {
   namespace fs = std::filesystem;
   if (auto dir = environment("KEVOLVE_CACHE_DIR")) return fs::path(*dir);

@@ -5,6 +5,7 @@
 #include "util/expected.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -76,6 +77,10 @@ class LockFile {
   explicit LockFile(int fd) : m_fd(fd) {}
   int m_fd = -1;
 };
+
+// `<prefix>/<dir>` for the prefix this program is installed in (its executable's directory's
+// parent), when that directory holds `probe`; else nothing (a program run from its build tree).
+std::optional<std::filesystem::path> installed_dir(std::string_view dir, std::string_view probe);
 
 // The user's cache of kevolve (KEVOLVE_CACHE_DIR, else $XDG_CACHE_HOME/kevolve, else
 // ~/.cache/kevolve); empty when none can be named.

@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
-#include <ctime>
 #include <unistd.h>
 
 #include "templates/templates.hpp"
@@ -20,13 +19,6 @@ namespace kevolve::backends {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string now_utc() {
-  std::time_t t = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buffer;
-}
 
 bool executable(const fs::path& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; }
 
@@ -53,7 +45,7 @@ util::Expected<Peaks> peaks_from(const util::ProcessResult& ran, const Device& d
   p.raw = *json;
   p.copy_bytes_per_s = json->value("copy_bytes_per_s", 0.0);
   p.fma_flops_per_s = json->value("fma_flops_per_s", 0.0);
-  p.date = now_utc();
+  p.date = util::now_utc();
   p.raw["device_id"] = device.id.str();
   return p;
 }

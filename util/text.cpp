@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <ctime>
 
 namespace kevolve::util {
 
@@ -135,6 +136,13 @@ std::string format_bytes(std::uint64_t bytes) {
     return fmt::format("{} {}", static_cast<std::uint64_t>(value), k_units[unit]);
   }
   return fmt::format("{:.3g} {}", value, k_units[unit]);
+}
+
+std::string now_utc() {
+  std::time_t t = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buffer;
 }
 
 }  // namespace kevolve::util

@@ -37,4 +37,7 @@ std::vector<std::string> split_command_line(std::string_view line);
 // "48 KiB", "1.25 MiB".
 std::string format_bytes(std::uint64_t bytes);
 
+// The time now in ISO 8601, UTC, to the second: "2026-12-04T23:30:00Z".
+std::string now_utc();
+
 }  // namespace kevolve::util

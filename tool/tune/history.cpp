@@ -1,7 +1,8 @@
 #include "tool/tune/history.hpp"
 
+#include "util/text.hpp"
+
 #include <algorithm>
-#include <ctime>
 
 namespace kevolve::tune {
 
@@ -18,7 +19,7 @@ knowledge::TrialRecord TrialKey::record(knowledge::ParamValues params, std::stri
   r.problem = problem;
   r.params = std::move(params);
   r.strategy = std::move(strategy);
-  r.date = now_utc();
+  r.date = util::now_utc();
   return r;
 }
 
@@ -50,13 +51,6 @@ std::vector<Evaluated> History::fastest(std::size_t count,
             [](const Evaluated& a, const Evaluated& b) { return a.time_s < b.time_s; });
   if (ranked.size() > count) ranked.resize(count);
   return ranked;
-}
-
-std::string now_utc() {
-  std::time_t t = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buffer;
 }
 
 }  // namespace kevolve::tune

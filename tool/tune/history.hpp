@@ -57,6 +57,4 @@ class History {
   std::map<std::string, int> m_statuses;  // evaluations per status name
 };
 
-std::string now_utc();  // "2026-12-04T23:30:00Z"
-
 }  // namespace kevolve::tune

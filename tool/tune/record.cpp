@@ -2,6 +2,7 @@
 
 #include "backends/platform.hpp"
 #include "tool/tune/points.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 
@@ -15,7 +16,7 @@ knowledge::SizeRecord size_record(const FinalChoice& choice, const analyzers::Un
   record.primary = true;
   record.evaluations = static_cast<std::int64_t>(evaluations);
   record.strategy = strategy;
-  record.date = now_utc();
+  record.date = util::now_utc();
   record.kevolve_version = KEVOLVE_VERSION_STRING;
   record.best = defaults_params(unit);
   record.time_s = record.baseline_s = choice.baseline_s;

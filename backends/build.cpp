@@ -55,13 +55,22 @@ util::ProcessOptions tool_options(const CandidateRecipe& r) {
   util::ProcessOptions options;
   if (!r.compiler_temp_dir.empty())
     options.environment = {"TMPDIR=" + r.compiler_temp_dir.string()};
+  options.timeout = r.compile_timeout;
   return options;
+}
+
+// What a tool printed, and why it was stopped when it was.
+std::string tool_log(const util::ProcessResult& result) {
+  if (!result.timed_out) return result.output;
+  return fmt::format("{}{}stopped: it ran past the compile timeout ({})", result.output,
+                     result.output.empty() || result.output.back() == '\n' ? "" : "\n",
+                     result.describe());
 }
 
 Step run_tool(const CandidateRecipe& r, const std::vector<std::string>& argv) {
   auto result = util::run_process(argv, tool_options(r));
   if (!result) return {false, result.error()};
-  return {result->ok(), result->output};
+  return {result->ok(), tool_log(*result)};
 }
 
 std::string command_line(const std::vector<std::string>& argv) {
@@ -119,7 +128,7 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const CompileStyle& s
     auto pre = util::run_process(preprocess, options);
     if (!pre) return util::unexpected(pre.error());
     if (!pre->ok())
-      return util::unexpected(fmt::format("$ {}\n{}", command_line(preprocess), pre->output));
+      return util::unexpected(fmt::format("$ {}\n{}", command_line(preprocess), tool_log(*pre)));
     key.add(pre->output);
   }
   fs::path object = r.cache_dir / "objects" / (key.digest().substr(5) + ".o");

@@ -8,6 +8,7 @@
 
 #include "backends/device.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct CandidateRecipe {
   std::filesystem::path cache_dir;          // objects and executables by content hash
   std::filesystem::path work_dir;           // scratch for this unit's candidates
   std::filesystem::path compiler_temp_dir;  // TMPDIR for the compilers; empty: theirs
+  // A compiler or linker that runs longer is stopped (with its children) and the build fails:
+  // a hung compiler must not block a tune for good.
+  std::chrono::milliseconds compile_timeout{600'000};
 };
 
 struct Build {

@@ -23,6 +23,8 @@ constexpr std::array k_variables = {
     EnvironmentVariable{"KEVOLVE_MIN_TIME", "seconds per timed repetition (--min-time)"},
     EnvironmentVariable{"KEVOLVE_ROUNDS", "interleaved rounds of the final re-timing (--rounds)"},
     EnvironmentVariable{"KEVOLVE_TOP", "candidates re-timed against the defaults (--top)"},
+    EnvironmentVariable{"KEVOLVE_COMPILE_TIMEOUT",
+                        "seconds a compile or link may take (--compile-timeout)"},
     // The build's side and kevolve's own files.
     EnvironmentVariable{"KEVOLVE_DEVICE", "whose winners a build injects (kevolve apply)"},
     EnvironmentVariable{"KEVOLVE_CACHE_DIR", "kevolve's user cache (peaks, scan cache)"},

@@ -226,6 +226,8 @@ Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& u
     failed = true;
     return row;
   }
+  recipe->compile_timeout =
+      std::chrono::milliseconds(static_cast<long long>(settings.compile_timeout_s * 1000));
   tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}};
   if (backends::platform_of((*device)->backend).has_peaks()) {
     ctx.peaks = peaks_for(**device, recipe->compiler, progress);
@@ -328,6 +330,9 @@ void add_tune_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(1, 100));
   cmd->add_option("--top", o->flags.top, "Candidates re-timed against the defaults (default 3)")
       ->check(CLI::Range(1, 100));
+  cmd->add_option("--compile-timeout", o->flags.compile_timeout_s,
+                  "Seconds a compile or link may take before it is stopped and fails (default 600)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--executor", o->executor, "Where candidates run: local (default) or slurm");
   cmd->add_flag("--llm", o->llm, "Let an LLM propose code variants");
   cmd->add_flag("--profile", o->flags.profile,

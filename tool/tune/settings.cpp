@@ -110,6 +110,8 @@ util::Expected<ResolvedSettings> resolve_settings(const TuneFlags& f, const Targ
   s.rounds =
       l.pick<int>("rounds", f.rounds, "KEVOLVE_ROUNDS", &Layers::integer<int>, 1, 100, {}, 5);
   s.top = l.pick<int>("top", f.top, "KEVOLVE_TOP", &Layers::integer<int>, 1, 100, {}, 3);
+  s.compile_timeout_s = l.pick<double>("compile-timeout", f.compile_timeout_s,
+                                       "KEVOLVE_COMPILE_TIMEOUT", &Layers::number, 1, 1e6, {}, 600);
   s.force = f.force;
   s.profile = f.profile;
   if (l.error()) return util::unexpected(*l.error());

@@ -29,6 +29,7 @@ struct TuneFlags {
   std::optional<double> min_time;
   std::optional<int> rounds;
   std::optional<int> top;
+  std::optional<double> compile_timeout_s;
   bool force = false;
   bool profile = false;
 };

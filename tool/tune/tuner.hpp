@@ -36,6 +36,7 @@ struct TuneSettings {
   int top = 3;           // candidates re-timed against the defaults
   int rounds = 5;        // interleaved re-timing rounds
   bool profile = false;  // attach profiler metrics (Nsight Compute) to the winner and defaults
+  double compile_timeout_s = 600;  // a compile or link that runs longer fails
   eval::EvalOptions eval;
 };
 

@@ -78,6 +78,14 @@ duplicates=$(grep -o '"params":{[^}]*}' "$slow_log" | sort | uniq -d)
 run "$KEVOLVE_CLI" knowledge verify "$K"
 expect_status 0
 
+describe "a kernel much faster than its reset is timed in bounded time"
+# Iterations chosen from the timed part alone would reset 32 MB millions of times: every timing
+# run would hit the timeout, the defaults' first, and the unit would fail.
+run "$KEVOLVE_CLI" tune -B "$B" --unit tiny --timeout 5 "${QUICK[@]}"
+expect_status 0
+expect_no_out "failed"
+[ "$(grep -c '"status":"timeout"' "$K"/trials/tiny/*.jsonl)" -eq 0 ] || fail "a timing run timed out"
+
 describe "--stall stops a search that no longer improves"
 run "$KEVOLVE_CLI" tune -B "$B" --unit slow --knowledge "$T/stall/.kevolve" --strategy exhaustive \
   --stall 2 "${QUICK[@]}"

@@ -272,6 +272,30 @@ class SampleReporter : public benchmark::BenchmarkReporter {
   std::string error;
 };
 
+// Iterations of one repetition when the untimed reset before each call (outputs poisoned,
+// inouts restored) costs more than the call itself: then they are chosen from the whole
+// iteration's cost, so that a repetition takes about `min_time` of wall time. Google Benchmark
+// would choose them from the timed part alone, and a 50 ns kernel with a large output would
+// spend minutes resetting it. 0: the call dominates, and Google Benchmark chooses.
+template <typename Fn>
+long long iterations_for(Bench& b, const Fn& fn, double min_time) {
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  double timed = 0;
+  long long n = 0;
+  const auto start = Clock::now();
+  do {
+    b.reset();
+    const auto call = Clock::now();
+    fn();
+    timed += seconds(Clock::now() - call);
+    ++n;
+  } while (seconds(Clock::now() - start) < min_time / 10 && n < 1000);
+  const double whole = seconds(Clock::now() - start) / static_cast<double>(n);
+  if (whole <= 2 * timed / static_cast<double>(n)) return 0;
+  return std::max(1LL, static_cast<long long>(min_time / whole));
+}
+
 inline std::string time(Bench& b, int reps, double min_time, int warmup) {
   const auto& fn = b.function();
   b.prepare();
@@ -280,21 +304,27 @@ inline std::string time(Bench& b, int reps, double min_time, int warmup) {
     fn();
   }
   if (const Buffer* changed = b.modified_input()) return input_modified("time", *changed);
-  benchmark::RegisterBenchmark(
-      "candidate",
-      [&](benchmark::State& state) {
-        for (auto _ : state) {
-          b.reset();
-          auto start = std::chrono::steady_clock::now();
-          fn();
-          state.SetIterationTime(
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        }
-      })
-      ->UseManualTime()
-      ->Unit(benchmark::kSecond)
-      ->Repetitions(reps)
-      ->MinTime(min_time);
+  const long long iterations = iterations_for(b, fn, min_time);
+  benchmark::internal::Benchmark* registered =
+      benchmark::RegisterBenchmark(
+          "candidate",
+          [&](benchmark::State& state) {
+            for (auto _ : state) {
+              b.reset();
+              auto start = std::chrono::steady_clock::now();
+              fn();
+              state.SetIterationTime(
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            }
+          })
+          ->UseManualTime()
+          ->Unit(benchmark::kSecond)
+          ->Repetitions(reps);
+  if (iterations > 0) {
+    registered->Iterations(iterations);
+  } else {
+    registered->MinTime(min_time);
+  }
   SampleReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::ClearRegisteredBenchmarks();

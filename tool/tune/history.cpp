@@ -28,6 +28,17 @@ void History::add(Evaluated e, const std::string& status_name) {
   ++m_statuses[status_name];
 }
 
+void History::mark_failed(const space::Point& p, backends::Status status,
+                          const std::string& status_name) {
+  for (Evaluated& e : m_evaluated) {
+    if (e.point != p || !e.ok()) continue;
+    e.status = status;
+    e.time_s = 0;
+    if (--m_statuses["ok"] == 0) m_statuses.erase("ok");
+    ++m_statuses[status_name];
+  }
+}
+
 bool History::contains(const space::Point& p) const {
   return std::any_of(m_evaluated.begin(), m_evaluated.end(),
                      [&](const Evaluated& e) { return e.point == p; });

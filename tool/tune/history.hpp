@@ -42,6 +42,8 @@ class History {
  public:
   void add(Evaluated e, const std::string& status_name);
   bool contains(const space::Point& p) const;
+  // A point that was correct so far turned out to fail (a later trial-log line says so).
+  void mark_failed(const space::Point& p, backends::Status status, const std::string& status_name);
   // The fastest correct time so far, if any.
   std::optional<double> best() const;
   // The correct evaluations other than `except`, fastest first, at most `count`.

@@ -10,11 +10,15 @@ History resume(const std::vector<knowledge::TrialRecord>& log, const TrialKey& k
   for (const knowledge::TrialRecord& t : log) {
     if (!key.matches(t)) continue;
     auto p = point_of(space, t.params);
-    if (!p || history.contains(*p)) continue;
+    if (!p) continue;
     backends::Status status = backends::Status::runtime_error;
     backends::parse_status(t.status, status);
     // An "ok" line without a time is not a result the search can learn from.
     if (status == backends::Status::ok && !t.time_s) status = backends::Status::runtime_error;
+    if (history.contains(*p)) {
+      if (status != backends::Status::ok) history.mark_failed(*p, status, t.status);
+      continue;
+    }
     history.add({*p, status, status == backends::Status::ok ? *t.time_s : 0}, t.status);
   }
   return history;

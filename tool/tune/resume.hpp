@@ -1,8 +1,9 @@
 #pragma once
 
 // Stage: resume a unit's search from its trial log. The lines of the same unit, sources, device
-// and problem count as evaluations already done (each point once, the first line wins); lines
-// whose point is not in today's space are ignored.
+// and problem count as evaluations already done, each point once: its first line, unless a
+// later line says it failed (a failed re-verification after a correct search run); lines whose
+// point is not in today's space are ignored.
 
 #include "knowledge/trials.hpp"
 #include "space/space.hpp"

@@ -220,6 +220,11 @@ UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& hist
   FinalChoice choice =
       choose_winner(candidates, m_unit, *m_space, history, retime, m_baseline_s, m_ctx.progress);
   if (choice.interrupted) return stopped(UnitOutcome::State::interrupted);
+  for (auto& [contender, check] : choice.failed_reverification) {
+    check.message = "re-verification on a new seed: " + check.message;
+    if (auto recorded = record_trial(contender.point, check); !recorded)
+      return fail(recorded.error());
+  }
   const bool won = choice.winner.has_value();
   knowledge::SizeRecord record =
       size_record(choice, m_unit, *m_space, m_key.problem, history.size(), m_out.strategy);

@@ -81,6 +81,7 @@ FinalChoice choose_winner(CandidateEvaluator& candidates, const analyzers::Unit&
   }
   choice.baseline_s = median(medians[0]);
   std::vector<Verdict> verdicts = judge_rounds(medians, settings.rounds);
+  std::vector<bool> failed(c.evaluated.size(), false);
   for (const Verdict& v : verdicts) {
     if (!v.beats_defaults() || choice.winner) continue;
     eval::Trial check = candidates.reverify(c.executables[v.contender + 1]);
@@ -89,13 +90,17 @@ FinalChoice choose_winner(CandidateEvaluator& candidates, const analyzers::Unit&
                                          space.format(c.evaluated[v.contender].point),
                                          check.message));
       progress.note(choice.notes.back());
+      choice.failed_reverification.emplace_back(c.evaluated[v.contender], std::move(check));
+      failed[v.contender] = true;
       continue;
     }
     choice.winner = c.evaluated[v.contender];
     choice.winning = v;
   }
-  for (const Verdict& v : verdicts)
-    choice.top.push_back({params_of(space, c.evaluated[v.contender].point), v.time_s});
+  for (const Verdict& v : verdicts) {
+    if (!failed[v.contender])
+      choice.top.push_back({params_of(space, c.evaluated[v.contender].point), v.time_s});
+  }
   std::sort(choice.top.begin(), choice.top.end(),
             [](const auto& a, const auto& b) { return a.time_s < b.time_s; });
   return choice;

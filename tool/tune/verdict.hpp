@@ -4,7 +4,8 @@
 // in interleaved rounds (fresh processes, an order shuffled per round); a candidate wins only
 // if it beats the defaults in every round, i.e. its worst ratio to the defaults is above 1,
 // and only if it passes re-verification on a seed the search never used. The fastest such
-// candidate is the winner; otherwise the defaults stand.
+// candidate is the winner; otherwise the defaults stand. A contender that fails
+// re-verification is out of the record altogether.
 
 #include "analyzers/scan.hpp"
 #include "knowledge/wisdom.hpp"
@@ -41,8 +42,11 @@ struct FinalChoice {
   double baseline_s = 0;               // the defaults' median in the re-timing
   std::optional<Evaluated> winner;     // none: the defaults stand
   std::optional<Verdict> winning;      // the winner's verdict
-  std::vector<knowledge::Ranked> top;  // every judged contender, fastest first
+  std::vector<knowledge::Ranked> top;  // the judged contenders, fastest first
   std::vector<std::string> notes;      // contenders dropped, and why
+  // Contenders that failed re-verification, with that run: they go to the trial log, never
+  // into `top`.
+  std::vector<std::pair<Evaluated, eval::Trial>> failed_reverification;
   bool interrupted = false;
 };
 

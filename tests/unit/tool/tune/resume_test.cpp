@@ -46,6 +46,22 @@ TEST_CASE("resume takes the lines of the same unit, sources, device and problem"
   CHECK(h.best() == 2.0);
 }
 
+TEST_CASE("resume: a later failure of a point overrides its correct run", "[resume]") {
+  space::Space space = test::space_of("X: 1, 2, 3, 4");
+  tune::TrialKey key{"u", "h1", "cpu", {}};
+  std::vector<knowledge::TrialRecord> log = {
+      line(key, 2, "ok", 0.5), line(key, 3, "ok", 0.9),
+      line(key, 2, "wrong_result", std::nullopt),  // its re-verification failed
+      line(key, 3, "ok", 0.1),                     // a later correct run changes nothing
+  };
+  tune::History h = tune::resume(log, key, space);
+  REQUIRE(h.size() == 2);
+  CHECK(h.all()[0].status == backends::Status::wrong_result);
+  CHECK(h.best() == 0.9);
+  CHECK(h.statuses().at("ok") == 1);
+  CHECK(h.statuses().at("wrong_result") == 1);
+}
+
 TEST_CASE("resume counts each point once and skips points not in today's space", "[resume]") {
   space::Space space = test::space_of("X: 1, 2, 3, 4");
   tune::TrialKey key{"u", "h1", "cpu", {}};

@@ -102,6 +102,12 @@ TEST_CASE("a contender that fails re-verification never wins", "[verdict]") {
   CHECK(x_of(*choice.winner, f.space) == 4);
   REQUIRE(choice.notes.size() == 1);
   CHECK(choice.notes[0].find("X=5") != std::string::npos);
+  // Out of the record altogether: not among the contenders kept, but handed back for the log.
+  CHECK(choice.top.size() == 2);
+  for (const knowledge::Ranked& r : choice.top) CHECK(r.params[0].second.integer() != 5);
+  REQUIRE(choice.failed_reverification.size() == 1);
+  CHECK(x_of(choice.failed_reverification[0].first, f.space) == 5);
+  CHECK(choice.failed_reverification[0].second.status == backends::Status::wrong_result);
 }
 
 TEST_CASE("a contender that does not build again is not re-timed", "[verdict]") {

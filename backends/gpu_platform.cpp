@@ -63,6 +63,15 @@ std::string GpuPlatform::find_compiler() const {
   return util::find_on_path(name).string();
 }
 
+// Device code is optimised unless built for device debugging (-G) or with -O0 (hipcc).
+bool GpuPlatform::optimised(const std::vector<std::string>& flags) const {
+  for (const std::string& f : flags) {
+    if (f == "-G" || f == "--device-debug") return false;
+  }
+  std::string_view level = last_optimisation_flag(flags);
+  return level != "-O0";
+}
+
 std::string GpuPlatform::recorded_arch(const Device& /*device*/,
                                        const CandidateRecipe& recipe) const {
   return recipe.gpu_arch;

@@ -26,6 +26,7 @@ class GpuPlatform : public Platform {
   std::string find_compiler() const override;
   std::string candidate_arch(const Device& device) const override { return device.arch; }
   std::vector<std::string> link_flags() const override { return {}; }
+  bool optimised(const std::vector<std::string>& flags) const override;
   std::string recorded_arch(const Device& device, const CandidateRecipe& recipe) const override;
   util::Expected<Launchers> launchers(const CandidateRecipe& recipe) const override;
   int repetitions() const override { return 30; }

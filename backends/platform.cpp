@@ -25,4 +25,12 @@ Backend backend_of_source(const std::filesystem::path& file) {
   return Backend::cpu;
 }
 
+std::string_view last_optimisation_flag(const std::vector<std::string>& flags) {
+  std::string_view last;
+  for (const std::string& f : flags) {
+    if (f.size() >= 2 && f.compare(0, 2, "-O") == 0) last = f;
+  }
+  return last;
+}
+
 }  // namespace kevolve::backends

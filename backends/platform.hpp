@@ -70,6 +70,9 @@ class Platform {
   virtual std::vector<std::string> architecture_flags(const std::string& arch) const = 0;
   // Libraries every candidate links beyond the target's (the CPU's: Google Benchmark, threads).
   virtual std::vector<std::string> link_flags() const = 0;
+  // Whether a kernel built with these flags is optimised: timings of an unoptimised build
+  // (-O0, device debug code) say nothing about the optimised one users ship.
+  virtual bool optimised(const std::vector<std::string>& flags) const = 0;
   // How its candidates for `arch` compile and link (build_candidate and build_runner use it).
   virtual CompileStyle compile_style(const std::string& arch) const = 0;
   // The architecture a wisdom record names: what the candidates were compiled for on GPUs,
@@ -98,6 +101,9 @@ class Platform {
   // A profiler of the recipe's candidates, or why there is none here.
   virtual util::Expected<Profiler> profiler(const CandidateRecipe& recipe) const = 0;
 };
+
+// The last -O flag among `flags` ("-O2", "-Os", "-O0"), or "" when there is none.
+std::string_view last_optimisation_flag(const std::vector<std::string>& flags);
 
 const Platform& platform_of(Backend backend);
 // The backend whose sources `file` is by its suffix: CUDA, HIP, else the CPU.

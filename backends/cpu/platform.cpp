@@ -22,6 +22,12 @@ class CpuPlatform : public Platform {
   std::vector<std::string> architecture_flags(const std::string& /*arch*/) const override {
     return {};
   }
+  // The last -O flag decides, as for GCC and Clang; none is -O0.
+  bool optimised(const std::vector<std::string>& flags) const override {
+    std::string_view level = last_optimisation_flag(flags);
+    return !level.empty() && level != "-O0";
+  }
+
   std::vector<std::string> link_flags() const override {
     return {benchmark_library(), "-lpthread"};
   }

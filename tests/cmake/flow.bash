@@ -72,6 +72,16 @@ if [ "$VIA" = package ]; then  # (through add_subdirectory it would build kevolv
   run "$CMAKE" --build "$T/fresh" --target kevolve_tune
   expect_status 0
   expect_out "up to date"  # the same sources, tuned on this device already
+
+  describe "a Debug build's tune never replaces the winner of an optimised build"
+  before=$(cat "$wisdom")
+  run "$CMAKE" "${args[@]/$T\/fresh/$T/debug}" -DCMAKE_BUILD_TYPE=Debug
+  expect_status 0
+  run "$KEVOLVE_CLI" tune -B "$T/debug" --force "${QUICK[@]}"
+  expect_status 1
+  expect_err "not optimised (no -O flag): its timings would replace a winner measured in an optimised build"
+  [ "$(cat "$wisdom")" = "$before" ] || fail "the Debug tune changed the wisdom"
+  grep -q '"optimised": true' "$wisdom" || fail "the wisdom does not say its build was optimised"
 fi
 
 describe "editing the kernel makes the wisdom stale"

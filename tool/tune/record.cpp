@@ -1,6 +1,7 @@
 #include "tool/tune/record.hpp"
 
 #include "backends/platform.hpp"
+#include "tool/tune/build_check.hpp"
 #include "tool/tune/points.hpp"
 #include "util/text.hpp"
 
@@ -42,6 +43,7 @@ knowledge::Wisdom wisdom_of(const analyzers::Unit& unit, const backends::Device&
   wisdom.device.arch = backends::platform_of(recipe.backend).recorded_arch(device, recipe);
   wisdom.device.driver = device.driver;
   wisdom.device.compiler = recipe.compiler_version;
+  wisdom.device.extra["build"] = build_json(recipe);
   wisdom.source_hash = unit.hash;
   wisdom.kernel_hash = unit.kernel_hash;
   wisdom.space = unit.space;

@@ -6,6 +6,7 @@
 #include "space/space.hpp"
 #include "tool/eval/diagnosis.hpp"
 #include "tool/search/registry.hpp"
+#include "tool/tune/build_check.hpp"
 #include "tool/tune/candidates.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/record.hpp"
@@ -108,6 +109,8 @@ UnitOutcome UnitTune::run() {
   auto existing = m_ctx.knowledge.read(m_unit.name, m_ctx.device.id);
   if (!existing) return fail(existing.error());
   if (up_to_date(*existing)) return m_out;
+  BuildCheck build = check_build(m_recipe, *existing);
+  if (!build.refusal.empty()) return fail(build.refusal);
   auto spec = space::parse_space(m_unit.space);
   if (!spec) return fail(fmt::format("its space does not parse: {}", spec.error().message));
   auto built = space::Space::build(std::move(*spec), m_ctx.device.facts);
@@ -117,6 +120,7 @@ UnitOutcome UnitTune::run() {
 
   eval::Evaluator evaluator(m_recipe, m_settings.eval);
   m_ctx.progress.begin(m_unit.name);
+  if (!build.warning.empty()) m_ctx.progress.note("warning: " + build.warning);
   m_ctx.progress.note(
       fmt::format("building and checking the defaults ({} points in the space)", m_space->size()));
   if (auto ready = evaluator.prepare(); !ready) {

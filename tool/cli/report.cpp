@@ -26,11 +26,4 @@ void print_problems(const analyzers::TargetScan& scan, const fs::path& base) {
   for (const auto& p : scan.problems) print_problem(p, base);
 }
 
-std::string params_text(const std::vector<std::pair<std::string, space::Value>>& params) {
-  std::string out;
-  for (const auto& [name, value] : params)
-    out += fmt::format("{}{}={}", out.empty() ? "" : " ", name, value.to_string());
-  return out;
-}
-
 }  // namespace kevolve::tool

@@ -16,6 +16,4 @@ std::string relative_to(const std::string& file, const std::filesystem::path& ba
 void print_problem(const analyzers::Problem& problem, const std::filesystem::path& base);
 void print_problems(const analyzers::TargetScan& scan, const std::filesystem::path& base);
 
-std::string params_text(const std::vector<std::pair<std::string, space::Value>>& params);
-
 }  // namespace kevolve::tool

@@ -6,6 +6,7 @@
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
+#include "tool/tune/points.hpp"
 #include "tool/tune/progress.hpp"
 #include "tool/tune/target_config.hpp"
 #include "util/error.hpp"
@@ -76,15 +77,15 @@ int run_show(const ShowOptions& o) {
         problem += fmt::format("{}{}={}", problem.empty() ? "" : " ", name, value);
       Table t;
       t.add({"problem", problem + (r.primary ? " (primary)" : "")});
-      t.add({"best",
-             fmt::format("{}  {}  (defaults {}, {:.2f}x [{:.2f}, {:.2f}])", params_text(r.best),
-                         tune::format_seconds(r.time_s), tune::format_seconds(r.baseline_s),
-                         r.speedup, r.speedup_low, r.speedup_high)});
+      t.add({"best", fmt::format("{}  {}  (defaults {}, {:.2f}x [{:.2f}, {:.2f}])",
+                                 tune::params_text_of(r.best), tune::format_seconds(r.time_s),
+                                 tune::format_seconds(r.baseline_s), r.speedup, r.speedup_low,
+                                 r.speedup_high)});
       if (r.peak_percent)
         t.add({"peak", fmt::format("{:.1f}% of the measured {} peak", *r.peak_percent, r.bound)});
       for (std::size_t k = 0; k < r.top.size(); ++k) {
         t.add({k == 0 ? "top" : "", fmt::format("{}  {}", tune::format_seconds(r.top[k].time_s),
-                                                params_text(r.top[k].params))});
+                                                tune::params_text_of(r.top[k].params))});
       }
       t.add({"found", fmt::format("{} on {} by kevolve {}, {} evaluations", r.strategy, r.date,
                                   r.kevolve_version, r.evaluations)});

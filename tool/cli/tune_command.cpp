@@ -10,6 +10,7 @@
 #include "tool/cli/table.hpp"
 #include "tool/search/registry.hpp"
 #include "tool/tune/apply.hpp"
+#include "tool/tune/points.hpp"
 #include "tool/tune/recipe.hpp"
 #include "tool/tune/settings.hpp"
 #include "tool/tune/tuner.hpp"
@@ -61,7 +62,7 @@ void print_summary(const std::vector<Row>& rows) {
       tuned = tune::format_seconds(o.record->time_s);
       speedup = fmt::format("{:.2f}x [{:.2f}, {:.2f}]", o.record->speedup, o.record->speedup_low,
                             o.record->speedup_high);
-      params = params_text(o.record->best);
+      params = tune::params_text_of(o.record->best);
       if (o.record->peak_percent)
         peak = fmt::format("{:.0f}% {}", *o.record->peak_percent, o.record->bound);
     }

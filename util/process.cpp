@@ -25,12 +25,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options,
-                             int output_fd, int status_fd, int input_fd = -1) {
+                             int output_fd, int status_fd, int input_fd = -1, int reply_fd = -1) {
   setpgid(0, 0);
   dup2(output_fd, STDOUT_FILENO);
   dup2(output_fd, STDERR_FILENO);
   int input = input_fd >= 0 ? input_fd : open("/dev/null", O_RDONLY);
   if (input >= 0) dup2(input, STDIN_FILENO);
+  if (reply_fd >= 0) {
+    // Descriptor 3 may be the status pipe: move it out of the way first.
+    status_fd = fcntl(status_fd, F_DUPFD_CLOEXEC, 10);
+    const int high = fcntl(reply_fd, F_DUPFD, 10);
+    dup2(high, 3);
+    close(high);
+  }
   if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) {
     int error = errno;
     (void)!write(status_fd, &error, sizeof error);
@@ -49,7 +56,7 @@ using Clock = std::chrono::steady_clock;
 // Forks and execs `argv` with its output on `output_fd` (and input from `input_fd`): the child's
 // pid, or why it could not run (a failed exec is reaped here).
 Expected<pid_t> spawn(const std::vector<std::string>& argv, const ProcessOptions& options,
-                      int output_fd, int input_fd = -1) {
+                      int output_fd, int input_fd = -1, int reply_fd = -1) {
   int status[2];
   if (pipe2(status, O_CLOEXEC) != 0)
     return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(errno)));
@@ -60,7 +67,7 @@ Expected<pid_t> spawn(const std::vector<std::string>& argv, const ProcessOptions
     close(status[1]);
     return unexpected(fmt::format("cannot run {}: fork: {}", argv[0], std::strerror(error)));
   }
-  if (pid == 0) exec_child(argv, options, output_fd, status[1], input_fd);
+  if (pid == 0) exec_child(argv, options, output_fd, status[1], input_fd, reply_fd);
   setpgid(pid, pid);  // also here, so the group exists before any kill
   close(status[1]);
   int exec_error = 0;
@@ -157,18 +164,27 @@ Expected<Child> Child::start(const std::vector<std::string>& argv, const Process
     close(input[1]);
     return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(error)));
   }
-  auto spawned = spawn(argv, options, output[1], input[0]);
+  int reply[2] = {-1, -1};
+  if (options.reply_channel && pipe2(reply, O_CLOEXEC) != 0) {
+    const int error = errno;
+    for (int fd : {input[0], input[1], output[0], output[1]}) close(fd);
+    return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(error)));
+  }
+  auto spawned = spawn(argv, options, output[1], input[0], reply[1]);
   close(input[0]);
   close(output[1]);
+  if (reply[1] >= 0) close(reply[1]);
   if (!spawned) {
     close(input[1]);
     close(output[0]);
+    if (reply[0] >= 0) close(reply[0]);
     return unexpected(spawned.error());
   }
   Child child;
   child.m_pid = *spawned;
   child.m_input = input[1];
   child.m_output = output[0];
+  child.m_reply = reply[0];
   return child;
 }
 
@@ -178,9 +194,12 @@ Child& Child::operator=(Child&& other) noexcept {
   std::swap(m_pid, other.m_pid);
   std::swap(m_input, other.m_input);
   std::swap(m_output, other.m_output);
+  std::swap(m_reply, other.m_reply);
   std::swap(m_exited, other.m_exited);
   std::swap(m_status, other.m_status);
   std::swap(m_pending, other.m_pending);
+  std::swap(m_replies, other.m_replies);
+  std::swap(m_log, other.m_log);
   return *this;
 }
 
@@ -203,7 +222,8 @@ void Child::kill() {
   }
   if (m_input >= 0) close(m_input);
   if (m_output >= 0) close(m_output);
-  m_input = m_output = -1;
+  if (m_reply >= 0) close(m_reply);
+  m_input = m_output = m_reply = -1;
 }
 
 Expected<void> Child::send(const std::string& line) {
@@ -270,6 +290,57 @@ ProcessResult Child::read_until(std::string_view marker, std::chrono::millisecon
         m_output = -1;
         ::kill(-m_pid, SIGKILL);
       }
+    }
+  }
+}
+
+ProcessResult Child::read_reply(std::chrono::milliseconds timeout) {
+  constexpr std::size_t k_log_bytes = 64 * 1024;
+  ProcessResult result;
+  const auto start = Clock::now();
+  auto finish = [&](bool timed_out) {
+    result.timed_out = timed_out;
+    result.interrupted = !timed_out && interrupted();
+    if (timed_out || result.interrupted) kill();
+    reap(!timed_out && !result.interrupted);
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (m_exited) {
+      if (WIFEXITED(m_status)) result.exit_code = WEXITSTATUS(m_status);
+      if (WIFSIGNALED(m_status)) result.signal = WTERMSIG(m_status);
+    }
+    return result;
+  };
+  char buffer[65536];
+  for (;;) {
+    if (std::size_t end = m_replies.find('\n'); end != std::string::npos) {
+      result.output = m_replies.substr(0, end);
+      m_replies.erase(0, end + 1);
+      result.exit_code = 0;
+      result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      return result;
+    }
+    if (m_reply < 0) {
+      ::kill(-m_pid, SIGKILL);  // it closed its reply channel: no reply will come
+      return finish(false);
+    }
+    if (timeout.count() > 0 && Clock::now() - start > timeout) return finish(true);
+    if (interrupted()) return finish(false);
+    pollfd p[2] = {{m_reply, POLLIN, 0}, {m_output, POLLIN, 0}};
+    if (poll(p, m_output >= 0 ? 2 : 1, 50) <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t n = read(p[i].fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      int& fd = i == 0 ? m_reply : m_output;
+      if (n <= 0) {
+        close(fd);
+        fd = -1;
+        continue;
+      }
+      std::string& to = i == 0 ? m_replies : m_log;
+      to.append(buffer, static_cast<std::size_t>(n));
+      if (i == 1 && m_log.size() > 2 * k_log_bytes) m_log.erase(0, m_log.size() - k_log_bytes);
+      if (i == 0 && m_replies.size() > (std::size_t{16} << 20)) m_replies.erase();  // no line
     }
   }
 }

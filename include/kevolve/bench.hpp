@@ -271,7 +271,7 @@ class Bench {
   void refill(std::uint64_t seed) {
     for (detail::Buffer& b : m_buffers) {
       if (b.role == detail::Role::output || !b.refillable) continue;
-      b.fill(b.data(), b.count, seed ^ detail::hash_bytes(b.name.data(), b.name.size()));
+      b.fill(b.data(), b.count, detail::buffer_seed(seed, b.name));
       if (b.role == detail::Role::input) b.hash = detail::memory::hash(b.data(), b.bytes());
       if (b.role == detail::Role::inout) detail::memory::copy(b.initial.data, b.data(), b.bytes());
     }
@@ -314,7 +314,7 @@ class Bench {
     if (role == detail::Role::output) {
       b.poison(b.data(), count);
     } else {
-      b.fill(b.data(), count, m_seed ^ detail::hash_bytes(b.name.data(), b.name.size()));
+      b.fill(b.data(), count, detail::buffer_seed(m_seed, b.name));
       b.declared = detail::memory::hash(b.data(), b.bytes());
     }
     m_buffers.push_back(std::move(b));

@@ -59,6 +59,7 @@ struct Check {
   std::vector<std::string> sizes;  // name=value; empty: the primary problem
   std::uint64_t refill = 0;        // 0: none
   std::string key;
+  backends::Description description;  // the problem's buffers, from the reference run
 };
 
 struct Trial {
@@ -101,7 +102,7 @@ class Evaluator {
 
  private:
   util::Expected<void> plan();
-  util::Expected<void> compute_reference(const Check& check);
+  util::Expected<void> compute_reference(Check& check);
   Trial session(const std::filesystem::path& exe, const std::string& tag, bool final);
   Trial verify_problem(backends::Session& s, const Check& check, const std::string& tag);
   Trial timing_problem(backends::Session& s, const std::string& tag);

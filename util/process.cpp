@@ -135,6 +135,7 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv,
   bool exited = false;
   bool open = true;
   std::optional<Clock::time_point> drain_until;  // set once it has exited or was killed
+  Clock::duration closed_wait = std::chrono::microseconds(50);
   char buffer[65536];
   for (;;) {
     auto now = Clock::now();
@@ -153,8 +154,10 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv,
     auto wait = drain_until ? std::min<Clock::duration>(k_poll_interval, *drain_until - now)
                             : Clock::duration(k_poll_interval);
     if (!open) {
-      // It closed its output but runs on: wait for its exit or the timeout.
-      std::this_thread::sleep_for(std::min<Clock::duration>(wait, std::chrono::milliseconds(10)));
+      // Its output is closed; it usually exits a moment later, else it runs on until the
+      // timeout: look again soon, then less often.
+      std::this_thread::sleep_for(std::min<Clock::duration>(wait, closed_wait));
+      closed_wait = std::min<Clock::duration>(closed_wait * 2, std::chrono::milliseconds(10));
       continue;
     }
     if (!readable(output[0], wait)) {

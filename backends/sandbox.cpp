@@ -122,7 +122,7 @@ std::vector<std::string> sandboxed(const std::vector<std::string>& argv,
       a.insert(a.end(), {"--tmpfs", p});
       read_only_tmpfs.push_back(p);
     } else {
-      a.insert(a.end(), {"--ro-bind", "/dev/null", p});  // a hidden file reads as empty
+      a.insert(a.end(), {"--ro-bind", "/dev/null", p});  // without device access: cannot be opened
     }
   }
   for (const std::string& p : read_only_tmpfs) a.insert(a.end(), {"--remount-ro", p});

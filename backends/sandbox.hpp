@@ -6,6 +6,9 @@
 // and /dev, no capabilities and a fixed environment. Everything it starts dies with it: bwrap's
 // init is PID 1 of the sandbox, and it dies when bwrap or bwrap's parent does.
 //
+// bwrap's --die-with-parent ties the sandbox to the thread that started it (PR_SET_PDEATHSIG):
+// a long-lived one (util::Child) must be started from a thread that outlives it.
+//
 // How a launcher uses it: once, `choose_sandbox(mode, sandbox_support())` says whether candidates
 // are wrapped (or why not, as a warning to print once, or as an error under `required`); then
 // each launch runs `sandbox.wrap(argv, policy)` instead of `argv`. The environment that
@@ -30,8 +33,8 @@ struct SandboxPolicy {
   // hidden path, or under /tmp, /var/tmp or /run, which are always hidden). Missing ones are
   // skipped.
   std::vector<std::filesystem::path> readable;
-  // Replaced by empty, read-only directories (or empty files): e.g. the tuner's work directory
-  // holding reference outputs and other candidates. Missing ones are skipped.
+  // Replaced by empty, read-only directories (a hidden file cannot be opened): e.g. the tuner's
+  // work directory holding reference outputs and other candidates. Missing ones are skipped.
   std::vector<std::filesystem::path> hidden;
   // GPU: the host's device nodes of NVIDIA (/dev/nvidia*) and AMD (/dev/kfd, /dev/dri).
   bool devices = false;

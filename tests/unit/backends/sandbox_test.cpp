@@ -121,7 +121,11 @@ TEST_CASE("sandbox: hidden paths are empty, readable ones inside them visible",
           "[backends][sandbox]") {
   REQUIRE_SANDBOX();
   Layout l;
-  auto r = l.run("cat " + l.reference.string() + " 2>/dev/null || echo no reference; ls -A " +
+  fs::path secret = l.dir.write("secret.txt", "a hidden file");
+  l.policy.hidden.push_back(secret);
+  auto r = l.run("cat " + secret.string() + " 2>/dev/null || echo no secret; cat " +
+                 l.reference.string() +
+                 " 2>/dev/null || echo no reference; ls -A " +
                  l.work.string() + "; cat " + (l.candidate / "kernel").string() + "; echo; cat " +
                  (l.other / "kernel").string() + " 2>/dev/null || echo no other");
   INFO(r.output);
@@ -132,6 +136,7 @@ TEST_CASE("sandbox: hidden paths are empty, readable ones inside them visible",
   CHECK(r.output.find("another candidate") == std::string::npos);
   CHECK_THAT(r.output, Catch::Contains("no other"));
   CHECK_THAT(r.output, Catch::Contains("the candidate"));
+  CHECK_THAT(r.output, Catch::StartsWith("no secret\n"));  // a hidden file cannot be opened
 }
 
 TEST_CASE("sandbox: no network, not even the host's loopback", "[backends][sandbox]") {

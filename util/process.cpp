@@ -53,7 +53,7 @@ int reap_group(pid_t pid) {
 
 // Waits for `fd` to be readable for at most `wait`; true when a read would not block.
 bool readable(int fd, Clock::duration wait) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wait).count();
+  auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
   pollfd p{fd, POLLIN, 0};
   return poll(&p, 1, static_cast<int>(std::max<long long>(ms, 0))) > 0;
 }

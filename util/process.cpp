@@ -2,19 +2,26 @@
 
 // How this works: fork; the child makes itself a process-group leader, points stdout and stderr
 // at one pipe and execs. A second, close-on-exec pipe reports a failed exec (its errno) to the
-// parent. The parent reads output until the child has exited and the pipe is drained; at the
-// timeout it kills the whole group, which also stops grandchildren that hold the pipe open.
+// parent. The parent reads output until the child has exited and the pipe is drained. At the
+// timeout or an interrupt it kills the whole group. A descendant may still hold the pipe (one
+// that left the group with setsid), so reading never waits for the pipe to close: once the
+// child has exited or was killed, the reader drains for at most k_drain_grace, then closes its
+// end and returns. The child is noticed exiting without being reaped (waitid's WNOWAIT), so its
+// pid, and with it the group id, cannot be reused while the group is killed.
 
 #include "util/interrupt.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <utility>
 
@@ -23,6 +30,33 @@ namespace kevolve::util {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// How long output is still read after the child has exited or was killed.
+constexpr std::chrono::milliseconds k_drain_grace{500};
+constexpr std::chrono::milliseconds k_poll_interval{50};
+
+// True once `pid` has exited; it stays a zombie (so its pid still names its group) until reaped.
+bool has_exited(pid_t pid) {
+  siginfo_t info{};
+  return waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid;
+}
+
+// Kills what is left of the group of the exited or killed `pid`, then reaps it.
+int reap_group(pid_t pid) {
+  kill(-pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+// Waits for `fd` to be readable for at most `wait`; true when a read would not block.
+bool readable(int fd, Clock::duration wait) {
+  auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, static_cast<int>(std::max<long long>(ms, 0))) > 0;
+}
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options,
                              int output_fd, int status_fd, int input_fd = -1, int reply_fd = -1) {
@@ -106,45 +140,49 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv,
 
   ProcessResult result;
   bool exited = false;
-  int wait_status = 0;
   bool open = true;
+  std::optional<Clock::time_point> drain_until;  // set once it has exited or was killed
+  Clock::duration closed_wait = std::chrono::microseconds(50);
   char buffer[65536];
-  while (open || !exited) {
-    if (!exited && waitpid(pid, &wait_status, WNOHANG) == pid) exited = true;
-    auto elapsed = Clock::now() - start;
-    if (options.timeout.count() > 0 && elapsed > options.timeout && !result.timed_out) {
-      kill(-pid, SIGKILL);
-      result.timed_out = true;
+  for (;;) {
+    auto now = Clock::now();
+    if (!exited && has_exited(pid)) exited = true;
+    if (!exited && !drain_until) {
+      if (options.timeout.count() > 0 && now - start > options.timeout)
+        result.timed_out = true;
+      else if (interrupted())
+        result.interrupted = true;
+      if (result.timed_out || result.interrupted) kill(-pid, SIGKILL);
     }
-    if (interrupted() && !result.interrupted) {
-      kill(-pid, SIGKILL);
-      result.interrupted = true;
-    }
+    if (!drain_until && (exited || result.timed_out || result.interrupted))
+      drain_until = now + k_drain_grace;
+    if (exited && !open) break;
+    if (drain_until && now >= *drain_until) break;
+    auto wait = drain_until ? std::min<Clock::duration>(k_poll_interval, *drain_until - now)
+                            : Clock::duration(k_poll_interval);
     if (!open) {
-      if (!exited) {
-        waitpid(pid, &wait_status, 0);
-        exited = true;
-      }
-      break;
+      // Its output is closed; it usually exits a moment later, else it runs on until the
+      // timeout: look again soon, then less often.
+      std::this_thread::sleep_for(std::min<Clock::duration>(wait, closed_wait));
+      closed_wait = std::min<Clock::duration>(closed_wait * 2, std::chrono::milliseconds(10));
+      continue;
     }
-    pollfd p{output[0], POLLIN, 0};
-    int ready = poll(&p, 1, 50);
-    if (ready > 0) {
-      ssize_t n = read(output[0], buffer, sizeof buffer);
-      if (n > 0) {
-        std::size_t room = options.max_output > result.output.size()
-                               ? options.max_output - result.output.size()
-                               : 0;
-        result.output.append(buffer, std::min(room, static_cast<std::size_t>(n)));
-      } else if (n == 0 || errno != EINTR) {
-        open = false;
-      }
-    } else if (exited && ready == 0) {
-      // The program has exited; a descendant still holds the pipe. Stop it and drain.
-      kill(-pid, SIGKILL);
+    if (!readable(output[0], wait)) {
+      // Exited, yet something of its group still holds the pipe: stop it and drain.
+      if (exited) kill(-pid, SIGKILL);
+      continue;
+    }
+    ssize_t n = read(output[0], buffer, sizeof buffer);
+    if (n > 0) {
+      std::size_t room =
+          options.max_output > result.output.size() ? options.max_output - result.output.size() : 0;
+      result.output.append(buffer, std::min(room, static_cast<std::size_t>(n)));
+    } else if (n == 0 || errno != EINTR) {
+      open = false;
     }
   }
   close(output[0]);
+  const int wait_status = reap_group(pid);
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (WIFEXITED(wait_status)) result.exit_code = WEXITSTATUS(wait_status);
   if (WIFSIGNALED(wait_status)) result.signal = WTERMSIG(wait_status);
@@ -207,7 +245,9 @@ Child::~Child() { kill(); }
 
 void Child::reap(bool wait) {
   if (m_pid < 0 || m_exited) return;
-  if (waitpid(m_pid, &m_status, wait ? 0 : WNOHANG) == m_pid) m_exited = true;
+  if (!wait && !has_exited(m_pid)) return;
+  m_status = reap_group(m_pid);
+  m_exited = true;
 }
 
 bool Child::running() {
@@ -250,10 +290,13 @@ ProcessResult Child::read_until(std::string_view marker, std::chrono::millisecon
     }
     return result;
   };
+  std::optional<Clock::time_point> drain_until;  // set once it has exited or was killed
   char buffer[65536];
   for (;;) {
     // An answer: a line starting with the marker, complete with its newline.
-    for (std::size_t at = 0; (at = m_pending.find(marker, at)) != std::string::npos; ++at) {
+    for (std::size_t at = 0; !result.timed_out && !result.interrupted &&
+                             (at = m_pending.find(marker, at)) != std::string::npos;
+         ++at) {
       if (at != 0 && m_pending[at - 1] != '\n') continue;
       std::size_t end = m_pending.find('\n', at);
       if (end == std::string::npos) break;
@@ -262,34 +305,31 @@ ProcessResult Child::read_until(std::string_view marker, std::chrono::millisecon
       result.exit_code = 0;
       return finish();
     }
-    if (m_output < 0) {
+    auto now = Clock::now();
+    if (!drain_until) {
+      const bool exited = m_exited || has_exited(m_pid);
+      if (!exited && timeout.count() > 0 && now - start > timeout)
+        result.timed_out = true;
+      else if (!exited && interrupted())
+        result.interrupted = true;
+      if (result.timed_out || result.interrupted) ::kill(-m_pid, SIGKILL);
+      if (exited || result.timed_out || result.interrupted) drain_until = now + k_drain_grace;
+    }
+    if (m_output < 0 || (drain_until && now >= *drain_until)) {
       result.output = std::exchange(m_pending, {});
-      reap(true);
+      kill();  // what is left of its group, then its end of the pipes
       return finish();
     }
-    if (timeout.count() > 0 && Clock::now() - start > timeout) {
-      result.timed_out = true;
-      result.output = std::exchange(m_pending, {});
-      kill();
-      return finish();
-    }
-    if (interrupted()) {
-      result.interrupted = true;
-      result.output = std::exchange(m_pending, {});
-      kill();
-      return finish();
-    }
-    pollfd p{m_output, POLLIN, 0};
-    if (poll(&p, 1, 50) > 0) {
-      ssize_t n = read(m_output, buffer, sizeof buffer);
-      if (n > 0) {
-        if (m_pending.size() < (std::size_t{64} << 20))
-          m_pending.append(buffer, static_cast<std::size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        close(m_output);  // it exited (or closed its output): no answer will come
-        m_output = -1;
-        ::kill(-m_pid, SIGKILL);
-      }
+    auto wait = drain_until ? std::min<Clock::duration>(k_poll_interval, *drain_until - now)
+                            : Clock::duration(k_poll_interval);
+    if (!readable(m_output, wait)) continue;
+    ssize_t n = read(m_output, buffer, sizeof buffer);
+    if (n > 0) {
+      if (m_pending.size() < (std::size_t{64} << 20))
+        m_pending.append(buffer, static_cast<std::size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      close(m_output);  // it exited (or closed its output): no answer will come
+      m_output = -1;
     }
   }
 }

@@ -4,6 +4,7 @@
 #include "backends/device.hpp"
 #include "backends/peaks.hpp"
 #include "backends/platform.hpp"
+#include "backends/sandbox.hpp"
 #include "knowledge/store.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
@@ -334,6 +335,13 @@ void add_tune_command(CLI::App& app, Action& action) {
   cmd->add_option("--compile-timeout", o->flags.compile_timeout_s,
                   "Seconds a compile or link may take before it is stopped and fails (default 600)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option_function<std::string>(
+         "--sandbox",
+         [o](const std::string& mode) { o->flags.sandbox = backends::parse_sandbox_mode(mode); },
+         "Candidates run in a sandbox: required, auto (where it works, else with a warning; the "
+         "default), off (docs/sandbox.md)")
+      ->check(CLI::IsMember({"required", "auto", "off"}))
+      ->type_name("MODE");
   cmd->add_option("--executor", o->executor, "Where candidates run: local (default) or slurm");
   cmd->add_flag("--llm", o->llm, "Let an LLM propose code variants");
   cmd->add_flag("--profile", o->flags.profile,

@@ -12,6 +12,7 @@
 #include "backends/candidate.hpp"
 #include "backends/device.hpp"
 #include "backends/peaks.hpp"
+#include "backends/sandbox.hpp"
 #include "knowledge/store.hpp"
 #include "tool/eval/evaluator.hpp"
 #include "tool/tune/annotate.hpp"
@@ -37,6 +38,7 @@ struct TuneSettings {
   int rounds = 5;        // interleaved re-timing rounds
   bool profile = false;  // attach profiler metrics (Nsight Compute) to the winner and defaults
   double compile_timeout_s = 600;  // a compile or link that runs longer fails
+  backends::SandboxMode sandbox = backends::SandboxMode::automatic;  // docs/sandbox.md
   eval::EvalOptions eval;
 };
 

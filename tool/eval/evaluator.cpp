@@ -81,9 +81,19 @@ std::chrono::milliseconds Evaluator::timeout() const {
   return std::max(m_options.min_timeout, scaled);
 }
 
-util::Expected<backends::Session> Evaluator::open(const fs::path& exe, bool fresh) const {
+util::Expected<backends::Session> Evaluator::open(const fs::path& exe, bool fresh,
+                                                  const fs::path& scratch) const {
   const backends::Launcher& launcher = fresh ? *m_launchers.fresh : *m_launchers.search;
-  return backends::Session::open(launcher.command(exe), timeout());
+  if (auto made = util::ensure_directory(scratch); !made) return util::unexpected(made.error());
+  backends::SandboxPolicy policy;
+  policy.scratch = scratch;
+  policy.readable = {exe.parent_path()};
+  for (const std::string& part : launcher.command(exe)) {
+    if (fs::path(part).is_absolute()) policy.readable.push_back(fs::path(part).parent_path());
+  }
+  policy.hidden = {m_scratch, m_recipe.work_dir, m_recipe.cache_dir};
+  policy.devices = m_platform->outputs_in_memory();  // the GPU platforms
+  return backends::Session::open(m_options.sandbox.wrap(launcher.command(exe), policy), timeout());
 }
 
 backends::Build Evaluator::build(const std::string& header, const std::string& tag) const {
@@ -123,7 +133,7 @@ util::Expected<void> Evaluator::compute_reference(Check& check) {
   std::error_code ec;
   fs::remove_all(dir, ec);
   if (auto made = util::ensure_directory(dir); !made) return util::unexpected(made.error());
-  auto session = open(m_baseline_exe, false);
+  auto session = open(m_baseline_exe, false, dir);
   if (!session) return util::unexpected(session.error());
   const std::string what = fmt::format("the reference run (seed {}{}{})", check.seed,
                                        check.sizes.empty() ? "" : ", " + check.sizes.front(),
@@ -159,7 +169,7 @@ util::Expected<void> Evaluator::prepare() {
   }
   m_baseline_exe = defaults.executable;
   {
-    auto session = open(m_baseline_exe, false);
+    auto session = open(m_baseline_exe, false, m_scratch / "describe");
     if (!session) return util::unexpected(session.error());
     backends::Reply described = session->problem(1, {});
     if (described.ok()) described.body["status"] = "ok", (void)session->end();
@@ -288,7 +298,7 @@ std::string Evaluator::cross_check(const Measurement& m, const Phase& p) const {
 
 Trial Evaluator::session(const fs::path& exe, const std::string& tag, bool final) {
   Trial t;
-  auto opened = open(exe, final);
+  auto opened = open(exe, final, m_scratch / "candidates" / tag);
   if (!opened) {
     t.message = opened.error();
     return t;
@@ -343,7 +353,7 @@ std::vector<std::vector<double>> Evaluator::interleaved(const std::vector<fs::pa
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
     for (std::size_t i : order) {
       Trial timed;
-      if (auto s = open(executables[i], true)) {
+      if (auto s = open(executables[i], true, m_scratch / "candidates" / "final")) {
         timed = timing_problem(*s, "final");
         s->close();
       } else {
@@ -363,7 +373,7 @@ Trial Evaluator::reverify(const fs::path& executable) {
     t.message = made.error();
     return t;
   }
-  auto s = open(executable, true);
+  auto s = open(executable, true, m_scratch / "candidates" / "final");
   if (!s) {
     Trial t;
     t.message = s.error();

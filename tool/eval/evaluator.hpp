@@ -10,6 +10,7 @@
 #include "backends/platform.hpp"
 #include "backends/protocol.hpp"
 #include "backends/runner.hpp"
+#include "backends/sandbox.hpp"
 #include "backends/session.hpp"
 #include "util/expected.hpp"
 #include "util/random.hpp"
@@ -29,7 +30,9 @@ struct EvalOptions {
   double min_time = 0.05;  // CPU: seconds per repetition (Google Benchmark's MinTime)
   int gpu_warmup = 3;      // GPU: untimed runs before the repetitions
   std::chrono::milliseconds min_timeout{15000};  // no run is killed sooner
-  double timeout_factor = 20;                    // nor before this many times the defaults' run
+  // Where candidates run (docs/sandbox.md); the tuner resolves --sandbox into it.
+  backends::Sandbox sandbox = backends::Sandbox::disabled_sandbox("");
+  double timeout_factor = 20;  // nor before this many times the defaults' run
 };
 
 struct Measurement {
@@ -109,7 +112,10 @@ class Evaluator {
   Trial compare(backends::Session& s, const Check& check, const std::string& tag);
   std::string cross_check(const Measurement& m, const Phase& phase) const;
   std::chrono::milliseconds timeout() const;
-  util::Expected<backends::Session> open(const std::filesystem::path& exe, bool fresh) const;
+  // A session of `exe`, sandboxed: it may write to `scratch` only, and sees none of the tuner's
+  // files but its own executable.
+  util::Expected<backends::Session> open(const std::filesystem::path& exe, bool fresh,
+                                         const std::filesystem::path& scratch) const;
   int reps() const;
 
   backends::CandidateRecipe m_recipe;

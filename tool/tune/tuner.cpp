@@ -118,8 +118,13 @@ UnitOutcome UnitTune::run() {
     return fail(fmt::format("its space has no valid point here: {}", built.error().message));
   m_space.emplace(std::move(*built));
 
-  eval::Evaluator evaluator(m_recipe, m_settings.eval);
+  auto sandbox = backends::choose_sandbox(m_settings.sandbox, backends::sandbox_support());
+  if (!sandbox) return fail(sandbox.error());
+  eval::EvalOptions options = m_settings.eval;
+  options.sandbox = *sandbox;
+  eval::Evaluator evaluator(m_recipe, options);
   m_ctx.progress.begin(m_unit.name);
+  if (!sandbox->warning().empty()) m_ctx.progress.note("warning: " + sandbox->warning());
   if (!build.warning.empty()) m_ctx.progress.note("warning: " + build.warning);
   m_ctx.progress.note(
       fmt::format("building and checking the defaults ({} points in the space)", m_space->size()));

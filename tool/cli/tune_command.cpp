@@ -11,6 +11,7 @@
 #include "tool/cli/table.hpp"
 #include "tool/search/registry.hpp"
 #include "tool/tune/apply.hpp"
+#include "tool/tune/build_check.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/recipe.hpp"
 #include "tool/tune/settings.hpp"
@@ -230,7 +231,8 @@ Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& u
   }
   recipe->compile_timeout =
       std::chrono::milliseconds(static_cast<long long>(settings.compile_timeout_s * 1000));
-  tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}};
+  tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}, {}};
+  ctx.build_type = tune::build_type_of(m_ws.build);
   if (backends::platform_of((*device)->backend).has_peaks()) {
     ctx.peaks = peaks_for(**device, recipe->compiler, progress);
     if (settings.profile) ctx.profiler = profiler_for(*recipe, progress);

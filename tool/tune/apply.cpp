@@ -34,7 +34,8 @@ knowledge::DeviceId device_for(const analyzers::Unit& unit, const std::string& c
 
 util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
                                        const analyzers::Unit& unit,
-                                       const knowledge::DeviceId& device) {
+                                       const knowledge::DeviceId& device,
+                                       const BuildConfig* build) {
   UnitWisdom w;
   w.unit = unit.name;
   w.asked = device;
@@ -53,6 +54,16 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
   // does not read (status does).
   w.stale = wisdom.kernel_hash != unit.kernel_hash;
   w.retune = wisdom.source_hash != unit.hash;
+  if (build) {
+    w.build_changes = build_changes(wisdom, *build);
+    if (!w.build_changes.empty()) {
+      w.retune = true;
+      std::string changes;
+      for (const std::string& c : w.build_changes) changes += (changes.empty() ? "" : "; ") + c;
+      w.note = "built differently since tuning (" + changes +
+               "); the winner is still used (tune this build again)";
+    }
+  }
   if (record->variant) {
     // Code variants replace the kernel's text: never used once that text changed.
     w.note = w.stale ? "a code variant recorded for older sources is not used"

@@ -7,6 +7,7 @@
 #include "analyzers/scan.hpp"
 #include "backends/device.hpp"
 #include "knowledge/store.hpp"
+#include "tool/tune/build_check.hpp"
 #include "tool/tune/target_config.hpp"
 #include "util/expected.hpp"
 
@@ -28,15 +29,20 @@ struct UnitWisdom {
   std::string unit;
   knowledge::DeviceId asked;
   knowledge::Lookup lookup;
-  bool stale = false;       // the kernel or its space changed since tuning (a build's view)
-  bool retune = false;      // anything tuning measured changed, the harness included
+  bool stale = false;   // the kernel or its space changed since tuning (a build's view)
+  bool retune = false;  // anything tuning measured changed, the harness or the build included
+  std::vector<std::string> build_changes;  // how this build differs from the one measured
   bool injectable = false;  // its winner is used (fresh, or stale but inside the current space)
   std::string note;
 };
 
+// `build`: this build's configuration, when known (status); a winner measured in another
+// configuration is still injected (its parameters are values of the same space) but needs
+// tuning again.
 util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
                                        const analyzers::Unit& unit,
-                                       const knowledge::DeviceId& device);
+                                       const knowledge::DeviceId& device,
+                                       const BuildConfig* build = nullptr);
 
 struct Injection {
   std::string header;

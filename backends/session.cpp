@@ -6,6 +6,7 @@
 #include <kevolve/detail/channel.hpp>
 
 #include <fmt/format.h>
+#include <cstring>
 
 namespace kevolve::backends {
 
@@ -69,6 +70,11 @@ Reply Session::ended(const util::ProcessResult& process) {
   } else if (process.signal != 0) {
     r.status = Status::crashed;
     r.message = fmt::format("{}{}", process.describe(), log);
+  } else if (process.exit_code > 128 && process.exit_code < 128 + 65) {
+    // In the sandbox, bubblewrap reports a signal that ended the candidate as 128 + signal.
+    r.status = Status::crashed;
+    r.message = fmt::format("killed by signal {} ({}){}", process.exit_code - 128,
+                            strsignal(process.exit_code - 128), log);
   } else {
     r.message = fmt::format("{} before replying{}", process.describe(), log);
   }

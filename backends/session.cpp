@@ -6,6 +6,7 @@
 #include <kevolve/detail/channel.hpp>
 
 #include <fmt/format.h>
+
 #include <cstring>
 
 namespace kevolve::backends {

@@ -274,7 +274,6 @@ class Buffers {
   float* array(int thread, int k) const {
     return m_arrays[static_cast<std::size_t>(3 * thread + k)].get();
   }
-  std::size_t count() const { return m_count; }
 
  private:
   std::size_t m_count;

@@ -39,6 +39,7 @@ int run_status(const StatusOptions& o) {
   table.add({"target", "unit", "device", "state", "speedup", "peak", "tuned on", "date"});
   util::Json rows = util::Json::array();
   int not_current = 0;
+  std::vector<std::string> reviews;  // one line per unit whose winner waits for review
   for (const tune::TargetConfig& config : *targets) {
     analyzers::TargetScan scan = tune::scan(*ws, config, 0);
     print_problems(scan, ws->build.source_dir);
@@ -55,7 +56,10 @@ int run_status(const StatusOptions& o) {
         const knowledge::Wisdom& wisdom = *w->lookup.wisdom;
         const knowledge::SizeRecord* r = wisdom.primary();
         bool exact = w->lookup.match == knowledge::Match::exact;
-        state = w->stale || w->retune ? "stale" : exact ? "tuned" : "borrowed";
+        state = w->review               ? "review"
+                : w->stale || w->retune ? "stale"
+                : exact                 ? "tuned"
+                                        : "borrowed";
         from = exact
                    ? wisdom.device_id
                    : fmt::format("{} ({})", wisdom.device_id, knowledge::describe(w->lookup.match));
@@ -66,6 +70,7 @@ int run_status(const StatusOptions& o) {
         }
       }
       if (state != "tuned") ++not_current;
+      if (w->review) reviews.push_back(fmt::format("{}: {}", unit.name, w->note));
       std::string device_text =
           device.slug.empty() ? device.backend + " (none here)" : device.str();
       table.add({config.target, unit.name, device_text, state, speedup, peak, from, date});
@@ -77,12 +82,15 @@ int run_status(const StatusOptions& o) {
                      {"wisdom_device", w->lookup.wisdom ? w->lookup.wisdom->device_id : ""},
                      {"match", knowledge::describe(w->lookup.match)},
                      {"note", w->note}});
+      if (w->review) rows.back()["review"] = w->review_reason;
     }
   }
   if (o.json) {
     fmt::print("{}", util::dump_json(util::Json{{"schema", 1}, {"units", std::move(rows)}}));
   } else {
     table.print(stdout);
+    if (!reviews.empty()) fmt::print("\n");
+    for (const std::string& line : reviews) fmt::print("review: {}\n", line);
   }
   return o.check && not_current > 0 ? 1 : 0;
 }
@@ -91,8 +99,9 @@ int run_status(const StatusOptions& o) {
 
 void add_status_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<StatusOptions>();
-  CLI::App* cmd =
-      app.add_subcommand("status", "Show per unit whether its winners are tuned, stale or missing");
+  CLI::App* cmd = app.add_subcommand(
+      "status",
+      "Show per unit whether its winners are tuned, waiting for review, stale or missing");
   cmd->add_option("-B,--build", o->build, "The CMake build directory")->required();
   cmd->add_option("--target", o->target, "Only this target");
   cmd->add_option("--device", o->device, "For this device id (default: this machine's)");

@@ -59,11 +59,14 @@ util::ProcessOptions tool_options(const CandidateRecipe& r) {
   return options;
 }
 
-// What a tool printed, and why it was stopped when it was.
+// What a tool printed, and why it was stopped when it was: the compile timeout, or a signal
+// (the OOM killer's SIGKILL says nothing in the output itself).
 std::string tool_log(const util::ProcessResult& result) {
-  if (!result.timed_out) return result.output;
-  return fmt::format("{}{}stopped: it ran past the compile timeout ({})", result.output,
-                     result.output.empty() || result.output.back() == '\n' ? "" : "\n",
+  if (!result.timed_out && result.signal == 0) return result.output;
+  const char* separator = result.output.empty() || result.output.back() == '\n' ? "" : "\n";
+  if (!result.timed_out)
+    return fmt::format("{}{}stopped: {}", result.output, separator, result.describe());
+  return fmt::format("{}{}stopped: it ran past the compile timeout ({})", result.output, separator,
                      result.describe());
 }
 

@@ -81,7 +81,7 @@ util::Expected<Launchers> GpuPlatform::launchers(const CandidateRecipe& recipe) 
   auto runner = build_runner(recipe);
   if (!runner) return util::unexpected(runner.error());
   Launchers l;
-  l.search = std::make_unique<Runner>(*runner);
+  l.search = std::make_unique<FreshRunner>(*runner);
   l.fresh = std::make_unique<FreshRunner>(*runner);
   return l;
 }

@@ -1,8 +1,7 @@
 #pragma once
 
-// The tuner's side of the harness protocol (include/kevolve/detail/bench_main.hpp): runs a
-// candidate executable in one mode, under a timeout, in its own process group, and reads its
-// result line. Whatever the candidate does (crash, hang, garbage) becomes a status.
+// What the harness protocol says about a candidate (docs/harness.md): the statuses of a run and
+// the harness's description of its problem. backends/session.hpp speaks the protocol.
 
 #include "util/json.hpp"
 
@@ -14,8 +13,10 @@
 
 namespace kevolve::backends {
 
-// Statuses of docs/design.md §8, as the trial log spells them.
-enum class Status { ok, compile_error, runtime_error, timeout, wrong_result, crashed };
+// Statuses of docs/design.md §8, as the trial log spells them. `rejected`: caught gaming the
+// measurement (a forged reply, a thread or process left running, work after the call returned,
+// a time the tuner's own observations contradict).
+enum class Status { ok, compile_error, runtime_error, timeout, wrong_result, crashed, rejected };
 std::string_view name_of(Status status);
 bool parse_status(std::string_view text, Status& status);
 
@@ -35,30 +36,9 @@ struct Description {
   double work = 0;
   std::map<std::string, std::pair<double, double>> tolerances;  // name -> rtol, atol
   bool has_reference = false;
+  // The buffers that were random as declared (the protocol may refill them in place).
+  std::vector<std::string> refillable;
 };
-
-struct RunResult {
-  Status status = Status::runtime_error;
-  std::string message;  // why it is not ok, with the end of its output
-  util::Json result;    // the result line, when there is one
-  double seconds = 0;   // wall time of the process
-};
-
-class Launcher;
-
-struct RunOptions {
-  std::chrono::milliseconds timeout{60000};
-  std::vector<std::string> sizes;  // name=value, for non-primary problems
-  Launcher* launcher = nullptr;    // null: the candidate is an executable, run afresh
-  int warmup = -1;                 // time: untimed runs first; -1: the harness's default
-};
-
-RunResult run_describe(const std::filesystem::path& executable, const RunOptions& options);
-RunResult run_verify(const std::filesystem::path& executable, std::uint64_t seed,
-                     const std::filesystem::path& out_dir, bool reference,
-                     const RunOptions& options);
-RunResult run_time(const std::filesystem::path& executable, int reps, double min_time,
-                   const RunOptions& options);
 
 // Reads a describe result.
 Description description_from(const util::Json& result);

@@ -52,6 +52,8 @@ def main():
                 sys.exit(f"{args.trials}:{number}: parameters {list(params)}, expected {keys}")
             if status == "ok" and not isinstance(record.get("time_s"), (int, float)):
                 sys.exit(f"{args.trials}:{number}: status ok without a time_s")
+            if status == "environment_error":
+                continue  # the environment's failure, not the configuration's: not a result
             latest[tuple(params[k] for k in keys)] = record
     if not latest:
         sys.exit(f"{args.trials}: no trial records")

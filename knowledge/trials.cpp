@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -20,9 +22,11 @@ using util::Json;
 util::Json to_json(const TrialRecord& t) {
   Json out = Json::object();
   out["schema"] = k_schema;
+  if (!t.id.empty()) out["id"] = t.id;
   out["unit"] = t.unit;
   out["source_hash"] = t.source_hash;
   out["device_id"] = t.device_id;
+  if (!t.build.empty()) out["build"] = t.build;
   Json problem = Json::object();
   for (const auto& [name, value] : t.problem) problem[name] = value;
   out["problem"] = std::move(problem);
@@ -37,15 +41,15 @@ util::Json to_json(const TrialRecord& t) {
   return out;
 }
 
-namespace {
-
-std::optional<TrialRecord> from_json(const Json& j) {
+std::optional<TrialRecord> trial_from_json(const Json& j) {
   if (!j.is_object() || j.value("schema", 0) > k_schema) return std::nullopt;
   TrialRecord t;
   try {
+    t.id = j.value("id", "");
     t.unit = j.at("unit").get<std::string>();
     t.source_hash = j.at("source_hash").get<std::string>();
     t.device_id = j.at("device_id").get<std::string>();
+    t.build = j.value("build", "");
     for (const auto& [name, value] : j.at("problem").items())
       t.problem.emplace_back(name, value.get<std::int64_t>());
     for (const auto& [name, value] : j.at("params").items()) {
@@ -68,7 +72,13 @@ std::optional<TrialRecord> from_json(const Json& j) {
   return t;
 }
 
-}  // namespace
+std::string new_trial_id() {
+  static std::atomic<unsigned long> counter{0};
+  std::string now = util::now_utc();  // 2026-11-21T22:00:32Z
+  now.erase(std::remove_if(now.begin(), now.end(), [](char c) { return c == '-' || c == ':'; }),
+            now.end());
+  return fmt::format("{}-{}-{}", now, ::getpid(), counter++);
+}
 
 util::Expected<TrialLog> read_trials(const fs::path& file) {
   TrialLog log;
@@ -80,7 +90,7 @@ util::Expected<TrialLog> read_trials(const fs::path& file) {
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (util::trim(lines[i]).empty()) continue;
     auto json = util::parse_json(lines[i], file.string());
-    std::optional<TrialRecord> record = json ? from_json(*json) : std::nullopt;
+    std::optional<TrialRecord> record = json ? trial_from_json(*json) : std::nullopt;
     if (record) {
       log.records.push_back(std::move(*record));
     } else {

@@ -14,13 +14,20 @@
 
 namespace kevolve::knowledge {
 
+// The status of a failure that was the environment's (a compiler that cannot run, a full
+// disk), not the candidate's: resume ignores it, so the next tune evaluates the point again.
+inline constexpr std::string_view k_environment_error = "environment_error";
+
 struct TrialRecord {
+  std::string id;  // unique among all trials ("" in lines written before kevolve wrote ids)
   std::string unit;
   std::string source_hash;  // of the unit when it was evaluated
   std::string device_id;
+  std::string build;  // key of the build configuration measured ("" in older lines)
   std::vector<std::pair<std::string, std::int64_t>> problem;
   ParamValues params;
-  std::string status;            // ok, compile_error, runtime_error, timeout, wrong_result, crashed
+  // ok, compile_error, runtime_error, timeout, wrong_result, crashed, environment_error
+  std::string status;
   std::optional<double> time_s;  // median, when ok
   std::optional<double> spread;  // (max - min) / median of the timed repetitions
   std::string message;
@@ -32,6 +39,11 @@ struct TrialRecord {
 };
 
 util::Json to_json(const TrialRecord& t);
+// Reads one line's object; nothing when it is not a trial record of a schema this kevolve reads.
+std::optional<TrialRecord> trial_from_json(const util::Json& j);
+
+// A new trial id: the time, this process and a counter ("20261121T220032Z-4242-17").
+std::string new_trial_id();
 
 struct TrialLog {
   std::vector<TrialRecord> records;

@@ -3,6 +3,7 @@
 #include "knowledge/device_id.hpp"
 #include "knowledge/schema.hpp"
 #include "knowledge/store.hpp"
+#include "knowledge/trials.hpp"
 #include "knowledge/wisdom.hpp"
 #include "util/files.hpp"
 #include "util/json.hpp"
@@ -12,6 +13,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <map>
 #include <set>
 
 namespace kevolve::knowledge {
@@ -149,6 +152,7 @@ class Verifier {
     }
     for (std::size_t i = 0; i < w.records.size(); ++i)
       check_record(file, w.records[i], i, variants);
+    check_measured_trials(file, w);
     if (*version == k_schema && serialize(w) != *text) {
       warning(file,
               "not in canonical form (key order, indent or number format differ); the "
@@ -216,6 +220,84 @@ class Verifier {
       if (review.accepted_at.empty())
         error(file, at + ".accepted_at: empty; when was it accepted?");
     }
+  }
+
+  // Each record's winner refers to the trial-log line it was measured in: where the log is
+  // here, that line must exist, be correct, and hold the same parameters and time; and no later
+  // line may say those parameters failed (a failed re-verification).
+  void check_measured_trials(const fs::path& file, const Wisdom& w) {
+    fs::path log_file = m_root / "trials" / w.unit / (file.stem().string() + ".jsonl");
+    std::error_code ec;
+    if (!fs::is_regular_file(log_file, ec)) return;
+    auto log = read_trials(log_file);
+    if (!log) return;  // reported with the trial logs
+    std::string log_name = log_file.lexically_relative(m_root).string();
+    for (std::size_t i = 0; i < w.records.size(); ++i) {
+      const SizeRecord& r = w.records[i];
+      std::string at = fmt::format("records[{}]", i);
+      if (!r.trial) {
+        warning(file, fmt::format("{}: no trial reference to check against {} (written by an "
+                                  "older kevolve, or removed)",
+                                  at, log_name));
+        continue;
+      }
+      check_trial_reference(file, at, w, r, log->records, log_name);
+    }
+  }
+
+  void check_trial_reference(const fs::path& file, const std::string& at, const Wisdom& w,
+                             const SizeRecord& r, const std::vector<TrialRecord>& trials,
+                             const std::string& log_name) {
+    const TrialRef& ref = *r.trial;
+    auto line = std::find_if(trials.begin(), trials.end(),
+                             [&](const TrialRecord& t) { return t.id == ref.id; });
+    if (line == trials.end()) {
+      error(file, fmt::format("{}.trial: no trial '{}' in {}", at, ref.id, log_name));
+      return;
+    }
+    if (ref.status != "ok" || line->status != "ok") {
+      error(file, fmt::format("{}.trial: status '{}', and '{}' in {}; a winner's trial is ok", at,
+                              ref.status, line->status, log_name));
+    }
+    if (params_text(line->params) != params_text(r.best)) {
+      error(file, fmt::format("{}.best: {} but trial '{}' in {} measured {}", at,
+                              params_text(r.best), ref.id, log_name, params_text(line->params)));
+    }
+    if (!line->time_s || !same_time(*line->time_s, ref.time_s)) {
+      error(file,
+            fmt::format("{}.trial.time_s: {} but trial '{}' in {} has {}", at, ref.time_s, ref.id,
+                        log_name, line->time_s ? fmt::format("{}", *line->time_s) : "none"));
+    }
+    if (line->source_hash != w.source_hash) {
+      error(file, fmt::format("{}.trial: trial '{}' in {} measured sources {}, not {}", at, ref.id,
+                              log_name, line->source_hash, w.source_hash));
+    }
+    for (auto later = std::next(line); later != trials.end(); ++later) {
+      if (later->status == "ok" || later->status == k_environment_error ||
+          later->source_hash != line->source_hash || later->build != line->build ||
+          later->problem != line->problem || params_text(later->params) != params_text(r.best))
+        continue;
+      error(file, fmt::format("{}.best: a later trial of these parameters in {} failed: {}{}{}", at,
+                              log_name, later->status, later->message.empty() ? "" : ": ",
+                              later->message.substr(0, later->message.find('\n'))));
+      break;
+    }
+  }
+
+  // "A=1 B=x" in name order: the same values whatever the order they were written in.
+  static std::string params_text(const ParamValues& params) {
+    std::map<std::string, std::string> sorted;
+    for (const auto& [name, value] : params) sorted[name] = value_json(value).dump();
+    std::string out;
+    for (const auto& [name, value] : sorted)
+      out += fmt::format("{}{}={}", out.empty() ? "" : " ", name, value);
+    return "{" + out + "}";
+  }
+
+  // Both come from the same double, printed in its shortest round-trip form: equal but for
+  // a rounding of the last digit.
+  static bool same_time(double a, double b) {
+    return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b));
   }
 
   void check_variants(const fs::path& dir, std::set<std::string> referenced) {

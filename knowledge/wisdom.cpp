@@ -238,6 +238,10 @@ SizeRecord record_from_json(const Json& json, const std::string& path,
       r.note("variant", "expected a string or null");
     }
   }
+  if (auto trial = r.take("trial", false); trial && !trial->is_null()) {
+    ObjectReader t(*trial, r.path_of("trial"), problems);
+    rec.trial = TrialRef{t.string("id"), t.number("time_s"), t.string("status")};
+  }
   rec.time_s = r.number("time_s");
   rec.baseline_s = r.number("baseline_s");
   if (auto speedup = r.take("speedup")) {
@@ -324,6 +328,10 @@ Json to_json(const Wisdom& w) {
     rec["primary"] = r.primary;
     rec["best"] = params_json(r.best);
     rec["variant"] = r.variant ? Json(*r.variant) : Json(nullptr);
+    if (r.trial) {
+      rec["trial"] =
+          Json{{"id", r.trial->id}, {"time_s", r.trial->time_s}, {"status", r.trial->status}};
+    }
     rec["time_s"] = r.time_s;
     rec["baseline_s"] = r.baseline_s;
     rec["speedup"] = Json{{"value", r.speedup}, {"low", r.speedup_low}, {"high", r.speedup_high}};

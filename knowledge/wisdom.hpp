@@ -70,11 +70,20 @@ struct Fallback {
   std::string date;  // when it was found
 };
 
+// The trial-log line the winner (or the defaults, when they stand) was measured in: its id,
+// time and status, which `knowledge verify` checks against the trial log.
+struct TrialRef {
+  std::string id;
+  double time_s = 0;
+  std::string status;
+};
+
 struct SizeRecord {
   std::vector<std::pair<std::string, std::int64_t>> problem;  // size name -> value
   bool primary = false;
   ParamValues best;
   std::optional<std::string> variant;  // code variant hash (LLM-made), if the winner is one
+  std::optional<TrialRef> trial;       // absent in records from before kevolve wrote it
   double time_s = 0;                   // median time of the winner
   double baseline_s = 0;               // median time of the defaults
   double speedup = 1;                  // baseline_s / time_s

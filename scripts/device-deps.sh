@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packs what a GPU machine without network needs to build kevolve into .devdeps/ (git-ignored):
 # the workplace's shared set (libclang 16, libcurl headers, Catch2, nlohmann-json, Google
-# Benchmark) plus kevolve's other Debian libraries (CLI11, fmt, xxHash, zlib, Eigen).
+# Benchmark) plus kevolve's other Debian libraries (CLI11, fmt, xxHash, zlib, Eigen) and bwrap,
+# the candidates' sandbox (its libraries, libselinux1, libcap2 and libpcre2-8-0, are part of
+# every Ubuntu 24.04).
 #
 #   scripts/device-deps.sh [path/to/shared/device/pack-deps.sh]
 # Then there, with .devdeps carried:
@@ -14,7 +16,8 @@ bash "$shared"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-packages=(libcli11-dev libfmt-dev libfmt9 libxxhash-dev libxxhash0 zlib1g-dev zlib1g libeigen3-dev)
+packages=(libcli11-dev libfmt-dev libfmt9 libxxhash-dev libxxhash0 zlib1g-dev zlib1g libeigen3-dev
+  bubblewrap)
 chmod 777 "$work"  # apt-get download runs as _apt where it can
 (cd "$work" && apt-get download "${packages[@]}" >/dev/null)
 [ "$(ls "$work"/*.deb | wc -l)" -eq ${#packages[@]} ] || { echo "apt-get download fetched too little" >&2; exit 1; }
@@ -30,5 +33,6 @@ if [ ! -f "$KV_EXTRA/.unpacked" ]; then
 fi
 export CMAKE_PREFIX_PATH="$KV_EXTRA/usr${CMAKE_PREFIX_PATH:+:$CMAKE_PREFIX_PATH}"
 export LD_LIBRARY_PATH="$KV_EXTRA/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export PATH="$PATH:$KV_EXTRA/usr/bin"  # bwrap, after the machine's own
 ACTIVATE
 du -sh .devdeps

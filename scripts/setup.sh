@@ -15,6 +15,7 @@ packages=(
   libeigen3-dev              # linear algebra of the bayes strategy's Gaussian process
   libbenchmark-dev catch2
   libamdhip64-dev            # HIP headers: the scanner parses HIP sources (nothing HIP runs here)
+  bubblewrap                 # bwrap: the candidates' sandbox (docs/sandbox.md)
 )
 
 missing=()

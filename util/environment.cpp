@@ -25,6 +25,8 @@ constexpr std::array k_variables = {
     EnvironmentVariable{"KEVOLVE_TOP", "candidates re-timed against the defaults (--top)"},
     EnvironmentVariable{"KEVOLVE_COMPILE_TIMEOUT",
                         "seconds a compile or link may take (--compile-timeout)"},
+    EnvironmentVariable{"KEVOLVE_SANDBOX",
+                        "candidates' sandbox: required, auto or off (--sandbox)"},
     // The build's side and kevolve's own files.
     EnvironmentVariable{"KEVOLVE_DEVICE", "whose winners a build injects (kevolve apply)"},
     EnvironmentVariable{"KEVOLVE_CACHE_DIR", "kevolve's user cache (peaks, scan cache)"},
@@ -36,7 +38,7 @@ constexpr std::array k_variables = {
     EnvironmentVariable{"XDG_CACHE_HOME", "the user cache, without KEVOLVE_CACHE_DIR"},
     EnvironmentVariable{"HOME", "the user cache (~/.cache), without either of the above"},
     EnvironmentVariable{"TMPDIR", "compilers' temporary files (else beside GPU outputs)"},
-    EnvironmentVariable{"PATH", "where nvcc, hipcc and ncu are looked for"},
+    EnvironmentVariable{"PATH", "where nvcc, hipcc, ncu and bwrap are looked for"},
     EnvironmentVariable{"CUDACXX", "the CUDA compiler, for measuring peaks"},
     EnvironmentVariable{"HIPCXX", "the HIP compiler, for measuring peaks"},
     EnvironmentVariable{"CUDA_PATH", "the CUDA toolkit (scanning, peaks)"},

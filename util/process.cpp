@@ -2,19 +2,26 @@
 
 // How this works: fork; the child makes itself a process-group leader, points stdout and stderr
 // at one pipe and execs. A second, close-on-exec pipe reports a failed exec (its errno) to the
-// parent. The parent reads output until the child has exited and the pipe is drained; at the
-// timeout it kills the whole group, which also stops grandchildren that hold the pipe open.
+// parent. The parent reads output until the child has exited and the pipe is drained. At the
+// timeout or an interrupt it kills the whole group. A descendant may still hold the pipe (one
+// that left the group with setsid), so reading never waits for the pipe to close: once the
+// child has exited or was killed, the reader drains for at most k_drain_grace, then closes its
+// end and returns. The child is noticed exiting without being reaped (waitid's WNOWAIT), so its
+// pid, and with it the group id, cannot be reused while the group is killed.
 
 #include "util/interrupt.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <utility>
 
@@ -24,13 +31,47 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long output is still read after the child has exited or was killed.
+constexpr std::chrono::milliseconds k_drain_grace{500};
+constexpr std::chrono::milliseconds k_poll_interval{50};
+
+// True once `pid` has exited; it stays a zombie (so its pid still names its group) until reaped.
+bool has_exited(pid_t pid) {
+  siginfo_t info{};
+  return waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid;
+}
+
+// Kills what is left of the group of the exited or killed `pid`, then reaps it.
+int reap_group(pid_t pid) {
+  kill(-pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+// Waits for `fd` to be readable for at most `wait`; true when a read would not block.
+bool readable(int fd, Clock::duration wait) {
+  auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, static_cast<int>(std::max<long long>(ms, 0))) > 0;
+}
+
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options,
-                             int output_fd, int status_fd, int input_fd = -1) {
+                             int output_fd, int status_fd, int input_fd = -1, int reply_fd = -1) {
   setpgid(0, 0);
   dup2(output_fd, STDOUT_FILENO);
   dup2(output_fd, STDERR_FILENO);
   int input = input_fd >= 0 ? input_fd : open("/dev/null", O_RDONLY);
   if (input >= 0) dup2(input, STDIN_FILENO);
+  if (reply_fd >= 0) {
+    // Descriptor 3 may be the status pipe: move it out of the way first.
+    status_fd = fcntl(status_fd, F_DUPFD_CLOEXEC, 10);
+    const int high = fcntl(reply_fd, F_DUPFD, 10);
+    dup2(high, 3);
+    close(high);
+  }
   if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) {
     int error = errno;
     (void)!write(status_fd, &error, sizeof error);
@@ -49,7 +90,7 @@ using Clock = std::chrono::steady_clock;
 // Forks and execs `argv` with its output on `output_fd` (and input from `input_fd`): the child's
 // pid, or why it could not run (a failed exec is reaped here).
 Expected<pid_t> spawn(const std::vector<std::string>& argv, const ProcessOptions& options,
-                      int output_fd, int input_fd = -1) {
+                      int output_fd, int input_fd = -1, int reply_fd = -1) {
   int status[2];
   if (pipe2(status, O_CLOEXEC) != 0)
     return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(errno)));
@@ -60,7 +101,7 @@ Expected<pid_t> spawn(const std::vector<std::string>& argv, const ProcessOptions
     close(status[1]);
     return unexpected(fmt::format("cannot run {}: fork: {}", argv[0], std::strerror(error)));
   }
-  if (pid == 0) exec_child(argv, options, output_fd, status[1], input_fd);
+  if (pid == 0) exec_child(argv, options, output_fd, status[1], input_fd, reply_fd);
   setpgid(pid, pid);  // also here, so the group exists before any kill
   close(status[1]);
   int exec_error = 0;
@@ -99,45 +140,49 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv,
 
   ProcessResult result;
   bool exited = false;
-  int wait_status = 0;
   bool open = true;
+  std::optional<Clock::time_point> drain_until;  // set once it has exited or was killed
+  Clock::duration closed_wait = std::chrono::microseconds(50);
   char buffer[65536];
-  while (open || !exited) {
-    if (!exited && waitpid(pid, &wait_status, WNOHANG) == pid) exited = true;
-    auto elapsed = Clock::now() - start;
-    if (options.timeout.count() > 0 && elapsed > options.timeout && !result.timed_out) {
-      kill(-pid, SIGKILL);
-      result.timed_out = true;
+  for (;;) {
+    auto now = Clock::now();
+    if (!exited && has_exited(pid)) exited = true;
+    if (!exited && !drain_until) {
+      if (options.timeout.count() > 0 && now - start > options.timeout)
+        result.timed_out = true;
+      else if (interrupted())
+        result.interrupted = true;
+      if (result.timed_out || result.interrupted) kill(-pid, SIGKILL);
     }
-    if (interrupted() && !result.interrupted) {
-      kill(-pid, SIGKILL);
-      result.interrupted = true;
-    }
+    if (!drain_until && (exited || result.timed_out || result.interrupted))
+      drain_until = now + k_drain_grace;
+    if (exited && !open) break;
+    if (drain_until && now >= *drain_until) break;
+    auto wait = drain_until ? std::min<Clock::duration>(k_poll_interval, *drain_until - now)
+                            : Clock::duration(k_poll_interval);
     if (!open) {
-      if (!exited) {
-        waitpid(pid, &wait_status, 0);
-        exited = true;
-      }
-      break;
+      // Its output is closed; it usually exits a moment later, else it runs on until the
+      // timeout: look again soon, then less often.
+      std::this_thread::sleep_for(std::min<Clock::duration>(wait, closed_wait));
+      closed_wait = std::min<Clock::duration>(closed_wait * 2, std::chrono::milliseconds(10));
+      continue;
     }
-    pollfd p{output[0], POLLIN, 0};
-    int ready = poll(&p, 1, 50);
-    if (ready > 0) {
-      ssize_t n = read(output[0], buffer, sizeof buffer);
-      if (n > 0) {
-        std::size_t room = options.max_output > result.output.size()
-                               ? options.max_output - result.output.size()
-                               : 0;
-        result.output.append(buffer, std::min(room, static_cast<std::size_t>(n)));
-      } else if (n == 0 || errno != EINTR) {
-        open = false;
-      }
-    } else if (exited && ready == 0) {
-      // The program has exited; a descendant still holds the pipe. Stop it and drain.
-      kill(-pid, SIGKILL);
+    if (!readable(output[0], wait)) {
+      // Exited, yet something of its group still holds the pipe: stop it and drain.
+      if (exited) kill(-pid, SIGKILL);
+      continue;
+    }
+    ssize_t n = read(output[0], buffer, sizeof buffer);
+    if (n > 0) {
+      std::size_t room =
+          options.max_output > result.output.size() ? options.max_output - result.output.size() : 0;
+      result.output.append(buffer, std::min(room, static_cast<std::size_t>(n)));
+    } else if (n == 0 || errno != EINTR) {
+      open = false;
     }
   }
   close(output[0]);
+  const int wait_status = reap_group(pid);
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (WIFEXITED(wait_status)) result.exit_code = WEXITSTATUS(wait_status);
   if (WIFSIGNALED(wait_status)) result.signal = WTERMSIG(wait_status);
@@ -157,18 +202,27 @@ Expected<Child> Child::start(const std::vector<std::string>& argv, const Process
     close(input[1]);
     return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(error)));
   }
-  auto spawned = spawn(argv, options, output[1], input[0]);
+  int reply[2] = {-1, -1};
+  if (options.reply_channel && pipe2(reply, O_CLOEXEC) != 0) {
+    const int error = errno;
+    for (int fd : {input[0], input[1], output[0], output[1]}) close(fd);
+    return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(error)));
+  }
+  auto spawned = spawn(argv, options, output[1], input[0], reply[1]);
   close(input[0]);
   close(output[1]);
+  if (reply[1] >= 0) close(reply[1]);
   if (!spawned) {
     close(input[1]);
     close(output[0]);
+    if (reply[0] >= 0) close(reply[0]);
     return unexpected(spawned.error());
   }
   Child child;
   child.m_pid = *spawned;
   child.m_input = input[1];
   child.m_output = output[0];
+  child.m_reply = reply[0];
   return child;
 }
 
@@ -178,9 +232,12 @@ Child& Child::operator=(Child&& other) noexcept {
   std::swap(m_pid, other.m_pid);
   std::swap(m_input, other.m_input);
   std::swap(m_output, other.m_output);
+  std::swap(m_reply, other.m_reply);
   std::swap(m_exited, other.m_exited);
   std::swap(m_status, other.m_status);
   std::swap(m_pending, other.m_pending);
+  std::swap(m_replies, other.m_replies);
+  std::swap(m_log, other.m_log);
   return *this;
 }
 
@@ -188,7 +245,9 @@ Child::~Child() { kill(); }
 
 void Child::reap(bool wait) {
   if (m_pid < 0 || m_exited) return;
-  if (waitpid(m_pid, &m_status, wait ? 0 : WNOHANG) == m_pid) m_exited = true;
+  if (!wait && !has_exited(m_pid)) return;
+  m_status = reap_group(m_pid);
+  m_exited = true;
 }
 
 bool Child::running() {
@@ -203,7 +262,8 @@ void Child::kill() {
   }
   if (m_input >= 0) close(m_input);
   if (m_output >= 0) close(m_output);
-  m_input = m_output = -1;
+  if (m_reply >= 0) close(m_reply);
+  m_input = m_output = m_reply = -1;
 }
 
 Expected<void> Child::send(const std::string& line) {
@@ -230,10 +290,13 @@ ProcessResult Child::read_until(std::string_view marker, std::chrono::millisecon
     }
     return result;
   };
+  std::optional<Clock::time_point> drain_until;  // set once it has exited or was killed
   char buffer[65536];
   for (;;) {
     // An answer: a line starting with the marker, complete with its newline.
-    for (std::size_t at = 0; (at = m_pending.find(marker, at)) != std::string::npos; ++at) {
+    for (std::size_t at = 0; !result.timed_out && !result.interrupted &&
+                             (at = m_pending.find(marker, at)) != std::string::npos;
+         ++at) {
       if (at != 0 && m_pending[at - 1] != '\n') continue;
       std::size_t end = m_pending.find('\n', at);
       if (end == std::string::npos) break;
@@ -242,34 +305,82 @@ ProcessResult Child::read_until(std::string_view marker, std::chrono::millisecon
       result.exit_code = 0;
       return finish();
     }
-    if (m_output < 0) {
+    auto now = Clock::now();
+    if (!drain_until) {
+      const bool exited = m_exited || has_exited(m_pid);
+      if (!exited && timeout.count() > 0 && now - start > timeout)
+        result.timed_out = true;
+      else if (!exited && interrupted())
+        result.interrupted = true;
+      if (result.timed_out || result.interrupted) ::kill(-m_pid, SIGKILL);
+      if (exited || result.timed_out || result.interrupted) drain_until = now + k_drain_grace;
+    }
+    if (m_output < 0 || (drain_until && now >= *drain_until)) {
       result.output = std::exchange(m_pending, {});
-      reap(true);
+      kill();  // what is left of its group, then its end of the pipes
       return finish();
     }
-    if (timeout.count() > 0 && Clock::now() - start > timeout) {
-      result.timed_out = true;
-      result.output = std::exchange(m_pending, {});
-      kill();
-      return finish();
+    auto wait = drain_until ? std::min<Clock::duration>(k_poll_interval, *drain_until - now)
+                            : Clock::duration(k_poll_interval);
+    if (!readable(m_output, wait)) continue;
+    ssize_t n = read(m_output, buffer, sizeof buffer);
+    if (n > 0) {
+      if (m_pending.size() < (std::size_t{64} << 20))
+        m_pending.append(buffer, static_cast<std::size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      close(m_output);  // it exited (or closed its output): no answer will come
+      m_output = -1;
     }
-    if (interrupted()) {
-      result.interrupted = true;
-      result.output = std::exchange(m_pending, {});
-      kill();
-      return finish();
+  }
+}
+
+ProcessResult Child::read_reply(std::chrono::milliseconds timeout) {
+  constexpr std::size_t k_log_bytes = 64 * 1024;
+  ProcessResult result;
+  const auto start = Clock::now();
+  auto finish = [&](bool timed_out) {
+    result.timed_out = timed_out;
+    result.interrupted = !timed_out && interrupted();
+    if (timed_out || result.interrupted) kill();
+    reap(!timed_out && !result.interrupted);
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (m_exited) {
+      if (WIFEXITED(m_status)) result.exit_code = WEXITSTATUS(m_status);
+      if (WIFSIGNALED(m_status)) result.signal = WTERMSIG(m_status);
     }
-    pollfd p{m_output, POLLIN, 0};
-    if (poll(&p, 1, 50) > 0) {
-      ssize_t n = read(m_output, buffer, sizeof buffer);
-      if (n > 0) {
-        if (m_pending.size() < (std::size_t{64} << 20))
-          m_pending.append(buffer, static_cast<std::size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        close(m_output);  // it exited (or closed its output): no answer will come
-        m_output = -1;
-        ::kill(-m_pid, SIGKILL);
+    return result;
+  };
+  char buffer[65536];
+  for (;;) {
+    if (std::size_t end = m_replies.find('\n'); end != std::string::npos) {
+      result.output = m_replies.substr(0, end);
+      m_replies.erase(0, end + 1);
+      result.exit_code = 0;
+      result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      return result;
+    }
+    if (m_reply < 0) {
+      ::kill(-m_pid, SIGKILL);  // it closed its reply channel: no reply will come
+      return finish(false);
+    }
+    if (timeout.count() > 0 && Clock::now() - start > timeout) return finish(true);
+    if (interrupted()) return finish(false);
+    pollfd p[2] = {{m_reply, POLLIN, 0}, {m_output, POLLIN, 0}};
+    if (poll(p, m_output >= 0 ? 2 : 1, 50) <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t n = read(p[i].fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      int& fd = i == 0 ? m_reply : m_output;
+      if (n <= 0) {
+        close(fd);
+        fd = -1;
+        continue;
       }
+      std::string& to = i == 0 ? m_replies : m_log;
+      to.append(buffer, static_cast<std::size_t>(n));
+      if (i == 1 && m_log.size() > 2 * k_log_bytes) m_log.erase(0, m_log.size() - k_log_bytes);
+      if (i == 0 && m_replies.size() > (std::size_t{16} << 20)) m_replies.erase();  // no line
     }
   }
 }

@@ -2,7 +2,10 @@
 
 // Running another program: its own process group (so a timeout kills everything it started),
 // stdout and stderr captured together, an exit status as data. An interrupt of kevolve
-// (util/interrupt.hpp) kills the process group too.
+// (util/interrupt.hpp) kills the process group too, and so does the program's own exit (what it
+// left running in its group dies with it). A timeout is a timeout whatever the program's
+// children do: once it has exited or was killed, output is read for at most half a second more,
+// so a descendant that left the group (setsid) and holds the output open cannot stretch it.
 
 #include "util/expected.hpp"
 
@@ -18,6 +21,9 @@ struct ProcessOptions {
   std::chrono::milliseconds timeout{0};      // 0: none
   std::vector<std::string> environment;      // extra NAME=value entries
   std::size_t max_output = 4 * 1024 * 1024;  // later output is dropped (and counted)
+  // Child only: a pipe on the program's descriptor 3 for its replies (Child::read_reply), apart
+  // from what it prints.
+  bool reply_channel = false;
 };
 
 struct ProcessResult {
@@ -55,6 +61,12 @@ class Child {
   // `timeout`. When the program exits, times out (it is then killed) or kevolve is interrupted
   // first, the result says so and holds what it wrote.
   ProcessResult read_until(std::string_view marker, std::chrono::milliseconds timeout);
+  // The next line the program wrote to its descriptor 3 (options.reply_channel), waiting at
+  // most `timeout`; what it prints meanwhile goes to log(). Ends like read_until.
+  ProcessResult read_reply(std::chrono::milliseconds timeout);
+  // The end of what it printed (stdout and stderr) while replies were read.
+  const std::string& log() const { return m_log; }
+  int pid() const { return m_pid; }
   void kill();
 
  private:
@@ -64,9 +76,12 @@ class Child {
   int m_pid = -1;
   int m_input = -1;
   int m_output = -1;
+  int m_reply = -1;
   bool m_exited = false;
   int m_status = 0;
   std::string m_pending;  // read past the last answer
+  std::string m_replies;  // read on the reply channel past the last reply
+  std::string m_log;
 };
 
 }  // namespace kevolve::util

@@ -11,6 +11,12 @@
 
 namespace kevolve::util {
 
+// 64 bits from the operating system's random source: what a candidate must not predict.
+inline std::uint64_t os_random() {
+  std::random_device device;
+  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
+
 class Rng {
  public:
   explicit Rng(std::uint64_t seed) : m_engine(seed) {}

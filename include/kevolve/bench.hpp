@@ -9,10 +9,10 @@
 //     b.run([=] { saxpy(n, 2.0f, x, y, b.stream()); });
 //   }
 //
-// The harness function runs once per candidate run; `run` says what is measured. kevolve
-// compiles the harness with a generated entry point (KEVOLVE_BENCH_MAIN, see the end of this
-// file) that speaks a small protocol with the tuner: describe the problem, verify with a seed
-// (writing outputs for the tuner to compare), or time.
+// The harness function runs once per problem the tuner asks for (a seed and sizes); `run` says
+// what is measured, and the tuner's checked and timed calls of it all happen inside `run`.
+// kevolve compiles the harness with a generated entry point (KEVOLVE_BENCH_MAIN, see the end of
+// this file) that speaks the protocol of docs/harness.md with the tuner.
 //
 // Header-only, C++17. The backend follows the compiler: under nvcc or hipcc (KEVOLVE_BENCH_GPU)
 // buffers are device memory, stream() is the stream to launch on, and timing uses events with
@@ -75,18 +75,68 @@ constexpr const char* type_tag() {
     static_assert(sizeof(T) == 0, "kevolve buffers hold float, double or fixed-width integers");
 }
 
-// Memory of the harness's kind (host or device), freed with it.
+// Guard zones around every buffer (docs/harness.md): bytes of a pattern the candidate cannot
+// know (it comes from the tuner's key), checked after every call.
+inline constexpr std::size_t k_guard_bytes = 4096;
+inline std::vector<unsigned char>& guard_pattern() {
+  static std::vector<unsigned char> pattern(k_guard_bytes, 0x5a);
+  return pattern;
+}
+inline void set_guard_key(std::uint64_t key) {
+  std::vector<unsigned char>& pattern = guard_pattern();
+  for (std::size_t i = 0; i < pattern.size(); ++i)
+    pattern[i] = static_cast<unsigned char>(mix(key ^ i) >> 24);
+}
+
+// Memory of the harness's kind (host or device), freed with it; a guarded allocation has a
+// guard zone before and right after its bytes.
 struct Allocation {
+  void* base = nullptr;
   void* data = nullptr;
+  std::size_t bytes = 0;
+  bool guarded = false;
+
   Allocation() = default;
-  explicit Allocation(std::size_t bytes) : data(memory::allocate(bytes)) {}
-  Allocation(Allocation&& other) noexcept : data(other.data) { other.data = nullptr; }
+  explicit Allocation(std::size_t size, bool with_guards = false)
+      : bytes(size), guarded(with_guards) {
+    const std::size_t guard = guarded ? k_guard_bytes : 0;
+    base = memory::allocate(size + 2 * guard);
+    data = static_cast<unsigned char*>(base) + guard;
+    if (guarded) {
+      memory::from_host(base, guard_pattern().data(), guard);
+      memory::from_host(static_cast<unsigned char*>(data) + size, guard_pattern().data(), guard);
+    }
+  }
+  Allocation(Allocation&& other) noexcept { swap(other); }
   Allocation& operator=(Allocation&& other) noexcept {
-    std::swap(data, other.data);
+    swap(other);
     return *this;
   }
   ~Allocation() {
-    if (data) memory::release(data);
+    if (base) memory::release(base);
+  }
+  void swap(Allocation& other) noexcept {
+    std::swap(base, other.base);
+    std::swap(data, other.data);
+    std::swap(bytes, other.bytes);
+    std::swap(guarded, other.guarded);
+  }
+
+  // How many bytes before the buffer (negative) or past its end (positive) differ from the
+  // guard pattern; 0 when both zones are intact. Past the end wins when both were hit.
+  long long breach() const {
+    if (!guarded) return 0;
+    std::vector<unsigned char> zone(k_guard_bytes);
+    const std::vector<unsigned char>& pattern = guard_pattern();
+    memory::to_host(zone.data(), static_cast<unsigned char*>(data) + bytes, zone.size());
+    for (std::size_t i = zone.size(); i > 0; --i) {
+      if (zone[i - 1] != pattern[i - 1]) return static_cast<long long>(i);
+    }
+    memory::to_host(zone.data(), base, zone.size());
+    for (std::size_t i = 0; i < zone.size(); ++i) {
+      if (zone[i] != pattern[i]) return -static_cast<long long>(zone.size() - i);
+    }
+    return 0;
   }
 };
 
@@ -97,8 +147,10 @@ struct Buffer {
   std::size_t count = 0;
   std::size_t element = 0;  // bytes per element
   Allocation storage;
-  Allocation initial;      // inout: contents before the run, to restore them
-  std::uint64_t hash = 0;  // inputs: hash before the run
+  Allocation initial;          // inout: contents before the run, to restore them
+  std::uint64_t hash = 0;      // inputs: hash before the run
+  std::uint64_t declared = 0;  // the hash of its random contents when declared
+  bool refillable = false;     // random as declared: the protocol may refill it in place
   void (*fill)(void*, std::size_t, std::uint64_t) = nullptr;
   void (*poison)(void*, std::size_t) = nullptr;
 
@@ -116,11 +168,12 @@ struct Buffer {
 
 class Bench {
  public:
-  // How the generated main drives the harness.
-  enum class Mode { describe, verify, reference, time };
+  // The generated main (detail/bench_main.hpp) makes one Bench per problem the tuner asks for,
+  // and serves the tuner's requests from inside run(), while the harness's locals are alive.
+  using Server = std::function<void(Bench&)>;
 
-  Bench(Mode mode, std::uint64_t seed, std::map<std::string, long> chosen_sizes)
-      : m_mode(mode), m_seed(seed), m_chosen(std::move(chosen_sizes)) {}
+  Bench(std::uint64_t seed, std::map<std::string, long> chosen_sizes, Server server)
+      : m_seed(seed), m_chosen(std::move(chosen_sizes)), m_server(std::move(server)) {}
   Bench(const Bench&) = delete;
   Bench& operator=(const Bench&) = delete;
 
@@ -175,15 +228,16 @@ class Bench {
   }
 #endif
 
-  // What is measured. Called once, after the buffers exist.
+  // What is measured. Called once, after the buffers exist; the calls of `fn` all happen before
+  // run returns, so `fn` may capture the harness's locals by reference.
   void run(std::function<void()> fn) {
     if (m_ran) throw std::logic_error("the harness called run() twice");
     m_ran = true;
     m_fn = std::move(fn);
+    if (m_server) m_server(*this);
   }
 
   // For the generated main.
-  Mode mode() const { return m_mode; }
   std::uint64_t seed() const { return m_seed; }
   bool ran() const { return m_ran; }
   bool has_reference() const { return static_cast<bool>(m_reference); }
@@ -198,12 +252,14 @@ class Bench {
     return m_tolerances;
   }
 
-  // Just before the measured code runs: outputs poisoned, inputs hashed, inouts remembered.
-  // (Buffers were filled when declared, so the harness may have written structured data.)
+  // Once, before the first call: inputs hashed, inouts remembered, and the buffers still
+  // random as declared marked refillable (a harness may have written structured data).
   void prepare() {
     for (detail::Buffer& b : m_buffers) {
-      if (b.role == detail::Role::output) b.poison(b.data(), b.count);
-      if (b.role == detail::Role::input) b.hash = detail::memory::hash(b.data(), b.bytes());
+      if (b.role == detail::Role::output) continue;
+      std::uint64_t now = detail::memory::hash(b.data(), b.bytes());
+      b.refillable = now == b.declared;
+      if (b.role == detail::Role::input) b.hash = now;
       if (b.role == detail::Role::inout) {
         if (!b.initial.data) b.initial = detail::Allocation(b.bytes());
         detail::memory::copy(b.initial.data, b.data(), b.bytes());
@@ -211,7 +267,17 @@ class Bench {
     }
   }
 
-  // Before every timed run: inouts back to their initial contents, outputs poisoned.
+  // Fresh inputs in place, from another seed: the same pointers, new contents.
+  void refill(std::uint64_t seed) {
+    for (detail::Buffer& b : m_buffers) {
+      if (b.role == detail::Role::output || !b.refillable) continue;
+      b.fill(b.data(), b.count, detail::buffer_seed(seed, b.name));
+      if (b.role == detail::Role::input) b.hash = detail::memory::hash(b.data(), b.bytes());
+      if (b.role == detail::Role::inout) detail::memory::copy(b.initial.data, b.data(), b.bytes());
+    }
+  }
+
+  // Before every call: inouts back to their initial contents, outputs poisoned.
   void reset() {
     for (detail::Buffer& b : m_buffers) {
       if (b.role == detail::Role::inout) detail::memory::copy(b.data(), b.initial.data, b.bytes());
@@ -243,20 +309,21 @@ class Bench {
     b.element = sizeof(T);
     b.fill = &detail::memory::fill<T>;
     b.poison = &detail::memory::poison<T>;
-    b.storage = detail::Allocation(count * sizeof(T));
+    b.storage = detail::Allocation(count * sizeof(T), true);
     // Usable as soon as declared: the harness may overwrite inputs with structured data.
     if (role == detail::Role::output) {
       b.poison(b.data(), count);
     } else {
-      b.fill(b.data(), count, m_seed ^ detail::hash_bytes(b.name.data(), b.name.size()));
+      b.fill(b.data(), count, detail::buffer_seed(m_seed, b.name));
+      b.declared = detail::memory::hash(b.data(), b.bytes());
     }
     m_buffers.push_back(std::move(b));
     return m_buffers.back().data();
   }
 
-  Mode m_mode;
   std::uint64_t m_seed;
   std::map<std::string, long> m_chosen;
+  Server m_server;
   std::vector<std::pair<std::string, std::vector<long>>> m_sizes;
   std::vector<std::pair<std::string, long>> m_problem;
   std::vector<detail::Buffer> m_buffers;

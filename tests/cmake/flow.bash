@@ -33,6 +33,19 @@ run "$KEVOLVE_CLI" knowledge verify "$T/flow/.kevolve"
 expect_status 0
 expect_out "0 errors, 0 warnings"
 
+describe "the winner refers to its trial, and verify checks the wisdom against the trial log"
+trial_id=$(grep -A1 '"trial": {' "$wisdom" | sed -n 's/.*"id": "\(.*\)",/\1/p')
+[ -n "$trial_id" ] || fail "the winner names no trial: $(cat "$wisdom")"
+grep "\"id\":\"$trial_id\"" "$T/flow/.kevolve/trials/scale/"*.jsonl | grep -q '"CHUNK":64' ||
+  fail "trial $trial_id of the winner is not in the trial log"
+good=$(cat "$wisdom")
+sed -i '0,/"CHUNK": 64/s//"CHUNK": 32/' "$wisdom"  # the winner edited after the tune
+run "$KEVOLVE_CLI" knowledge verify "$T/flow/.kevolve"
+expect_status 1
+expect_out "error: records[0].best: {CHUNK=32 PAD="
+expect_out "but trial '$trial_id' in trials/scale/"
+printf '%s\n' "$good" >"$wisdom"
+
 describe "the rebuild keeps the defaults until the winner is accepted, then injects it"
 run "$CMAKE" --build "$B"
 expect_status 0
@@ -81,15 +94,37 @@ if [ "$VIA" = package ]; then  # (through add_subdirectory it would build kevolv
   expect_status 0
   expect_out "up to date"  # the same sources, tuned on this device already
 
-  describe "a Debug build's tune never replaces the winner of an optimised build"
+  describe "the wisdom records the build configuration it was measured in"
+  grep -q '"build_type": "Release"' "$wisdom" || fail "no build type in the wisdom: $(cat "$wisdom")"
+  grep -A3 '"flags": \[' "$wisdom" | grep -q '"-O3"' || fail "no flags in the wisdom: $(cat "$wisdom")"
+
+  describe "another build configuration is not up to date; a Debug one never replaces the winner"
   before=$(cat "$wisdom")
   run "$CMAKE" "${args[@]/$T\/fresh/$T/debug}" -DCMAKE_BUILD_TYPE=Debug
   expect_status 0
-  run "$KEVOLVE_CLI" tune -B "$T/debug" --force "${QUICK[@]}"
+  run "$KEVOLVE_CLI" status -B "$T/debug"
+  expect_status 0
+  expect_out "stale"
+  expect_out "scale: built differently since tuning (build type Release -> Debug; flags -O3 -DNDEBUG -> (none))"
+  run "$KEVOLVE_CLI" tune -B "$T/debug" "${QUICK[@]}"
   expect_status 1
+  expect_err "built differently since it was tuned here (build type Release -> Debug"
   expect_err "not optimised (no -O flag): its timings would replace a winner measured in an optimised build"
   [ "$(cat "$wisdom")" = "$before" ] || fail "the Debug tune changed the wisdom"
   grep -q '"optimised": true' "$wisdom" || fail "the wisdom does not say its build was optimised"
+  run "$CMAKE" --build "$T/debug"
+  expect_status 0
+  run "$T/debug/app"
+  expect_out "CHUNK=64"  # its parameters are still the space's: injected all the same
+
+  describe "flags that change the generated code make the winner stale too"
+  run "$CMAKE" "${args[@]/$T\/fresh/$T/unrolled}" -DCMAKE_CXX_FLAGS=-funroll-loops
+  expect_status 0
+  run "$KEVOLVE_CLI" status -B "$T/unrolled" --check
+  expect_status 1
+  expect_out "scale: built differently since tuning (flags -O3 -DNDEBUG -> -funroll-loops -O3 -DNDEBUG)"
+  run "$KEVOLVE_CLI" status -B "$T/fresh" --check  # the same configuration: tuned
+  expect_status 0
 fi
 
 describe "editing the kernel makes the wisdom stale"

@@ -14,12 +14,13 @@ install_kevolve() {
   "$CMAKE" --install "$KEVOLVE_BUILD_DIR" --prefix "$T/prefix" >/dev/null || fail "cmake --install failed"
 }
 
-# project <name> <via: package|subdirectory>: copies tests/cmake/<name> to $T/<name> and configures
-# it into $T/<name>-build.
+# project <name> <via: package|subdirectory> [cmake arguments...]: copies tests/cmake/<name> to
+# $T/<name> and configures it into $T/<name>-build.
 project() {
   local name=$1 via=$2
+  shift 2
   cp -r "$SUITE_DIR/../cmake/$name" "$T/$name"
-  local args=(-S "$T/$name" -B "$T/$name-build")
+  local args=(-S "$T/$name" -B "$T/$name-build" "$@")
   if command -v ninja >/dev/null; then args+=(-G Ninja); fi
   if [ "$via" = subdirectory ]; then
     args+=(-DKEVOLVE_SOURCE_DIR="$KEVOLVE_SOURCE_DIR")

@@ -36,7 +36,7 @@ describe "status shows it as review, with the reason"
 run "$KEVOLVE_CLI" status -B "$B"
 expect_status 0
 expect_out " review "
-expect_out "review: burst: its winner SPIN=1 waits for review ("
+expect_out "burst: its winner SPIN=1 waits for review ("
 run "$KEVOLVE_CLI" status -B "$B" --check
 expect_status 1
 

@@ -5,6 +5,8 @@
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
 #include "tool/tune/apply.hpp"
+#include "tool/tune/build_check.hpp"
+#include "tool/tune/recipe.hpp"
 #include "tool/tune/workspace.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -16,6 +18,21 @@ namespace kevolve::tool {
 namespace {
 
 namespace fs = std::filesystem;
+
+// How this build compiles the unit's kernel; none when kevolve could not build its candidates.
+std::optional<tune::BuildConfig> build_of(const tune::Workspace& ws, const std::string& target,
+                                          const analyzers::Unit& unit) {
+  const analyzers::Target* t = ws.build.find_target(target);
+  if (!t) return std::nullopt;
+  backends::Backend backend = backends::Backend::cpu;
+  for (backends::Backend b :
+       {backends::Backend::cpu, backends::Backend::cuda, backends::Backend::hip}) {
+    if (backends::name_of(b) == tune::backend_of(unit)) backend = b;
+  }
+  auto recipe = tune::make_recipe(ws.build, *t, unit, backend);
+  if (!recipe) return std::nullopt;
+  return tune::build_config(*recipe, tune::build_type_of(ws.build));
+}
 
 struct StatusOptions {
   std::string build;
@@ -39,7 +56,7 @@ int run_status(const StatusOptions& o) {
   table.add({"target", "unit", "device", "state", "speedup", "peak", "tuned on", "date"});
   util::Json rows = util::Json::array();
   int not_current = 0;
-  std::vector<std::string> reviews;  // one line per unit whose winner waits for review
+  std::vector<std::string> notes;
   for (const tune::TargetConfig& config : *targets) {
     analyzers::TargetScan scan = tune::scan(*ws, config, 0);
     print_problems(scan, ws->build.source_dir);
@@ -48,8 +65,11 @@ int run_status(const StatusOptions& o) {
       knowledge = std::move(*opened);
     for (const analyzers::Unit& unit : scan.units) {
       knowledge::DeviceId device = tune::device_for(unit, o.device, inventory);
-      auto w = tune::find_wisdom(knowledge ? &*knowledge : nullptr, unit, device);
+      std::optional<tune::BuildConfig> build = build_of(*ws, config.target, unit);
+      auto w = tune::find_wisdom(knowledge ? &*knowledge : nullptr, unit, device,
+                                 build ? &*build : nullptr);
       if (!w) throw Error(w.error());
+      if (!w->note.empty()) notes.push_back(fmt::format("{}: {}", unit.name, w->note));
       std::string state = "missing";
       std::string speedup = "-", peak = "-", from = "-", date = "-";
       if (w->lookup.wisdom) {
@@ -70,7 +90,6 @@ int run_status(const StatusOptions& o) {
         }
       }
       if (state != "tuned") ++not_current;
-      if (w->review) reviews.push_back(fmt::format("{}: {}", unit.name, w->note));
       std::string device_text =
           device.slug.empty() ? device.backend + " (none here)" : device.str();
       table.add({config.target, unit.name, device_text, state, speedup, peak, from, date});
@@ -81,7 +100,8 @@ int run_status(const StatusOptions& o) {
                      {"state", state},
                      {"wisdom_device", w->lookup.wisdom ? w->lookup.wisdom->device_id : ""},
                      {"match", knowledge::describe(w->lookup.match)},
-                     {"note", w->note}});
+                     {"note", w->note},
+                     {"build_changes", w->build_changes}});
       if (w->review) rows.back()["review"] = w->review_reason;
     }
   }
@@ -89,8 +109,7 @@ int run_status(const StatusOptions& o) {
     fmt::print("{}", util::dump_json(util::Json{{"schema", 1}, {"units", std::move(rows)}}));
   } else {
     table.print(stdout);
-    if (!reviews.empty()) fmt::print("\n");
-    for (const std::string& line : reviews) fmt::print("review: {}\n", line);
+    for (const std::string& note : notes) fmt::print("{}\n", note);
   }
   return o.check && not_current > 0 ? 1 : 0;
 }

@@ -4,12 +4,14 @@
 #include "backends/device.hpp"
 #include "backends/peaks.hpp"
 #include "backends/platform.hpp"
+#include "backends/sandbox.hpp"
 #include "knowledge/store.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
 #include "tool/search/registry.hpp"
 #include "tool/tune/apply.hpp"
+#include "tool/tune/build_check.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/recipe.hpp"
 #include "tool/tune/settings.hpp"
@@ -229,7 +231,8 @@ Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& u
   }
   recipe->compile_timeout =
       std::chrono::milliseconds(static_cast<long long>(settings.compile_timeout_s * 1000));
-  tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}};
+  tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}, {}};
+  ctx.build_type = tune::build_type_of(m_ws.build);
   if (backends::platform_of((*device)->backend).has_peaks()) {
     ctx.peaks = peaks_for(**device, recipe->compiler, progress);
     if (settings.profile) ctx.profiler = profiler_for(*recipe, progress);
@@ -334,6 +337,13 @@ void add_tune_command(CLI::App& app, Action& action) {
   cmd->add_option("--compile-timeout", o->flags.compile_timeout_s,
                   "Seconds a compile or link may take before it is stopped and fails (default 600)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option_function<std::string>(
+         "--sandbox",
+         [o](const std::string& mode) { o->flags.sandbox = backends::parse_sandbox_mode(mode); },
+         "Candidates run in a sandbox: required, auto (where it works, else with a warning; the "
+         "default), off (docs/sandbox.md)")
+      ->check(CLI::IsMember({"required", "auto", "off"}))
+      ->type_name("MODE");
   cmd->add_option("--executor", o->executor, "Where candidates run: local (default) or slurm");
   cmd->add_flag("--llm", o->llm, "Let an LLM propose code variants");
   cmd->add_flag("--profile", o->flags.profile,

@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <future>
 #include <limits>
 #include <optional>
 #include <unistd.h>
@@ -48,7 +47,8 @@ Measurement measurement_from(const util::Json& r) {
 Evaluator::Evaluator(backends::CandidateRecipe recipe, EvalOptions options)
     : m_recipe(std::move(recipe)),
       m_platform(&backends::platform_of(m_recipe.backend)),
-      m_options(std::move(options)) {
+      m_options(std::move(options)),
+      m_rng(util::os_random()) {
   m_scratch = m_recipe.work_dir;
   // GPU outputs are large and compared at hundreds of candidates a minute: keep them off disk.
   if (m_platform->outputs_in_memory() && ::access("/dev/shm", W_OK) == 0) {
@@ -71,37 +71,91 @@ int Evaluator::reps() const {
   return m_platform->repetitions();
 }
 
-backends::RunOptions Evaluator::run_options(double base_s, bool fresh) const {
-  backends::RunOptions o;
+std::chrono::milliseconds Evaluator::timeout() const {
+  // Before the defaults have been measured, the generous floor; then a multiple of their slowest
+  // request.
+  double base_s =
+      m_slowest_s > 0 ? m_slowest_s : std::max(10.0, m_options.min_timeout.count() / 1e3);
   auto scaled =
       std::chrono::milliseconds(static_cast<long long>(base_s * m_options.timeout_factor * 1000));
-  o.timeout = std::max(m_options.min_timeout, scaled);
-  o.launcher = fresh ? m_launchers.fresh.get() : m_launchers.search.get();
-  if (m_platform->warms_up()) o.warmup = m_options.gpu_warmup;
-  return o;
+  return std::max(m_options.min_timeout, scaled);
+}
+
+util::Expected<backends::Session> Evaluator::open(const fs::path& exe, bool fresh,
+                                                  const fs::path& scratch) const {
+  const backends::Launcher& launcher = fresh ? *m_launchers.fresh : *m_launchers.search;
+  if (auto made = util::ensure_directory(scratch); !made) return util::unexpected(made.error());
+  backends::SandboxPolicy policy;
+  policy.scratch = scratch;
+  policy.readable = {exe.parent_path()};
+  for (const std::string& part : launcher.command(exe)) {
+    if (fs::path(part).is_absolute()) policy.readable.push_back(fs::path(part).parent_path());
+  }
+  policy.hidden = {m_scratch, m_recipe.work_dir, m_recipe.cache_dir};
+  policy.devices = m_platform->outputs_in_memory();  // the GPU platforms
+  return backends::Session::open(m_options.sandbox.wrap(launcher.command(exe), policy), timeout());
 }
 
 backends::Build Evaluator::build(const std::string& header, const std::string& tag) const {
   return backends::build_candidate(m_recipe, header, tag);
 }
 
-util::Expected<fs::path> Evaluator::reference_for(std::uint64_t seed) {
-  fs::path dir = m_scratch / "reference" / std::to_string(seed);
+// This tune's checks: every verification seed on the primary problem, every listed value of
+// every size once, and the timing problem (its timed outputs, then refilled in place).
+util::Expected<void> Evaluator::plan() {
+  // The low two bits choose the inputs' value range (detail::value_range): the verification
+  // seeds cover them in turn, the timing problem takes the widest.
+  auto fresh_seed = [](std::uint64_t range) {
+    return (util::os_random() & ~std::uint64_t{3}) | range;
+  };
+  m_checks.clear();
+  for (int i = 0; i < m_options.seeds; ++i) m_checks.push_back({fresh_seed(i % 3), {}, 0, "", {}});
+  for (const auto& [name, values] : m_description.sizes) {
+    for (std::size_t v = 1; v < values.size(); ++v)
+      m_checks.push_back({fresh_seed(v % 4), {fmt::format("{}={}", name, values[v])}, 0, "", {}});
+  }
+  m_timed = {fresh_seed(3), {}, 0, "", {}};
+  m_refilled = {m_timed.seed, {}, fresh_seed(util::os_random() % 3) | 4, "", {}};
+  int n = 0;
+  for (Check* c : {&m_timed, &m_refilled}) c->key = fmt::format("check-{}", n++);
+  for (Check& c : m_checks) c.key = fmt::format("check-{}", n++);
+  for (Check* c : {&m_timed, &m_refilled}) {
+    if (auto made = compute_reference(*c); !made) return made;
+  }
+  for (Check& c : m_checks) {
+    if (auto made = compute_reference(c); !made) return made;
+  }
+  return {};
+}
+
+util::Expected<void> Evaluator::compute_reference(Check& check) {
+  fs::path dir = m_scratch / "reference" / check.key;
   std::error_code ec;
   fs::remove_all(dir, ec);
   if (auto made = util::ensure_directory(dir); !made) return util::unexpected(made.error());
-  auto run = backends::run_verify(m_baseline_exe, seed, dir, true, run_options(m_verify_s));
-  if (run.status != Status::ok) {
-    return util::unexpected(fmt::format("the reference run (seed {}) failed: {}: {}", seed,
-                                        backends::name_of(run.status), run.message));
-  }
-  ReferenceCheck check = check_reference(m_description, dir);
-  if (!check.errors.empty()) return util::unexpected(check.errors.front());
-  for (std::string& w : check.warnings) {
+  auto session = open(m_baseline_exe, false, dir);
+  if (!session) return util::unexpected(session.error());
+  const std::string what = fmt::format("the reference run (seed {}{}{})", check.seed,
+                                       check.sizes.empty() ? "" : ", " + check.sizes.front(),
+                                       check.refill ? ", refilled" : "");
+  backends::Reply r = session->problem(check.seed, check.sizes);
+  if (r.ok()) check.description = backends::description_from(r.body);
+  if (r.ok() && check.refill) r = session->refill(check.refill);
+  if (r.ok()) r = session->initial(dir);
+  if (r.ok()) r = session->reference();
+  if (r.ok()) r = session->outputs(dir);
+  if (r.ok()) r = session->end();
+  session->close();
+  if (!r.ok())
+    return util::unexpected(
+        fmt::format("{} failed: {}: {}", what, backends::name_of(r.status), r.message));
+  ReferenceCheck verdict = check_reference(check.description, dir);
+  if (!verdict.errors.empty()) return util::unexpected(verdict.errors.front());
+  for (std::string& w : verdict.warnings) {
     if (std::find(m_warnings.begin(), m_warnings.end(), w) == m_warnings.end())
       m_warnings.push_back(std::move(w));
   }
-  return dir;
+  return {};
 }
 
 util::Expected<void> Evaluator::prepare() {
@@ -114,137 +168,178 @@ util::Expected<void> Evaluator::prepare() {
                                         first_lines(defaults.log)));
   }
   m_baseline_exe = defaults.executable;
-  auto described = backends::run_describe(m_baseline_exe, run_options(0));
-  if (described.status != Status::ok) {
-    return util::unexpected(fmt::format("the harness fails at describe: {}: {}",
-                                        backends::name_of(described.status), described.message));
+  {
+    auto session = open(m_baseline_exe, false, m_scratch / "describe");
+    if (!session) return util::unexpected(session.error());
+    backends::Reply described = session->problem(1, {});
+    if (described.ok()) described.body["status"] = "ok", (void)session->end();
+    session->close();
+    if (!described.ok()) {
+      return util::unexpected(fmt::format("the harness fails at describe: {}: {}",
+                                          backends::name_of(described.status), described.message));
+    }
+    m_description = backends::description_from(described.body);
   }
-  m_description = backends::description_from(described.result);
-
-  for (std::uint64_t seed : m_options.seeds) {
-    auto start = std::chrono::steady_clock::now();
-    auto dir = reference_for(seed);
-    if (!dir) return util::unexpected(dir.error());
-    m_verify_s =
-        std::max(m_verify_s,
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
+  if (auto planned = plan(); !planned) return planned;
   // The defaults must pass their own verification: a harness that is not deterministic (or
   // whose reference disagrees with the kernel) would fail every candidate.
-  Trial self =
-      verify_seed(m_baseline_exe, m_options.seeds.front(),
-                  m_scratch / "reference" / std::to_string(m_options.seeds.front()), "defaults");
+  const auto start = std::chrono::steady_clock::now();
+  Trial self = session(m_baseline_exe, "defaults", false);
   if (self.status != Status::ok) {
-    return util::unexpected(
-        fmt::format("the defaults fail verification against the reference: {}", self.message));
+    return util::unexpected(fmt::format("the defaults fail their own evaluation: {}: {}",
+                                        backends::name_of(self.status), self.message));
   }
-  // The defaults' own timing run has no measure yet: it gets the generous floor.
-  auto timed = backends::run_time(m_baseline_exe, reps(), m_options.min_time,
-                                  run_options(std::max(m_verify_s, 10.0)));
-  if (timed.status != Status::ok) {
-    return util::unexpected(fmt::format("timing the defaults failed: {}: {}",
-                                        backends::name_of(timed.status), timed.message));
-  }
-  m_baseline = measurement_from(timed.result);
-  m_time_s = timed.seconds;
+  m_baseline = *self.time;
+  m_baseline_phase = self.phase;
+  m_slowest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return {};
 }
 
-Trial Evaluator::run_verification(const fs::path& exe, std::uint64_t seed, const fs::path& out,
-                                  const std::string& tag) {
-  Trial t;
+Trial Evaluator::compare(backends::Session& s, const Check& check, const std::string& tag) {
+  fs::path out = m_scratch / "candidates" / tag / check.key;
   std::error_code ec;
   fs::remove_all(out, ec);
+  Trial t;
   if (auto made = util::ensure_directory(out); !made) {
     t.message = made.error();
     return t;
   }
-  auto run = backends::run_verify(exe, seed, out, false, run_options(m_verify_s, tag == "final"));
-  t.run_s = run.seconds;
-  KEVOLVE_LOG("eval: {} seed {}: run {:.3f} s", tag, seed, run.seconds);
-  t.status = run.status;
-  if (run.status != Status::ok) t.message = fmt::format("seed {}: {}", seed, run.message);
-  return t;
-}
-
-Trial Evaluator::compare_verification(std::uint64_t seed, const fs::path& reference,
-                                      const fs::path& out) const {
-  auto start = std::chrono::steady_clock::now();
-  std::string diff = compare_outputs(m_description, reference, out);
-  std::error_code ec;
+  backends::Reply r = s.outputs(out);
+  if (!r.ok()) {
+    t.status = r.status;
+    t.message = r.message;
+    return t;
+  }
+  std::string diff = compare_outputs(check.description, m_scratch / "reference" / check.key, out);
   fs::remove_all(out, ec);
-  KEVOLVE_LOG("eval: seed {}: compare {:.3f} s", seed,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  Trial t;
   t.status = diff.empty() ? Status::ok : Status::wrong_result;
-  if (!diff.empty()) t.message = fmt::format("seed {}: {}", seed, diff);
+  if (!diff.empty())
+    t.message = fmt::format("seed {}{}{}: {}", check.seed,
+                            check.sizes.empty() ? "" : " (" + check.sizes.front() + ")",
+                            check.refill ? " (refilled in place)" : "", diff);
   return t;
 }
 
-Trial Evaluator::verify_seed(const fs::path& exe, std::uint64_t seed, const fs::path& reference,
-                             const std::string& tag) {
-  fs::path out = m_scratch / "candidates" / tag / ("seed-" + std::to_string(seed));
-  Trial t = run_verification(exe, seed, out, tag);
+namespace {
+
+Trial failed(const backends::Reply& r) {
+  Trial t;
+  t.status = r.status;
+  t.message = r.message;
+  return t;
+}
+
+}  // namespace
+
+// A verification problem: a few unchecked calls (0 to 2, drawn), then a checked one.
+Trial Evaluator::verify_problem(backends::Session& s, const Check& check, const std::string& tag) {
+  backends::Reply r = s.problem(check.seed, check.sizes);
+  for (std::uint64_t n = m_rng.below(3); r.ok() && n > 0; --n) r = s.call();
+  if (r.ok()) r = s.call();
+  if (!r.ok()) return failed(r);
+  Trial t = compare(s, check, tag);
   if (t.status != Status::ok) return t;
-  Trial compared = compare_verification(seed, reference, out);
-  compared.run_s = t.run_s;
-  return compared;
+  r = s.end();
+  return r.ok() ? t : failed(r);
+}
+
+// The timing problem: timed repetitions whose last call's outputs are checked, then the inputs
+// refilled in place (same pointers, new values) and a checked call.
+Trial Evaluator::timing_problem(backends::Session& s, const std::string& tag) {
+  backends::Reply r = s.problem(m_timed.seed, {});
+  for (std::uint64_t n = m_rng.below(2); r.ok() && n > 0; --n) r = s.call();
+  if (r.ok())
+    r = s.time(reps(), m_options.min_time, m_platform->warms_up() ? m_options.gpu_warmup : 2);
+  if (!r.ok()) return failed(r);
+  Trial t;
+  t.time = measurement_from(r.body);
+  t.phase = {r.seconds, r.body.value("phase_s", 0.0), r.body.value("timed_s", 0.0),
+             r.body.value("calls", 0LL)};
+  if (std::string why = cross_check(*t.time, t.phase); !why.empty()) {
+    t.status = Status::rejected;
+    t.message = why;
+    return t;
+  }
+  Trial checked = compare(s, m_timed, tag);
+  if (checked.status != Status::ok) return checked;
+  r = s.refill(m_refilled.refill);
+  if (r.ok()) r = s.call();
+  if (!r.ok()) return failed(r);
+  checked = compare(s, m_refilled, tag);
+  if (checked.status != Status::ok) return checked;
+  r = s.end();
+  if (!r.ok()) return failed(r);
+  t.status = Status::ok;
+  return t;
+}
+
+// What the harness reports must fit what the tuner saw: the phase no longer than the request's
+// round trip (nor much shorter), the timed calls within the phase, and no more time per call
+// outside the timed region than the defaults need (work moved out of the timed region).
+std::string Evaluator::cross_check(const Measurement& m, const Phase& p) const {
+  if (p.phase_s > p.observed_s + 0.005 || p.phase_s < 0.5 * p.observed_s - 0.05)
+    return fmt::format(
+        "the harness's clock disagrees with the tuner's: a timed phase of {:.3f} s "
+        "by the harness, {:.3f} s observed",
+        p.phase_s, p.observed_s);
+  if (p.timed_s > 1.05 * p.phase_s + 1e-3 || m.median_s < 0)
+    return fmt::format("the timed calls ({:.3f} s) do not fit in their phase ({:.3f} s)", p.timed_s,
+                       p.phase_s);
+  if (m_baseline_phase.calls == 0) return {};
+  const double base = m_baseline_phase.untimed_per_call();
+  const double excess = p.untimed_per_call() - base;
+  if (excess > std::max(0.5 * m_baseline.median_s, 0.5 * base) + 2e-6)
+    return fmt::format(
+        "each call spent {} outside its timed region (the defaults: {}): work "
+        "went on where the timer does not look",
+        fmt::format("{:.3g} s", p.untimed_per_call()), fmt::format("{:.3g} s", base));
+  return {};
+}
+
+Trial Evaluator::session(const fs::path& exe, const std::string& tag, bool final) {
+  Trial t;
+  auto opened = open(exe, final, m_scratch / "candidates" / tag);
+  if (!opened) {
+    t.message = opened.error();
+    return t;
+  }
+  backends::Session& s = *opened;
+  // The checks in an order drawn for this candidate, the timing problem among them.
+  std::vector<const Check*> order;
+  for (const Check& c : m_checks) order.push_back(&c);
+  order.push_back(nullptr);
+  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[m_rng.below(i)]);
+  const auto start = std::chrono::steady_clock::now();
+  for (const Check* c : order) {
+    Trial step = c ? verify_problem(s, *c, tag) : timing_problem(s, tag);
+    if (!c) t.time = step.time, t.phase = step.phase;
+    if (step.status != Status::ok) {
+      step.run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      s.close();
+      return step;
+    }
+  }
+  s.close();
+  t.status = Status::ok;
+  t.run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  KEVOLVE_LOG("eval: {}: session {:.3f} s", tag, t.run_s);
+  std::error_code ec;
+  fs::remove_all(m_scratch / "candidates" / tag, ec);
+  return t;
 }
 
 Trial Evaluator::evaluate(const backends::Build& build, const std::string& tag) {
-  Trial t;
-  t.build_s = build.seconds;
-  t.cached_build = build.cached;
   if (!build.ok) {
+    Trial t;
+    t.build_s = build.seconds;
+    t.cached_build = build.cached;
     t.status = Status::compile_error;
     t.message = first_lines(build.log);
     return t;
   }
-  // Each seed's outputs are compared on another thread while the device runs the next seed
-  // (and, where the platform allows, the timing run: on a CPU they would compete for cores).
-  std::vector<std::future<Trial>> compared;
-  auto first_difference = [&]() -> std::optional<Trial> {
-    std::optional<Trial> first;
-    for (std::future<Trial>& c : compared) {
-      Trial v = c.get();
-      if (v.status != Status::ok && !first) first = std::move(v);
-    }
-    compared.clear();
-    return first;
-  };
-  auto failed = [&](Trial v) {
-    if (auto wrong = first_difference()) v = std::move(*wrong);  // an earlier seed's verdict
-    v.build_s = t.build_s;
-    v.run_s = t.run_s;
-    return v;
-  };
-  for (std::uint64_t seed : m_options.seeds) {
-    fs::path out = m_scratch / "candidates" / tag / ("seed-" + std::to_string(seed));
-    Trial v = run_verification(build.executable, seed, out, tag);
-    t.run_s += v.run_s;
-    if (v.status != Status::ok) return failed(std::move(v));
-    fs::path reference = m_scratch / "reference" / std::to_string(seed);
-    compared.push_back(std::async(std::launch::async, [this, seed, reference, out] {
-      return compare_verification(seed, reference, out);
-    }));
-  }
-  if (m_platform->compares_before_timing()) {
-    if (auto wrong = first_difference()) return failed(std::move(*wrong));
-  }
-  auto timed =
-      backends::run_time(build.executable, reps(), m_options.min_time, run_options(m_time_s));
-  t.run_s += timed.seconds;
-  KEVOLVE_LOG("eval: {} timing: run {:.3f} s", tag, timed.seconds);
-  if (auto wrong = first_difference()) return failed(std::move(*wrong));
-  if (timed.status != Status::ok) {
-    t.status = timed.status;
-    t.message = timed.message;
-    return t;
-  }
-  t.status = Status::ok;
-  t.time = measurement_from(timed.result);
-  std::error_code ec;
-  fs::remove_all(m_scratch / "candidates" / tag, ec);
+  Trial t = session(build.executable, tag, false);
+  t.build_s = build.seconds;
+  t.cached_build = build.cached;
   return t;
 }
 
@@ -257,9 +352,14 @@ std::vector<std::vector<double>> Evaluator::interleaved(const std::vector<fs::pa
   for (int r = 0; r < rounds; ++r) {
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
     for (std::size_t i : order) {
-      auto timed = backends::run_time(executables[i], reps(), m_options.min_time,
-                                      run_options(m_time_s, true));
-      medians[i].push_back(timed.status == Status::ok ? measurement_from(timed.result).median_s
+      Trial timed;
+      if (auto s = open(executables[i], true, m_scratch / "candidates" / "final")) {
+        timed = timing_problem(*s, "final");
+        s->close();
+      } else {
+        timed.message = s.error();
+      }
+      medians[i].push_back(timed.status == Status::ok ? timed.time->median_s
                                                       : std::numeric_limits<double>::quiet_NaN());
     }
   }
@@ -267,13 +367,21 @@ std::vector<std::vector<double>> Evaluator::interleaved(const std::vector<fs::pa
 }
 
 Trial Evaluator::reverify(const fs::path& executable) {
-  auto reference = reference_for(m_options.final_seed);
-  if (!reference) {
+  Check check{util::os_random(), {}, 0, "final", {}};
+  if (auto made = compute_reference(check); !made) {
     Trial t;
-    t.message = reference.error();
+    t.message = made.error();
     return t;
   }
-  return verify_seed(executable, m_options.final_seed, *reference, "final");
+  auto s = open(executable, true, m_scratch / "candidates" / "final");
+  if (!s) {
+    Trial t;
+    t.message = s.error();
+    return t;
+  }
+  Trial t = verify_problem(*s, check, "final");
+  s->close();
+  return t;
 }
 
 }  // namespace kevolve::eval

@@ -1,14 +1,19 @@
 #pragma once
 
 // The evaluation protocol of docs/design.md §8 for one unit: the defaults build the reference
-// outputs and the baseline; each candidate is built, verified on every seed against the reference
-// (outside the tuner's process, compared inside it), and timed; statuses are data.
+// outputs and the baseline; each candidate is built, then runs one session (backends/session.hpp)
+// in which checked and timed calls are interleaved in an order drawn per candidate, on seeds
+// drawn per tune from the OS; its outputs are compared in the tuner, and its times are checked
+// against what the tuner observes. Statuses are data.
 
 #include "backends/candidate.hpp"
 #include "backends/platform.hpp"
 #include "backends/protocol.hpp"
 #include "backends/runner.hpp"
+#include "backends/sandbox.hpp"
+#include "backends/session.hpp"
 #include "util/expected.hpp"
+#include "util/random.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -20,13 +25,14 @@
 namespace kevolve::eval {
 
 struct EvalOptions {
-  std::vector<std::uint64_t> seeds = {1, 2, 3};
-  std::uint64_t final_seed = 1001;  // the winner's re-verification uses a seed the search never saw
+  int seeds = 3;           // verification problems on the primary size, each its own seed
   int reps = 0;            // timed repetitions of one measurement; 0: the backend's (CPU 5, GPU 30)
   double min_time = 0.05;  // CPU: seconds per repetition (Google Benchmark's MinTime)
   int gpu_warmup = 3;      // GPU: untimed runs before the repetitions
   std::chrono::milliseconds min_timeout{15000};  // no run is killed sooner
-  double timeout_factor = 20;                    // nor before this many times the defaults' run
+  // Where candidates run (docs/sandbox.md); the tuner resolves --sandbox into it.
+  backends::Sandbox sandbox = backends::Sandbox::disabled_sandbox("");
+  double timeout_factor = 20;  // nor before this many times the defaults' run
 };
 
 struct Measurement {
@@ -38,10 +44,32 @@ struct Measurement {
   double spread() const { return median_s > 0 ? (max_s - min_s) / median_s : 0; }
 };
 
+// How the time of a timed phase was spent, by the harness's clock and the tuner's.
+struct Phase {
+  double observed_s = 0;  // the request's round trip, by the tuner
+  double phase_s = 0;     // the phase, by the harness
+  double timed_s = 0;     // the timed calls, by the harness
+  long long calls = 0;
+
+  // Seconds a call spent outside its timed region (resets, loop overhead).
+  double untimed_per_call() const { return calls > 0 ? (phase_s - timed_s) / calls : 0; }
+};
+
+// A check: a problem (seed and sizes), optionally refilled in place with another seed, whose
+// outputs after a call are compared with the reference's. Its reference lives under `key`.
+struct Check {
+  std::uint64_t seed = 0;
+  std::vector<std::string> sizes;  // name=value; empty: the primary problem
+  std::uint64_t refill = 0;        // 0: none
+  std::string key;
+  backends::Description description;  // the problem's buffers, from the reference run
+};
+
 struct Trial {
   backends::Status status = backends::Status::runtime_error;
   std::string message;
   std::optional<Measurement> time;
+  Phase phase;
   double build_s = 0;
   double run_s = 0;
   bool cached_build = false;
@@ -52,9 +80,9 @@ class Evaluator {
   Evaluator(backends::CandidateRecipe recipe, EvalOptions options);
   ~Evaluator();
 
-  // Builds the defaults, describes the harness, computes the reference outputs for every seed,
-  // checks they can verify anything, and times the defaults. Errors say why tuning cannot
-  // start (the defaults do not build, the harness writes to an input, ...).
+  // Builds the defaults, draws this tune's seeds, describes the harness, computes the reference
+  // outputs of every check, checks they can verify anything, and evaluates the defaults like a
+  // candidate (their time is the baseline). Errors say why tuning cannot start.
   util::Expected<void> prepare();
   const backends::Description& description() const { return m_description; }
   const Measurement& baseline() const { return m_baseline; }
@@ -66,40 +94,44 @@ class Evaluator {
   // Runs are not: one candidate runs at a time, so timings do not disturb each other.
   Trial evaluate(const backends::Build& build, const std::string& tag);
 
-  // Times the executables in `rounds` interleaved rounds, each run a fresh process, in an order
-  // shuffled per round; returns each executable's medians. Failed runs leave a gap (NaN).
+  // Times the executables in `rounds` interleaved rounds, each run a fresh session whose timed
+  // outputs are checked too, in an order shuffled per round; returns each executable's
+  // medians. Failed runs leave a gap (NaN).
   std::vector<std::vector<double>> interleaved(
       const std::vector<std::filesystem::path>& executables, int rounds, std::uint64_t seed);
 
-  // Verifies an executable on the final seed, against a reference computed for it.
+  // Verifies an executable on a seed drawn now, which the search never used.
   Trial reverify(const std::filesystem::path& executable);
 
  private:
-  // A verification is a run (outputs to `out`) and a comparison with the seed's reference;
-  // the comparison may run on another thread.
-  Trial run_verification(const std::filesystem::path& exe, std::uint64_t seed,
-                         const std::filesystem::path& out, const std::string& tag);
-  Trial compare_verification(std::uint64_t seed, const std::filesystem::path& reference,
-                             const std::filesystem::path& out) const;
-  Trial verify_seed(const std::filesystem::path& exe, std::uint64_t seed,
-                    const std::filesystem::path& reference, const std::string& tag);
-  util::Expected<std::filesystem::path> reference_for(std::uint64_t seed);
-  backends::RunOptions run_options(double factor_base_s, bool fresh = false) const;
+  util::Expected<void> plan();
+  util::Expected<void> compute_reference(Check& check);
+  Trial session(const std::filesystem::path& exe, const std::string& tag, bool final);
+  Trial verify_problem(backends::Session& s, const Check& check, const std::string& tag);
+  Trial timing_problem(backends::Session& s, const std::string& tag);
+  Trial compare(backends::Session& s, const Check& check, const std::string& tag);
+  std::string cross_check(const Measurement& m, const Phase& phase) const;
+  std::chrono::milliseconds timeout() const;
+  // A session of `exe`, sandboxed: it may write to `scratch` only, and sees none of the tuner's
+  // files but its own executable.
+  util::Expected<backends::Session> open(const std::filesystem::path& exe, bool fresh,
+                                         const std::filesystem::path& scratch) const;
   int reps() const;
-  std::filesystem::path scratch() const;
 
   backends::CandidateRecipe m_recipe;
   const backends::Platform* m_platform;
   EvalOptions m_options;
-  // For the search, and a fresh process per run for the final re-timing and re-verification
-  // (on GPUs the device's runner); empty until prepare().
   backends::Launchers m_launchers;
   std::filesystem::path m_scratch;  // outputs to compare: in memory (/dev/shm) when it can
   std::filesystem::path m_baseline_exe;
   backends::Description m_description;
+  std::vector<Check> m_checks;  // drawn once per tune
+  Check m_timed;                // the timing problem's check (its timed outputs)
+  Check m_refilled;             // the same problem refilled in place
+  util::Rng m_rng;              // the order of each session's requests
   Measurement m_baseline;
-  double m_verify_s = 0;  // the defaults' slowest reference run, wall time
-  double m_time_s = 0;    // the defaults' timing run, wall time
+  Phase m_baseline_phase;
+  double m_slowest_s = 0;  // the defaults' slowest request, wall time
   std::vector<std::string> m_warnings;
 };
 

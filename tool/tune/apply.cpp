@@ -73,7 +73,8 @@ void use_instead_of_pending(UnitWisdom& w, const analyzers::Unit& unit,
 
 util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
                                        const analyzers::Unit& unit,
-                                       const knowledge::DeviceId& device) {
+                                       const knowledge::DeviceId& device,
+                                       const BuildConfig* build) {
   UnitWisdom w;
   w.unit = unit.name;
   w.asked = device;
@@ -92,6 +93,16 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
   // does not read (status does).
   w.stale = wisdom.kernel_hash != unit.kernel_hash;
   w.retune = wisdom.source_hash != unit.hash;
+  if (build) {
+    w.build_changes = build_changes(wisdom, *build);
+    if (!w.build_changes.empty()) {
+      w.retune = true;
+      std::string changes;
+      for (const std::string& c : w.build_changes) changes += (changes.empty() ? "" : "; ") + c;
+      w.note = "built differently since tuning (" + changes +
+               "); the winner is still used (tune this build again)";
+    }
+  }
   if (record->pending_review()) {
     use_instead_of_pending(w, unit, *record, wisdom.device_id);
     return w;

@@ -7,6 +7,7 @@
 #include "analyzers/scan.hpp"
 #include "backends/device.hpp"
 #include "knowledge/store.hpp"
+#include "tool/tune/build_check.hpp"
 #include "tool/tune/target_config.hpp"
 #include "util/expected.hpp"
 
@@ -28,8 +29,9 @@ struct UnitWisdom {
   std::string unit;
   knowledge::DeviceId asked;
   knowledge::Lookup lookup;
-  bool stale = false;       // the kernel or its space changed since tuning (a build's view)
-  bool retune = false;      // anything tuning measured changed, the harness included
+  bool stale = false;   // the kernel or its space changed since tuning (a build's view)
+  bool retune = false;  // anything tuning measured changed, the harness or the build included
+  std::vector<std::string> build_changes;  // how this build differs from the one measured
   bool injectable = false;  // `injected` is used (fresh, or stale but inside the current space)
   knowledge::ParamValues injected;  // the winner, or while it waits for review the previous one
   bool review = false;              // the winner waits for review (tune/review.hpp)
@@ -37,9 +39,13 @@ struct UnitWisdom {
   std::string note;
 };
 
+// `build`: this build's configuration, when known (status); a winner measured in another
+// configuration is still injected (its parameters are values of the same space) but needs
+// tuning again.
 util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
                                        const analyzers::Unit& unit,
-                                       const knowledge::DeviceId& device);
+                                       const knowledge::DeviceId& device,
+                                       const BuildConfig* build = nullptr);
 
 struct Injection {
   std::string header;

@@ -1,9 +1,9 @@
 #pragma once
 
 // What the tuning stages need from the evaluation of one unit's candidates: building them,
-// evaluating one, re-timing several against each other and re-verifying one. eval::Evaluator
-// does it for real (EvaluatorCandidates); the stages' tests use fakes that answer in
-// microseconds.
+// evaluating one, re-timing several against each other and re-verifying one, and building the
+// defaults afresh to tell a broken environment from failing candidates. eval::Evaluator does it
+// for real (EvaluatorCandidates); the stages' tests use fakes that answer in microseconds.
 
 #include "backends/candidate.hpp"
 #include "tool/eval/evaluator.hpp"
@@ -27,11 +27,15 @@ class CandidateEvaluator {
       const std::vector<std::filesystem::path>& executables, int rounds, std::uint64_t seed) = 0;
   virtual eval::Trial reverify(const std::filesystem::path& executable) = 0;
   virtual const std::filesystem::path& baseline_executable() const = 0;
+  // Builds the defaults again with nothing taken from a cache: whether the environment still
+  // builds what built when the tune started.
+  virtual backends::Build rebuild_defaults() = 0;
 };
 
 class EvaluatorCandidates final : public CandidateEvaluator {
  public:
-  explicit EvaluatorCandidates(eval::Evaluator& evaluator) : m_evaluator(evaluator) {}
+  EvaluatorCandidates(eval::Evaluator& evaluator, const backends::CandidateRecipe& recipe)
+      : m_evaluator(evaluator), m_recipe(recipe) {}
   backends::Build build(const std::string& header, const std::string& tag) const override {
     return m_evaluator.build(header, tag);
   }
@@ -48,9 +52,12 @@ class EvaluatorCandidates final : public CandidateEvaluator {
   const std::filesystem::path& baseline_executable() const override {
     return m_evaluator.baseline_executable();
   }
+  backends::Build rebuild_defaults() override;
 
  private:
   eval::Evaluator& m_evaluator;
+  const backends::CandidateRecipe& m_recipe;
+  unsigned m_rebuilds = 0;
 };
 
 }  // namespace kevolve::tune

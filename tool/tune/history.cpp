@@ -8,14 +8,16 @@ namespace kevolve::tune {
 
 bool TrialKey::matches(const knowledge::TrialRecord& t) const {
   return t.unit == unit && t.source_hash == source_hash && t.device_id == device_id &&
-         t.problem == problem;
+         t.problem == problem && (t.build.empty() || t.build == build);
 }
 
 knowledge::TrialRecord TrialKey::record(knowledge::ParamValues params, std::string strategy) const {
   knowledge::TrialRecord r;
+  r.id = knowledge::new_trial_id();
   r.unit = unit;
   r.source_hash = source_hash;
   r.device_id = device_id;
+  r.build = build;
   r.problem = problem;
   r.params = std::move(params);
   r.strategy = std::move(strategy);
@@ -42,6 +44,13 @@ void History::mark_failed(const space::Point& p, backends::Status status,
 bool History::contains(const space::Point& p) const {
   return std::any_of(m_evaluated.begin(), m_evaluated.end(),
                      [&](const Evaluated& e) { return e.point == p; });
+}
+
+const Evaluated* History::find(const space::Point& p) const {
+  for (const Evaluated& e : m_evaluated) {
+    if (e.point == p) return &e;
+  }
+  return nullptr;
 }
 
 std::optional<double> History::best() const {

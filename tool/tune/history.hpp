@@ -18,22 +18,25 @@ namespace kevolve::tune {
 
 using Problem = std::vector<std::pair<std::string, std::int64_t>>;
 
-// A trial-log line counts for a tune when it has the same unit, sources, device and problem.
+// A trial-log line counts for a tune when it has the same unit, sources, device, problem and
+// build configuration (a line from before kevolve recorded the build counts for any).
 struct TrialKey {
   std::string unit;
   std::string source_hash;
   std::string device_id;
   Problem problem;
+  std::string build;  // the build configuration's key (tool/tune/build_config.hpp)
 
   bool matches(const knowledge::TrialRecord& t) const;
-  // A trial-log line of this key, dated now; the caller fills in the outcome.
+  // A trial-log line of this key with a new id, dated now; the caller fills in the outcome.
   knowledge::TrialRecord record(knowledge::ParamValues params, std::string strategy) const;
 };
 
 struct Evaluated {
   space::Point point;
   backends::Status status = backends::Status::runtime_error;
-  double time_s = 0;  // when ok
+  double time_s = 0;     // when ok
+  std::string trial_id;  // its line in the trial log, when known
 
   bool ok() const { return status == backends::Status::ok; }
 };
@@ -42,6 +45,8 @@ class History {
  public:
   void add(Evaluated e, const std::string& status_name);
   bool contains(const space::Point& p) const;
+  // The evaluation of `p`, if any.
+  const Evaluated* find(const space::Point& p) const;
   // A point that was correct so far turned out to fail (a later trial-log line says so).
   void mark_failed(const space::Point& p, backends::Status status, const std::string& status_name);
   // The fastest correct time so far, if any.

@@ -58,6 +58,15 @@ util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo
                                                       const analyzers::Target& target,
                                                       const analyzers::Unit& unit,
                                                       const backends::Device& device) {
+  auto recipe = make_recipe(build, target, unit, device.backend);
+  if (recipe) recipe->gpu_arch = backends::platform_of(device.backend).candidate_arch(device);
+  return recipe;
+}
+
+util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo& build,
+                                                      const analyzers::Target& target,
+                                                      const analyzers::Unit& unit,
+                                                      backends::Backend backend) {
   if (!unit.harness) {
     return util::unexpected(
         fmt::format("unit '{}' has no harness: add KEVOLVE_BENCH({}, b) to a file given to "
@@ -66,9 +75,8 @@ util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo
   }
   backends::CandidateRecipe r;
   r.unit = unit.name;
-  r.backend = device.backend;
-  const backends::Platform& platform = backends::platform_of(device.backend);
-  r.gpu_arch = platform.candidate_arch(device);
+  r.backend = backend;
+  const backends::Platform& platform = backends::platform_of(backend);
 
   std::set<fs::path> mentioning = {unit.kernel.name.file};
   for (const analyzers::Param& p : unit.params) {

@@ -19,5 +19,11 @@ util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo
                                                       const analyzers::Target& target,
                                                       const analyzers::Unit& unit,
                                                       const backends::Device& device);
+// The same for no device in particular: GPU candidates get no architecture (enough to know how
+// the unit is built, as `status` asks).
+util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo& build,
+                                                      const analyzers::Target& target,
+                                                      const analyzers::Unit& unit,
+                                                      backends::Backend backend);
 
 }  // namespace kevolve::tune

@@ -34,16 +34,25 @@ knowledge::SizeRecord size_record(const FinalChoice& choice, const analyzers::Un
   return record;
 }
 
+std::optional<knowledge::TrialRef> measured_trial(const FinalChoice& choice, const History& history,
+                                                  const std::optional<space::Point>& defaults) {
+  const Evaluated* measured = choice.winner ? &*choice.winner : nullptr;
+  if (!measured && defaults) measured = history.find(*defaults);
+  if (!measured || !measured->ok() || measured->trial_id.empty()) return std::nullopt;
+  return knowledge::TrialRef{measured->trial_id, measured->time_s, "ok"};
+}
+
 knowledge::Wisdom wisdom_of(const analyzers::Unit& unit, const backends::Device& device,
-                            const backends::CandidateRecipe& recipe, knowledge::SizeRecord record) {
+                            const backends::CandidateRecipe& recipe, const BuildConfig& build,
+                            knowledge::SizeRecord record) {
   knowledge::Wisdom wisdom;
   wisdom.unit = unit.name;
   wisdom.device_id = device.id.str();
   wisdom.device.name = device.name;
   wisdom.device.arch = backends::platform_of(recipe.backend).recorded_arch(device, recipe);
   wisdom.device.driver = device.driver;
-  wisdom.device.compiler = recipe.compiler_version;
-  wisdom.device.extra["build"] = build_json(recipe);
+  wisdom.device.compiler = build.compiler;
+  wisdom.device.extra["build"] = build_json(build);
   wisdom.source_hash = unit.hash;
   wisdom.kernel_hash = unit.kernel_hash;
   wisdom.space = unit.space;

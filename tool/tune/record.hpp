@@ -9,10 +9,12 @@
 #include "backends/device.hpp"
 #include "knowledge/wisdom.hpp"
 #include "space/space.hpp"
+#include "tool/tune/build_check.hpp"
 #include "tool/tune/history.hpp"
 #include "tool/tune/verdict.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace kevolve::tune {
@@ -22,8 +24,15 @@ knowledge::SizeRecord size_record(const FinalChoice& choice, const analyzers::Un
                                   const space::Space& space, const Problem& problem,
                                   std::uint64_t evaluations, const std::string& strategy);
 
-// The wisdom document that holds `record`, for `unit` tuned on `device` with `recipe`.
+// The trial the record's winner was measured in: the winner's search evaluation, or the
+// defaults' when they stand; none when that line has no id (written by an older kevolve).
+std::optional<knowledge::TrialRef> measured_trial(const FinalChoice& choice, const History& history,
+                                                  const std::optional<space::Point>& defaults);
+
+// The wisdom document that holds `record`, for `unit` tuned on `device` with `recipe`, built in
+// the configuration `build`.
 knowledge::Wisdom wisdom_of(const analyzers::Unit& unit, const backends::Device& device,
-                            const backends::CandidateRecipe& recipe, knowledge::SizeRecord record);
+                            const backends::CandidateRecipe& recipe, const BuildConfig& build,
+                            knowledge::SizeRecord record);
 
 }  // namespace kevolve::tune

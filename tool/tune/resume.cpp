@@ -8,7 +8,8 @@ History resume(const std::vector<knowledge::TrialRecord>& log, const TrialKey& k
                const space::Space& space) {
   History history;
   for (const knowledge::TrialRecord& t : log) {
-    if (!key.matches(t)) continue;
+    // An environment failure says nothing about the candidate: its point is tried again.
+    if (!key.matches(t) || t.status == knowledge::k_environment_error) continue;
     auto p = point_of(space, t.params);
     if (!p) continue;
     backends::Status status = backends::Status::runtime_error;
@@ -19,7 +20,7 @@ History resume(const std::vector<knowledge::TrialRecord>& log, const TrialKey& k
       if (status != backends::Status::ok) history.mark_failed(*p, status, t.status);
       continue;
     }
-    history.add({*p, status, status == backends::Status::ok ? *t.time_s : 0}, t.status);
+    history.add({*p, status, status == backends::Status::ok ? *t.time_s : 0, t.id}, t.status);
   }
   return history;
 }

@@ -3,7 +3,8 @@
 // Stage: resume a unit's search from its trial log. The lines of the same unit, sources, device
 // and problem count as evaluations already done, each point once: its first line, unless a
 // later line says it failed (a failed re-verification after a correct search run); lines whose
-// point is not in today's space are ignored.
+// point is not in today's space, and failures that were the environment's
+// (knowledge::k_environment_error), are ignored.
 
 #include "knowledge/trials.hpp"
 #include "space/space.hpp"

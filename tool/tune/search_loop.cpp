@@ -79,6 +79,16 @@ util::Expected<SearchReport> SearchLoop::run(History& history, const Recorder& r
   Run run(history, std::max(1u, m_limits.jobs), build, started, m_limits.budget);
   run.counter = history.size();
   run.best = history.best();
+  // The id of the last trial written, for the history of a point written at once.
+  std::optional<std::pair<space::Point, std::string>> written;
+  Breaker breaker(
+      [&](const space::Point& p, const eval::Trial& t, Blame blame) -> util::Expected<void> {
+        auto id = record(p, t, blame);
+        if (!id) return util::unexpected(id.error());
+        written.emplace(p, std::move(*id));
+        return {};
+      },
+      [this] { return m_candidates.rebuild_defaults(); });
   SearchReport report;
   auto loop_started = Clock::now();
   refill(run);
@@ -96,12 +106,19 @@ util::Expected<SearchReport> SearchLoop::run(History& history, const Recorder& r
     report.evaluating_s += seconds_since(evaluating_from);
     if (interrupted()) break;
     --run.outstanding;
-    if (auto recorded = record(built->point, trial); !recorded)
-      return util::unexpected(recorded.error());
+    written.reset();
+    auto judged = breaker.evaluated(built->point, trial, built->build);
+    if (!judged) return util::unexpected(judged.error());
+    if (*judged) {
+      report.stop = SearchStop::environment;
+      report.environment = std::move((*judged)->message);
+      break;
+    }
     bool ok = trial.status == backends::Status::ok && trial.time;
     double time_s = ok ? trial.time->median_s : 0;
     m_strategy.observe({built->point, ok, time_s});
-    history.add({built->point, ok ? backends::Status::ok : trial.status, time_s},
+    std::string id = written && written->first == built->point ? written->second : "";
+    history.add({built->point, ok ? backends::Status::ok : trial.status, time_s, std::move(id)},
                 std::string(backends::name_of(trial.status)));
     ++run.since_best;
     if (ok && (!run.best || time_s < *run.best)) {
@@ -112,6 +129,9 @@ util::Expected<SearchReport> SearchLoop::run(History& history, const Recorder& r
     refill(run);
   }
   if (interrupted()) report.stop = SearchStop::interrupted;
+  if (report.stop != SearchStop::environment) {
+    if (auto flushed = breaker.finish(); !flushed) return util::unexpected(flushed.error());
+  }
   report.seconds = seconds_since(loop_started);
   return report;
 }

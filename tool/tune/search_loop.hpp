@@ -6,10 +6,13 @@
 // time, at the time limit, or on an interrupt (a run killed by the interrupt is not a result).
 // A GPU evaluates each candidate as soon as it is built while the next ones compile (the
 // strategy then proposes with results still pending); the CPU alternates between building a
-// batch and running it, so that compiling does not disturb the timings.
+// batch and running it, so that compiling does not disturb the timings. Every result passes
+// through the circuit breaker (breaker.hpp), which stops the search when the environment, not
+// the candidates, makes builds fail.
 
 #include "tool/eval/evaluator.hpp"
 #include "tool/search/strategy.hpp"
+#include "tool/tune/breaker.hpp"
 #include "tool/tune/candidates.hpp"
 #include "tool/tune/history.hpp"
 #include "tool/tune/progress.hpp"
@@ -30,13 +33,14 @@ struct SearchLimits {
   bool evaluate_while_building = false;
 };
 
-enum class SearchStop { budget, stall, time_limit, interrupted };
+enum class SearchStop { budget, stall, time_limit, interrupted, environment };
 
 struct SearchReport {
   SearchStop stop = SearchStop::budget;
   double seconds = 0;       // the whole loop
   double waiting_s = 0;     // for builds
   double evaluating_s = 0;  // running candidates
+  std::string environment;  // SearchStop::environment: what fails, and what to do
 };
 
 class SearchLoop {
@@ -44,8 +48,11 @@ class SearchLoop {
   using Clock = std::chrono::steady_clock;
   // The header that injects a point.
   using HeaderFn = std::function<std::string(const space::Point&)>;
-  // Records one evaluation (the trial log); an error ends the search with it.
-  using Recorder = std::function<util::Expected<void>(const space::Point&, const eval::Trial&)>;
+  // Records one evaluation (the trial log) and returns its trial's id; an error ends the
+  // search with it. `Blame::environment`: a failure that was the environment's, which a later
+  // tune evaluates again.
+  using Recorder =
+      std::function<util::Expected<std::string>(const space::Point&, const eval::Trial&, Blame)>;
 
   SearchLoop(search::Strategy& strategy, CandidateEvaluator& candidates, HeaderFn header,
              SearchLimits limits);

@@ -65,6 +65,15 @@ class Layers {
     return text;
   }
 
+  std::optional<backends::SandboxMode> sandbox_mode(std::string_view variable,
+                                                    backends::SandboxMode, backends::SandboxMode) {
+    auto text = util::environment(variable);
+    if (!text) return std::nullopt;
+    auto mode = backends::parse_sandbox_mode(*text);
+    if (!mode) fail(variable, *text, fmt::format("one of {}", backends::k_sandbox_modes));
+    return mode;
+  }
+
   const std::optional<std::string>& error() const { return m_error; }
 
  private:
@@ -112,6 +121,9 @@ util::Expected<ResolvedSettings> resolve_settings(const TuneFlags& f, const Targ
   s.top = l.pick<int>("top", f.top, "KEVOLVE_TOP", &Layers::integer<int>, 1, 100, {}, 3);
   s.compile_timeout_s = l.pick<double>("compile-timeout", f.compile_timeout_s,
                                        "KEVOLVE_COMPILE_TIMEOUT", &Layers::number, 1, 1e6, {}, 600);
+  using Mode = backends::SandboxMode;
+  s.sandbox = l.pick<Mode>("sandbox", f.sandbox, "KEVOLVE_SANDBOX", &Layers::sandbox_mode, {}, {},
+                           {}, Mode::automatic);
   s.force = f.force;
   s.profile = f.profile;
   if (l.error()) return util::unexpected(*l.error());

@@ -4,6 +4,7 @@
 // the KEVOLVE_* environment, then what kevolve_tune() recorded for the target, then kevolve's
 // default. A malformed environment value is an error that names the variable, never ignored.
 
+#include "backends/sandbox.hpp"
 #include "tool/tune/target_config.hpp"
 #include "tool/tune/tuner.hpp"
 #include "util/expected.hpp"
@@ -30,6 +31,7 @@ struct TuneFlags {
   std::optional<int> rounds;
   std::optional<int> top;
   std::optional<double> compile_timeout_s;
+  std::optional<backends::SandboxMode> sandbox;
   bool force = false;
   bool profile = false;
 };

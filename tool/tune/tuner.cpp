@@ -8,6 +8,7 @@
 #include "tool/search/registry.hpp"
 #include "tool/tune/build_check.hpp"
 #include "tool/tune/candidates.hpp"
+#include "tool/tune/environment.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/record.hpp"
 #include "tool/tune/resume.hpp"
@@ -16,6 +17,7 @@
 #include "tool/tune/verdict.hpp"
 #include "util/interrupt.hpp"
 #include "util/log.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -57,7 +59,11 @@ class UnitTune {
  public:
   UnitTune(const TuneContext& ctx, const analyzers::Unit& unit,
            const backends::CandidateRecipe& recipe)
-      : m_ctx(ctx), m_settings(ctx.settings), m_unit(unit), m_recipe(recipe) {
+      : m_ctx(ctx),
+        m_settings(ctx.settings),
+        m_unit(unit),
+        m_recipe(recipe),
+        m_build(build_config(recipe, ctx.build_type)) {
     m_out.unit = unit.name;
   }
 
@@ -68,7 +74,9 @@ class UnitTune {
   UnitOutcome stopped(UnitOutcome::State state, std::string message = {});
   bool up_to_date(const std::optional<knowledge::Wisdom>& existing);
   util::Expected<void> record_defaults(History& history);
-  util::Expected<void> record_trial(const space::Point& point, const eval::Trial& trial);
+  util::Expected<std::string> record_trial(const space::Point& point, const eval::Trial& trial,
+                                           Blame blame = Blame::candidate);
+  UnitOutcome defaults_fail(const std::string& error);
   UnitOutcome search_and_record(eval::Evaluator& evaluator);
   UnitOutcome finish(CandidateEvaluator& candidates, const History& history);
   void profile(knowledge::SizeRecord& record, CandidateEvaluator& candidates, bool won);
@@ -78,6 +86,8 @@ class UnitTune {
   const TuneSettings& m_settings;
   const analyzers::Unit& m_unit;
   const backends::CandidateRecipe& m_recipe;
+  BuildConfig m_build;
+  std::string m_rebuilt;  // how the build changed since this device's wisdom was measured
   Clock::time_point m_started = Clock::now();
   UnitOutcome m_out;
   std::optional<space::Space> m_space;
@@ -101,9 +111,15 @@ UnitOutcome UnitTune::stopped(UnitOutcome::State state, std::string message) {
   return m_out;
 }
 
-// A cache hit: unchanged sources tuned on this very device evaluate nothing, write nothing.
+// A cache hit: unchanged sources tuned on this very device in the same build configuration
+// evaluate nothing, write nothing.
 bool UnitTune::up_to_date(const std::optional<knowledge::Wisdom>& existing) {
   if (m_settings.force || !existing || existing->source_hash != m_unit.hash) return false;
+  std::vector<std::string> changes = build_changes(*existing, m_build);
+  if (!changes.empty()) {
+    for (const std::string& c : changes) m_rebuilt += (m_rebuilt.empty() ? "" : "; ") + c;
+    return false;
+  }
   m_out.state = UnitOutcome::State::up_to_date;
   if (const auto* primary = existing->primary()) m_out.record = *primary;
   m_out.message = "unchanged since it was tuned on this device";
@@ -115,7 +131,11 @@ UnitOutcome UnitTune::run() {
   if (!existing) return fail(existing.error());
   if (up_to_date(*existing)) return m_out;
   if (*existing && (*existing)->primary()) m_previous = *(*existing)->primary();
-  BuildCheck build = check_build(m_recipe, *existing);
+  m_ctx.progress.begin(m_unit.name);
+  if (!m_rebuilt.empty())
+    m_ctx.progress.note("built differently since it was tuned here (" + m_rebuilt +
+                        "): tuning again");
+  BuildCheck build = check_build(m_build, *existing);
   if (!build.refusal.empty()) return fail(build.refusal);
   auto spec = space::parse_space(m_unit.space);
   if (!spec) return fail(fmt::format("its space does not parse: {}", spec.error().message));
@@ -124,14 +144,18 @@ UnitOutcome UnitTune::run() {
     return fail(fmt::format("its space has no valid point here: {}", built.error().message));
   m_space.emplace(std::move(*built));
 
-  eval::Evaluator evaluator(m_recipe, m_settings.eval);
-  m_ctx.progress.begin(m_unit.name);
+  auto sandbox = backends::choose_sandbox(m_settings.sandbox, backends::sandbox_support());
+  if (!sandbox) return fail(sandbox.error());
+  eval::EvalOptions options = m_settings.eval;
+  options.sandbox = *sandbox;
+  eval::Evaluator evaluator(m_recipe, options);
+  if (!sandbox->warning().empty()) m_ctx.progress.note("warning: " + sandbox->warning());
   if (!build.warning.empty()) m_ctx.progress.note("warning: " + build.warning);
   m_ctx.progress.note(
       fmt::format("building and checking the defaults ({} points in the space)", m_space->size()));
   if (auto ready = evaluator.prepare(); !ready) {
     if (util::interrupted()) return stopped(UnitOutcome::State::interrupted);
-    return fail(ready.error());
+    return defaults_fail(ready.error());
   }
   for (const std::string& w : evaluator.warnings()) m_ctx.progress.note("warning: " + w);
   m_described = evaluator.description();
@@ -160,7 +184,7 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
 
   Problem problem;
   for (const auto& [name, value] : m_described.problem) problem.emplace_back(name, value);
-  m_key = {m_unit.name, m_unit.hash, m_ctx.device.id.str(), problem};
+  m_key = {m_unit.name, m_unit.hash, m_ctx.device.id.str(), problem, m_build.key()};
   m_log_file = m_ctx.knowledge.trials_file(m_unit.name, m_ctx.device.id);
   auto log = knowledge::read_trials(m_log_file);
   if (!log) return fail(log.error());
@@ -177,17 +201,21 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
       m_settings.jobs ? m_settings.jobs : std::max(1u, std::thread::hardware_concurrency());
   limits.evaluate_while_building =
       backends::platform_of(m_recipe.backend).evaluates_while_building();
-  EvaluatorCandidates candidates(evaluator);
+  EvaluatorCandidates candidates(evaluator, m_recipe);
   SearchLoop loop(
       **strategy, candidates,
       [this](const space::Point& p) { return candidate_header(m_unit, params_of(*m_space, p)); },
       limits);
   m_ctx.progress.start(m_unit.name, limits.budget, m_out.resumed, m_baseline_s);
   auto searched = loop.run(
-      history, [this](const space::Point& p, const eval::Trial& t) { return record_trial(p, t); },
+      history,
+      [this](const space::Point& p, const eval::Trial& t, Blame blame) {
+        return record_trial(p, t, blame);
+      },
       m_ctx.progress, m_started);
   m_ctx.progress.finish();
   if (!searched) return fail(searched.error());
+  if (searched->stop == SearchStop::environment) return fail(searched->environment);
   m_out.search_seconds = searched->seconds;
   KEVOLVE_LOG("tune: {} search {:.1f} s: waiting for builds {:.1f} s, evaluating {:.1f} s",
               m_unit.name, searched->seconds, searched->waiting_s, searched->evaluating_s);
@@ -212,13 +240,32 @@ util::Expected<void> UnitTune::record_defaults(History& history) {
   record.spread = m_baseline_spread;
   record.message = "the defaults";
   if (auto appended = knowledge::append_trial(m_log_file, record); !appended) return appended;
-  history.add({*start, Status::ok, m_baseline_s}, "ok");
+  history.add({*start, Status::ok, m_baseline_s, record.id}, "ok");
   return {};
 }
 
-util::Expected<void> UnitTune::record_trial(const space::Point& point, const eval::Trial& trial) {
+// The defaults cannot be evaluated. When the environment is why (a compiler that cannot run, a
+// full disk), the message says so: the unit itself may be fine.
+UnitOutcome UnitTune::defaults_fail(const std::string& error) {
+  std::optional<EnvironmentFailure> env = environment_failure(error);
+  if (!env) return fail(error);
+  if (env->candidate_can_cause) {
+    return fail(fmt::format(
+        "{} ({}), evaluating the defaults: the environment (or defaults too heavy to build "
+        "here); fix it and run kevolve tune again:\n{}",
+        env->cause, env->line, util::trim(error)));
+  }
+  return fail(fmt::format(
+      "the environment fails, not the unit: {} ({}).\n{}\nfix the environment and run kevolve "
+      "tune again",
+      env->cause, env->line, util::trim(error)));
+}
+
+util::Expected<std::string> UnitTune::record_trial(const space::Point& point,
+                                                   const eval::Trial& trial, Blame blame) {
   knowledge::TrialRecord record = m_key.record(params_of(*m_space, point), m_out.strategy);
-  record.status = std::string(backends::name_of(trial.status));
+  record.status = blame == Blame::environment ? std::string(knowledge::k_environment_error)
+                                              : std::string(backends::name_of(trial.status));
   if (trial.status == Status::ok && trial.time) {
     record.time_s = trial.time->median_s;
     record.spread = trial.time->spread();
@@ -227,7 +274,9 @@ util::Expected<void> UnitTune::record_trial(const space::Point& point, const eva
   record.message = trial.message;
   KEVOLVE_LOG("tune: {} {} -> {} {}", m_unit.name, m_space->format(point), record.status,
               trial.message);
-  return knowledge::append_trial(m_log_file, record);
+  if (auto appended = knowledge::append_trial(m_log_file, record); !appended)
+    return util::unexpected(appended.error());
+  return record.id;
 }
 
 UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& history) {
@@ -235,21 +284,21 @@ UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& hist
   FinalChoice choice =
       choose_winner(candidates, m_unit, *m_space, history, retime, m_baseline_s, m_ctx.progress);
   if (choice.interrupted) return stopped(UnitOutcome::State::interrupted);
-  for (auto& [contender, check] : choice.failed_reverification) {
-    check.message = "re-verification on a new seed: " + check.message;
-    if (auto recorded = record_trial(contender.point, check); !recorded)
-      return fail(recorded.error());
+  if (!choice.environment.empty()) return fail(choice.environment);
+  for (const auto& [point, check] : verdict_trials(choice)) {
+    if (auto recorded = record_trial(point, check); !recorded) return fail(recorded.error());
   }
   const bool won = choice.winner.has_value();
   knowledge::SizeRecord record =
       size_record(choice, m_unit, *m_space, m_key.problem, history.size(), m_out.strategy);
+  record.trial = measured_trial(choice, history, defaults_point(*m_space, m_unit));
   annotate_diagnosis(record, m_described, m_ctx.peaks);
   if (m_settings.profile && m_ctx.profiler) profile(record, candidates, won);
   std::string pending =
       apply_review_gates(record, won, m_described, m_ctx.peaks, m_previous ? &*m_previous : nullptr,
                          defaults_params(m_unit), m_ctx.progress);
 
-  knowledge::Wisdom wisdom = wisdom_of(m_unit, m_ctx.device, m_recipe, record);
+  knowledge::Wisdom wisdom = wisdom_of(m_unit, m_ctx.device, m_recipe, m_build, record);
   if (auto written = m_ctx.knowledge.write(wisdom); !written) return fail(written.error());
   m_out.record = record;
   if (!pending.empty()) {

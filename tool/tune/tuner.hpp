@@ -3,7 +3,7 @@
 // Tuning one unit on this machine (docs/design.md §8, §9), as a pipeline of stages with one job
 // each:
 //   up to date?  -> space -> evaluator (the defaults: reference outputs and baseline)
-//   -> resume (the trial log)  -> search loop (search_loop.hpp)
+//   -> resume (the trial log)  -> search loop (search_loop.hpp, with its circuit breaker)
 //   -> verdict (verdict.hpp: re-timing against the defaults, re-verification)
 //   -> record and annotation (record.hpp, annotate.hpp) -> the wisdom, written once.
 // A new stage (an LLM expansion, a variant's verification) goes between two of them.
@@ -12,6 +12,7 @@
 #include "backends/candidate.hpp"
 #include "backends/device.hpp"
 #include "backends/peaks.hpp"
+#include "backends/sandbox.hpp"
 #include "knowledge/store.hpp"
 #include "tool/eval/evaluator.hpp"
 #include "tool/tune/annotate.hpp"
@@ -37,6 +38,7 @@ struct TuneSettings {
   int rounds = 5;        // interleaved re-timing rounds
   bool profile = false;  // attach profiler metrics (Nsight Compute) to the winner and defaults
   double compile_timeout_s = 600;  // a compile or link that runs longer fails
+  backends::SandboxMode sandbox = backends::SandboxMode::automatic;  // docs/sandbox.md
   eval::EvalOptions eval;
 };
 
@@ -64,6 +66,7 @@ struct TuneContext {
   Progress& progress;
   std::optional<backends::Peaks> peaks;  // the device's measured ceilings, when known
   Profiler profiler;                     // empty: no profiler here
+  std::string build_type;                // CMake's build type of the build directory
 };
 
 UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,

@@ -1,5 +1,6 @@
 #include "tool/tune/verdict.hpp"
 
+#include "tool/tune/environment.hpp"
 #include "tool/tune/points.hpp"
 #include "util/interrupt.hpp"
 
@@ -40,11 +41,22 @@ std::vector<Verdict> judge_rounds(const std::vector<std::vector<double>>& median
   return verdicts;
 }
 
+std::vector<std::pair<space::Point, eval::Trial>> verdict_trials(const FinalChoice& choice) {
+  std::vector<std::pair<space::Point, eval::Trial>> lines;
+  for (const auto& [contender, check] : choice.failed_reverification) {
+    eval::Trial line = check;
+    line.message = "re-verification on a new seed: " + check.message;
+    lines.emplace_back(contender.point, std::move(line));
+  }
+  return lines;
+}
+
 namespace {
 
 struct Contenders {
   std::vector<Evaluated> evaluated;                // built, in the order re-timed
   std::vector<std::filesystem::path> executables;  // the defaults' first
+  std::string environment;                         // a build failed for the environment's reason
 };
 
 Contenders build_contenders(CandidateEvaluator& candidates, const analyzers::Unit& unit,
@@ -54,7 +66,16 @@ Contenders build_contenders(CandidateEvaluator& candidates, const analyzers::Uni
   for (std::size_t i = 0; i < ranked.size(); ++i) {
     backends::Build b = candidates.build(candidate_header(unit, params_of(space, ranked[i].point)),
                                          fmt::format("top{}", i));
-    if (!b.ok) continue;
+    if (!b.ok) {
+      if (auto failure = environment_failure(b.log)) {
+        c.environment = fmt::format(
+            "the environment fails, not the candidates: {} ({}), rebuilding {} that built during "
+            "the search:\n{}fix the environment and run kevolve tune again",
+            failure->cause, failure->line, space.format(ranked[i].point), log_excerpt(b.log, 12));
+        return c;
+      }
+      continue;
+    }
     c.evaluated.push_back(ranked[i]);
     c.executables.push_back(b.executable);
   }
@@ -71,6 +92,10 @@ FinalChoice choose_winner(CandidateEvaluator& candidates, const analyzers::Unit&
   auto ranked =
       history.fastest(static_cast<std::size_t>(settings.top), defaults_point(space, unit));
   Contenders c = build_contenders(candidates, unit, space, ranked);
+  if (!c.environment.empty()) {
+    choice.environment = std::move(c.environment);
+    return choice;
+  }
   if (c.evaluated.empty()) return choice;
   progress.note(fmt::format("re-timing the best {} against the defaults: {} interleaved rounds",
                             c.evaluated.size(), settings.rounds));

@@ -5,7 +5,9 @@
 // if it beats the defaults in every round, i.e. its worst ratio to the defaults is above 1,
 // and only if it passes re-verification on a seed the search never used. The fastest such
 // candidate is the winner; otherwise the defaults stand. A contender that fails
-// re-verification is out of the record altogether.
+// re-verification is out of the record altogether. A contender that built during the search and
+// now fails to build for the environment's reason (tool/tune/environment.hpp) stops the verdict:
+// without it the defaults would stand for no reason of theirs.
 
 #include "analyzers/scan.hpp"
 #include "knowledge/wisdom.hpp"
@@ -48,7 +50,12 @@ struct FinalChoice {
   // into `top`.
   std::vector<std::pair<Evaluated, eval::Trial>> failed_reverification;
   bool interrupted = false;
+  std::string environment;  // not empty: the environment fails (what, and a build's log)
 };
+
+// The trial-log lines the verdict adds: each contender that failed re-verification, with that
+// run's status and a message that says so (resume then counts its point as failed).
+std::vector<std::pair<space::Point, eval::Trial>> verdict_trials(const FinalChoice& choice);
 
 struct RetimeSettings {
   int top = 3;     // contenders re-timed

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <string>
 #include <type_traits>
 
 #if defined(KEVOLVE_BENCH_GPU)
@@ -29,11 +30,34 @@ KEVOLVE_HOST_DEVICE inline std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// Floats come from one of four ranges, chosen by the low two bits of the seed, which every
+// buffer of a problem shares (buffer_seed): the tuner draws seeds that cover all four, so a
+// kernel valid only on [-1, 1) fails. Magnitudes stay within 2 so that the default tolerances
+// still hold for honest reorderings of a sum.
+KEVOLVE_HOST_DEVICE inline void value_range(std::uint64_t seed, double& low, double& width) {
+  switch (seed & 3) {
+    case 0:
+      low = -1.0, width = 2.0;
+      break;
+    case 1:
+      low = 0.0, width = 1.0;
+      break;
+    case 2:
+      low = 1.0, width = 1.0;
+      break;
+    default:
+      low = -1.5, width = 3.0;
+      break;
+  }
+}
+
 template <typename T>
 KEVOLVE_HOST_DEVICE inline T random_value(std::uint64_t seed, std::uint64_t index) {
   std::uint64_t r = mix(seed ^ mix(index));
   if constexpr (std::is_floating_point_v<T>) {
-    return static_cast<T>(static_cast<double>(r >> 11) * 0x1.0p-52 - 1.0);  // [-1, 1)
+    double low = -1.0, width = 2.0;
+    value_range(seed, low, width);
+    return static_cast<T>(low + width * (static_cast<double>(r >> 11) * 0x1.0p-53));
   } else {
     return static_cast<T>(r % 100u);  // small and non-negative: safe as sizes or indices
   }
@@ -51,6 +75,12 @@ inline std::uint64_t hash_bytes(const void* data, std::size_t size,
   }
   for (; i < size; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
   return h;
+}
+
+// A buffer's own seed: its name's hash mixed into the problem's seed above the two bits that
+// choose the value range.
+inline std::uint64_t buffer_seed(std::uint64_t seed, const std::string& name) {
+  return seed ^ (hash_bytes(name.data(), name.size()) << 2);
 }
 
 #if !defined(KEVOLVE_BENCH_GPU)
@@ -84,6 +114,9 @@ void poison(void* data, std::size_t count) {
 inline std::uint64_t hash(const void* data, std::size_t bytes) { return hash_bytes(data, bytes); }
 inline void copy(void* to, const void* from, std::size_t bytes) { std::memcpy(to, from, bytes); }
 inline void to_host(void* to, const void* from, std::size_t bytes) { std::memcpy(to, from, bytes); }
+inline void from_host(void* to, const void* from, std::size_t bytes) {
+  std::memcpy(to, from, bytes);
+}
 
 }  // namespace memory
 
@@ -173,6 +206,10 @@ inline void copy(void* to, const void* from, std::size_t bytes) {
 inline void to_host(void* to, const void* from, std::size_t bytes) {
   gpu::check(KEVOLVE_GPU(Memcpy)(to, from, bytes, KEVOLVE_GPU(MemcpyDeviceToHost)),
              "copying a buffer to the host");
+}
+inline void from_host(void* to, const void* from, std::size_t bytes) {
+  gpu::check(KEVOLVE_GPU(Memcpy)(to, from, bytes, KEVOLVE_GPU(MemcpyHostToDevice)),
+             "writing a guard zone");
 }
 
 }  // namespace memory

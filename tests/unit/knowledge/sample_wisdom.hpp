@@ -21,6 +21,7 @@ inline knowledge::Wisdom sample_wisdom(std::string unit = "saxpy",
   r.problem = {{"n", 16777216}};
   r.primary = true;
   r.best = {{"BLOCK", space::Value(256)}, {"ITEMS", space::Value(4)}};
+  r.trial = knowledge::TrialRef{"20261121T095800Z-4242-17", 1.25e-05, "ok"};
   r.time_s = 1.2345678901234567e-05;
   r.baseline_s = 2.1e-05;
   r.speedup = r.baseline_s / r.time_s;
@@ -39,6 +40,7 @@ inline knowledge::Wisdom sample_wisdom(std::string unit = "saxpy",
   small.problem = {{"n", 1048576}};
   small.primary = false;
   small.best = {{"BLOCK", space::Value(128)}, {"ITEMS", space::Value(1)}};
+  small.trial = knowledge::TrialRef{"20261121T095900Z-4242-3", 1.5e-05, "ok"};
   small.peak_percent.reset();
   small.bound.clear();
   small.top.clear();

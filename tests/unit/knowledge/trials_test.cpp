@@ -72,3 +72,30 @@ TEST_CASE("trials: a missing log is empty; an unwritable one is an error", "[kno
   REQUIRE_FALSE(appended);
   CHECK_THAT(appended.error(), Catch::Contains("file"));
 }
+
+TEST_CASE("trials: each line has its own id and the build it measured", "[knowledge][trials]") {
+  test::TempDir dir;
+  auto file = dir / "t.jsonl";
+  TrialRecord first = record(16, "ok", 1e-3);
+  first.id = new_trial_id();
+  first.build = "xxh3:0123";
+  TrialRecord second = record(32, std::string(k_environment_error), std::nullopt);
+  second.id = new_trial_id();
+  CHECK(first.id != second.id);
+  REQUIRE(append_trial(file, first));
+  REQUIRE(append_trial(file, second));
+  auto log = read_trials(file);
+  REQUIRE(log);
+  REQUIRE(log->records.size() == 2);
+  CHECK(log->records[0].id == first.id);
+  CHECK(log->records[0].build == "xxh3:0123");
+  CHECK(log->records[1].status == "environment_error");
+  // Lines from before ids and builds were written still read.
+  dir.write("old.jsonl", "{\"schema\":1,\"unit\":\"blur\",\"source_hash\":\"h\",\"device_id\":\"cpu\","
+                         "\"problem\":{},\"params\":{\"TILE\":4},\"status\":\"ok\",\"time_s\":0.5}\n");
+  auto old = read_trials(dir / "old.jsonl");
+  REQUIRE(old);
+  REQUIRE(old->records.size() == 1);
+  CHECK(old->records[0].id.empty());
+  CHECK(old->records[0].build.empty());
+}

@@ -2,6 +2,7 @@
 
 #include "knowledge/sample_wisdom.hpp"
 #include "knowledge/store.hpp"
+#include "knowledge/trials.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -29,6 +30,31 @@ std::string dump(const VerifyReport& report) {
   return out;
 }
 
+// The trial-log line each record of `w` refers to, as the tune that measured it wrote it.
+std::vector<TrialRecord> measured_lines(const Wisdom& w) {
+  std::vector<TrialRecord> lines;
+  for (const SizeRecord& r : w.records) {
+    TrialRecord t;
+    t.id = r.trial->id;
+    t.unit = w.unit;
+    t.source_hash = w.source_hash;
+    t.device_id = w.device_id;
+    t.build = "xxh3:b";
+    t.problem = r.problem;
+    t.params = r.best;
+    t.status = "ok";
+    t.time_s = r.trial->time_s;
+    lines.push_back(std::move(t));
+  }
+  return lines;
+}
+
+std::string log_text(const std::vector<TrialRecord>& lines) {
+  std::string text;
+  for (const TrialRecord& t : lines) text += to_json(t).dump() + "\n";
+  return text;
+}
+
 }  // namespace
 
 TEST_CASE("verify: a healthy directory has no problems", "[knowledge][verify]") {
@@ -36,8 +62,13 @@ TEST_CASE("verify: a healthy directory has no problems", "[knowledge][verify]") 
   auto store = KnowledgeDir::open_or_create(dir / ".kevolve");
   REQUIRE(store);
   REQUIRE(store->write(test::sample_wisdom()));
-  dir.write(".kevolve/trials/saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.jsonl",
-            "{\"schema\": 1, \"status\": \"ok\"}\n{\"schema\": 1, \"status\": \"timeout\"}\n");
+  std::vector<TrialRecord> lines = measured_lines(test::sample_wisdom());
+  lines.push_back(lines.front());
+  lines.back().id = "20261121T100000Z-4242-18";
+  lines.back().params = {{"BLOCK", space::Value(1024)}, {"ITEMS", space::Value(8)}};
+  lines.back().status = "timeout";
+  lines.back().time_s.reset();
+  dir.write(".kevolve/trials/saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.jsonl", log_text(lines));
   dir.write(".kevolve/docs/h100.md", "# notes\n");
   VerifyReport report = verify(dir / ".kevolve");
   INFO(dump(report));
@@ -166,4 +197,62 @@ TEST_CASE("verify: reviews and fallbacks are checked", "[knowledge][verify]") {
   CHECK(find(report, "scan/cpu-x86_64-amd-epyc.json",
              "records[0].review.state: 'done' is neither \"pending\" nor \"accepted\""));
   CHECK(find(report, "saxpy/", "review") == nullptr);
+}
+
+TEST_CASE("verify: each winner agrees with the trial it was measured in", "[knowledge][verify]") {
+  const std::string log = ".kevolve/trials/saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.jsonl";
+  auto problems_with = [&](const std::vector<TrialRecord>& lines, const Wisdom& w) {
+    test::TempDir dir;
+    auto store = KnowledgeDir::open_or_create(dir / ".kevolve");
+    REQUIRE(store);
+    REQUIRE(store->write(w));
+    dir.write(log, log_text(lines));
+    VerifyReport report = verify(dir / ".kevolve");
+    return dump(report);
+  };
+  const Wisdom w = test::sample_wisdom();
+  CHECK(problems_with(measured_lines(w), w).empty());
+
+  // The wisdom's winner was changed after the tune (a hand edit, or a process that outlived it).
+  Wisdom edited = w;
+  edited.records[0].best[0].second = space::Value(512);
+  std::string report = problems_with(measured_lines(w), edited);
+  CHECK_THAT(report, Catch::Contains("saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.json: records[0].best: "
+                                     "{BLOCK=512 ITEMS=4} but trial '20261121T095800Z-4242-17' in "
+                                     "trials/saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.jsonl measured "
+                                     "{BLOCK=256 ITEMS=4}"));
+
+  // A trial that is not in the log, one that failed, one of another time.
+  std::vector<TrialRecord> lines = measured_lines(w);
+  lines[0].id = "elsewhere";
+  CHECK_THAT(problems_with(lines, w),
+             Catch::Contains("records[0].trial: no trial '20261121T095800Z-4242-17' in"));
+  lines = measured_lines(w);
+  lines[1].status = "wrong_result";
+  CHECK_THAT(problems_with(lines, w),
+             Catch::Contains("records[1].trial: status 'ok', and 'wrong_result' in"));
+  lines = measured_lines(w);
+  lines[0].time_s = 2.5e-05;
+  CHECK_THAT(problems_with(lines, w), Catch::Contains("records[0].trial.time_s: 1.25e-05 but"));
+
+  // A later line says the winner failed (its re-verification): it must not be the winner.
+  lines = measured_lines(w);
+  lines.push_back(lines[0]);
+  lines.back().id = "later";
+  lines.back().status = "wrong_result";
+  lines.back().time_s.reset();
+  lines.back().message = "re-verification on a new seed: 'y' differs";
+  CHECK_THAT(problems_with(lines, w),
+             Catch::Contains("records[0].best: a later trial of these parameters in "
+                             "trials/saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.jsonl failed: "
+                             "wrong_result: re-verification on a new seed"));
+  // An environment failure says nothing about the candidate.
+  lines.back().status = std::string(k_environment_error);
+  CHECK(problems_with(lines, w).empty());
+
+  // Wisdom without references, beside a trial log: said, not an error.
+  Wisdom old = w;
+  for (SizeRecord& r : old.records) r.trial.reset();
+  CHECK_THAT(problems_with(measured_lines(w), old),
+             Catch::Contains("records[0]: no trial reference to check against"));
 }

@@ -187,3 +187,21 @@ TEST_CASE("wisdom: malformed reviews are reported with their paths", "[knowledge
   CHECK(has("records[1].fallback.best: expected an object of parameter values"));
   CHECK(has("records[1].fallback.speedup: missing"));
 }
+
+TEST_CASE("wisdom: a record refers to its trial; older records without one still load",
+          "[knowledge][wisdom]") {
+  const std::string text = serialize(test::sample_wisdom());
+  CHECK_THAT(text, Catch::Contains("\"variant\": null,\n      \"trial\": {\n        \"id\": "
+                                   "\"20261121T095800Z-4242-17\",\n        \"time_s\": 1.25e-05,\n"
+                                   "        \"status\": \"ok\"\n      },\n      \"time_s\""));
+  Wisdom w = parse(text);
+  REQUIRE(w.records[0].trial);
+  CHECK(w.records[0].trial->id == "20261121T095800Z-4242-17");
+
+  // As kevolve wrote it before records named their trial, and before it recorded the build.
+  auto json = to_json(test::sample_wisdom());
+  for (auto& record : json["records"]) record.erase("trial");
+  Wisdom old = parse(util::dump_json(json));
+  CHECK_FALSE(old.records[0].trial);
+  CHECK(serialize(old) == util::dump_json(json));  // and it is written back as it was
+}

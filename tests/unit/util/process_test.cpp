@@ -78,3 +78,54 @@ TEST_CASE("process: an interrupt stops the running program", "[util][process]") 
   CHECK(r->interrupted);
   CHECK(r->seconds < 5);
 }
+
+TEST_CASE("process: a setsid grandchild holding the output does not stretch a timeout",
+          "[util][process]") {
+  ProcessOptions o;
+  o.timeout = 1000ms;
+  auto r = run_process({"sh", "-c", "setsid sleep 30 & echo hi; sleep 60"}, o);
+  REQUIRE(r);
+  CHECK(r->timed_out);
+  CHECK(r->output == "hi\n");
+  CHECK(r->seconds < 10);  // a hang detector: the grandchild holds the pipe for 30 s
+}
+
+TEST_CASE("process: an exit returns although a setsid grandchild holds the output",
+          "[util][process]") {
+  ProcessOptions o;
+  o.timeout = 60000ms;
+  auto r = run_process({"sh", "-c", "setsid sleep 30 & echo hi"}, o);
+  REQUIRE(r);
+  CHECK_FALSE(r->timed_out);
+  CHECK(r->exit_code == 0);
+  CHECK(r->output == "hi\n");
+  CHECK(r->seconds < 10);
+}
+
+TEST_CASE("process: a program that closes its output still times out", "[util][process]") {
+  ProcessOptions o;
+  o.timeout = 300ms;
+  auto r = run_process({"sh", "-c", "exec >&- 2>&-; sleep 30"}, o);
+  REQUIRE(r);
+  CHECK(r->timed_out);
+  CHECK(r->seconds < 10);
+}
+
+TEST_CASE("process: a long-lived child's timeout and exit are not stretched by a setsid grandchild",
+          "[util][process]") {
+  auto hung = Child::start({"sh", "-c", "setsid sleep 30 & echo hi; sleep 60"});
+  REQUIRE(hung);
+  ProcessResult r = hung->read_until("never", 1000ms);
+  CHECK(r.timed_out);
+  CHECK(r.output == "hi\n");
+  CHECK(r.seconds < 10);
+  CHECK_FALSE(hung->running());
+
+  auto gone = Child::start({"sh", "-c", "setsid sleep 30 & echo hi"});
+  REQUIRE(gone);
+  r = gone->read_until("never", 60000ms);
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output == "hi\n");
+  CHECK(r.seconds < 10);
+}

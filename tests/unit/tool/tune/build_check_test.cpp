@@ -37,8 +37,9 @@ TEST_CASE("optimised: the last -O flag decides on the CPU, device debug code on 
 
 TEST_CASE("an unoptimised build never replaces an optimised winner", "[build]") {
   // Only the kernel's sources count: the harness is built with -O3 here.
-  auto debug = recipe_with(backends::Backend::cpu, {"-g"});
-  auto release = recipe_with(backends::Backend::cpu, {"-O3", "-DNDEBUG"});
+  auto debug = tune::build_config(recipe_with(backends::Backend::cpu, {"-g"}), "Debug");
+  auto release =
+      tune::build_config(recipe_with(backends::Backend::cpu, {"-O3", "-DNDEBUG"}), "Release");
 
   CHECK(tune::check_build(release, wisdom_built(false)).refusal.empty());
   CHECK(tune::check_build(release, std::nullopt).warning.empty());
@@ -55,6 +56,64 @@ TEST_CASE("an unoptimised build never replaces an optimised winner", "[build]") 
   CHECK(over_debug.refusal.empty());
   CHECK_FALSE(over_debug.warning.empty());
 
-  CHECK(tune::build_json(debug) == util::Json{{"optimised", false}, {"optimisation", "none"}});
-  CHECK(tune::build_json(release) == util::Json{{"optimised", true}, {"optimisation", "-O3"}});
+  CHECK(tune::build_json(debug) == util::Json{{"optimised", false},
+                                              {"optimisation", "none"},
+                                              {"build_type", "Debug"},
+                                              {"flags", util::Json::array()}});
+  CHECK(tune::build_json(release) == util::Json{{"optimised", true},
+                                                {"optimisation", "-O3"},
+                                                {"build_type", "Release"},
+                                                {"flags", {"-O3", "-DNDEBUG"}}});
+}
+
+TEST_CASE("the flags that change the generated code, and only those", "[build]") {
+  CHECK(tune::code_generation_flags({"-O2", "-g", "-Wall", "-I/x", "-DFOO=1", "-DNDEBUG",
+                                     "-std=c++17", "-fPIC", "-march=native", "-mtune=generic",
+                                     "-mavx2", "-ffast-math", "-fopenmp", "-funroll-loops",
+                                     "-flto=auto", "-MD", "-MF", "dep.d"}) ==
+        std::vector<std::string>{"-O2", "-DNDEBUG", "-march=native", "-mtune=generic", "-mavx2",
+                                 "-ffast-math", "-fopenmp", "-funroll-loops", "-flto=auto"});
+  // nvcc: architectures and options with their values, fast math, host compiler options that
+  // change code (and not those that do not).
+  CHECK(tune::code_generation_flags({"--use_fast_math", "-arch", "sm_90", "--generate-code",
+                                     "arch=compute_90,code=sm_90", "-Xptxas", "-O3",
+                                     "-Xcompiler", "-fopenmp,-Wall", "-Xcompiler", "-Wextra",
+                                     "-lineinfo", "-G", "--maxrregcount", "64", "-ftz=true"}) ==
+        std::vector<std::string>{"--use_fast_math", "-arch", "sm_90", "--generate-code",
+                                 "arch=compute_90,code=sm_90", "-Xptxas", "-O3", "-Xcompiler",
+                                 "-fopenmp,-Wall", "-G", "--maxrregcount", "64", "-ftz=true"});
+}
+
+TEST_CASE("a winner applies to the build configuration it was measured in", "[build]") {
+  auto recipe = recipe_with(backends::Backend::cpu, {"-O3", "-march=native", "-Iinclude"});
+  recipe.compiler_version = "GNU 12.2.0";
+  tune::BuildConfig measured = tune::build_config(recipe, "Release");
+  knowledge::Wisdom w;
+  w.device.compiler = measured.compiler;
+  w.device.extra["build"] = tune::build_json(measured);
+  CHECK(tune::build_changes(w, measured).empty());
+
+  // An include path or a warning changes nothing that was measured.
+  auto same = recipe;
+  same.sources[0].flags.push_back("-Wall");
+  CHECK(tune::build_changes(w, tune::build_config(same, "Release")).empty());
+  CHECK(tune::build_config(same, "Release").key() == measured.key());
+
+  auto other = recipe;
+  other.compiler_version = "Clang 16.0.6";
+  other.sources[0].flags = {"-O2"};
+  std::vector<std::string> changes = tune::build_changes(w, tune::build_config(other, "Debug"));
+  REQUIRE(changes.size() == 3);
+  CHECK(changes[0] == "compiler GNU 12.2.0 -> Clang 16.0.6");
+  CHECK(changes[1] == "build type Release -> Debug");
+  CHECK(changes[2] == "flags -O3 -march=native -> -O2");
+  CHECK(tune::build_config(other, "Debug").key() != measured.key());
+
+  // Wisdom written before builds were recorded: only its compiler can be compared.
+  knowledge::Wisdom old;
+  old.device.compiler = "GNU 12.2.0";
+  old.device.extra["build"] = util::Json{{"optimised", true}, {"optimisation", "-O3"}};
+  CHECK(tune::build_changes(old, tune::build_config(other, "Debug")).size() == 1);
+  old.device.extra.erase("build");
+  CHECK(tune::build_changes(old, measured).empty());
 }

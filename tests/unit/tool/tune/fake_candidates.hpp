@@ -51,7 +51,8 @@ class FakeCandidates final : public tune::CandidateEvaluator {
   backends::Build build(const std::string& header, const std::string&) const override {
     std::lock_guard lock(m_mutex);
     backends::Build b;
-    b.ok = !m_unbuildable.count(header);
+    b.ok = !m_unbuildable.count(header) && build_log_of(header).empty();
+    if (!b.ok) b.log = m_unbuildable.count(header) ? "error: does not build" : build_log_of(header);
     b.executable = "exe" + std::to_string(m_headers.size());
     m_headers.push_back(header);
     return b;
@@ -59,6 +60,11 @@ class FakeCandidates final : public tune::CandidateEvaluator {
   eval::Trial evaluate(const backends::Build& build, const std::string&) override {
     ++evaluations;
     eval::Trial t;
+    if (!build.ok) {
+      t.status = backends::Status::compile_error;
+      t.message = build.log;
+      return t;
+    }
     double time = m_time_of(header_of(build.executable));
     if (std::isnan(time)) {
       t.status = backends::Status::wrong_result;
@@ -86,6 +92,13 @@ class FakeCandidates final : public tune::CandidateEvaluator {
     return t;
   }
   const std::filesystem::path& baseline_executable() const override { return m_baseline; }
+  backends::Build rebuild_defaults() override {
+    ++rebuilds;
+    backends::Build b;
+    b.ok = defaults_log.empty();
+    b.log = defaults_log;
+    return b;
+  }
 
   // Per-round times of the re-timing: by default every round is the candidate's time.
   std::function<double(const std::string& header, int round)> round_time_of;
@@ -93,6 +106,12 @@ class FakeCandidates final : public tune::CandidateEvaluator {
   std::set<std::string> m_fails_reverify;
   double baseline_time = 1.0;
   int evaluations = 0;
+  // What a candidate's failed build prints ("" : it builds); and the defaults' when rebuilt.
+  std::function<std::string(const std::string& header)> build_log_of = [](const std::string&) {
+    return std::string();
+  };
+  std::string defaults_log;
+  int rebuilds = 0;
 
  private:
   std::string header_of(const std::filesystem::path& exe) const {

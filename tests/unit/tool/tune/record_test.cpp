@@ -19,7 +19,7 @@ struct Fixture {
     tune::FinalChoice c;
     c.baseline_s = 1.0;
     space::Point p = *tune::point_of(space, {{"X", space::Value(std::int64_t{4})}});
-    c.winner = tune::Evaluated{p, backends::Status::ok, time};
+    c.winner = tune::Evaluated{p, backends::Status::ok, time, ""};
     c.winning = tune::Verdict{0, time, 1.0 / time, low, high};
     c.top = {{tune::params_of(space, p), time}};
     return c;
@@ -110,13 +110,49 @@ TEST_CASE("the wisdom names the device, compiler and what candidates were built 
   recipe.backend = backends::Backend::cuda;
   recipe.gpu_arch = "sm_90a";
   recipe.compiler_version = "NVIDIA 13.0";
-  auto w = tune::wisdom_of(f.unit, device, recipe, knowledge::SizeRecord{});
+  recipe.sources = {{"kernel.cu", {"-O3", "-DNDEBUG", "-Iinclude", "--use_fast_math"}},
+                    {"bench.cu", {"-g"}}};
+  tune::BuildConfig build = tune::build_config(recipe, "Release");
+  auto w = tune::wisdom_of(f.unit, device, recipe, build, knowledge::SizeRecord{});
   CHECK(w.unit == "u");
   CHECK(w.device.arch == "sm_90a");
   CHECK(w.device.compiler == "NVIDIA 13.0");
   CHECK(w.source_hash == "hash-u");
+  CHECK(w.device.extra["build"] ==
+        util::Json{{"optimised", true},
+                   {"optimisation", "-O3"},
+                   {"build_type", "Release"},
+                   {"flags", {"-O3", "-DNDEBUG", "--use_fast_math"}}});
   device.arch = "x86_64";  // a CPU: its own architecture
   recipe.backend = backends::Backend::cpu;
   recipe.gpu_arch.clear();
-  CHECK(tune::wisdom_of(f.unit, device, recipe, knowledge::SizeRecord{}).device.arch == "x86_64");
+  CHECK(tune::wisdom_of(f.unit, device, recipe, build, knowledge::SizeRecord{}).device.arch ==
+        "x86_64");
+}
+
+TEST_CASE("the record refers to the trial its winner, or the defaults, was measured in",
+          "[record]") {
+  Fixture f;
+  space::Point defaults = *tune::defaults_point(f.space, f.unit);
+  space::Point four = *tune::point_of(f.space, {{"X", space::Value(std::int64_t{4})}});
+  tune::History history;
+  history.add({defaults, backends::Status::ok, 1.0, "t-defaults"}, "ok");
+  history.add({four, backends::Status::ok, 0.26, "t-four"}, "ok");
+
+  tune::FinalChoice won = f.won(0.25, 3.5, 4.5);
+  won.winner = *history.find(four);
+  auto trial = tune::measured_trial(won, history, defaults);
+  REQUIRE(trial);
+  CHECK(trial->id == "t-four");
+  CHECK(trial->time_s == 0.26);  // the search's time, as the trial log has it
+  CHECK(trial->status == "ok");
+
+  auto stand = tune::measured_trial(tune::FinalChoice{}, history, defaults);
+  REQUIRE(stand);
+  CHECK(stand->id == "t-defaults");
+
+  // A line from before trials had ids: nothing to refer to.
+  tune::History old;
+  old.add({defaults, backends::Status::ok, 1.0, ""}, "ok");
+  CHECK_FALSE(tune::measured_trial(tune::FinalChoice{}, old, defaults));
 }

@@ -1,6 +1,7 @@
 #include "tool/tune/resume.hpp"
 
 #include "tool/tune/fake_candidates.hpp"
+#include "tool/tune/points.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -20,7 +21,7 @@ knowledge::TrialRecord line(const tune::TrialKey& key, std::int64_t x, std::stri
 
 TEST_CASE("resume takes the lines of the same unit, sources, device and problem", "[resume]") {
   space::Space space = test::space_of("X: 1, 2, 3, 4");
-  tune::TrialKey key{"u", "h1", "cpu-x86_64-test", {{"n", 1024}}};
+  tune::TrialKey key{"u", "h1", "cpu-x86_64-test", {{"n", 1024}}, "b1"};
   std::vector<knowledge::TrialRecord> log = {line(key, 1, "ok", 2.0)};
   tune::TrialKey other = key;
   other.source_hash = "h0";  // the sources changed since
@@ -48,7 +49,7 @@ TEST_CASE("resume takes the lines of the same unit, sources, device and problem"
 
 TEST_CASE("resume: a later failure of a point overrides its correct run", "[resume]") {
   space::Space space = test::space_of("X: 1, 2, 3, 4");
-  tune::TrialKey key{"u", "h1", "cpu", {}};
+  tune::TrialKey key{"u", "h1", "cpu", {}, "b1"};
   std::vector<knowledge::TrialRecord> log = {
       line(key, 2, "ok", 0.5), line(key, 3, "ok", 0.9),
       line(key, 2, "wrong_result", std::nullopt),  // its re-verification failed
@@ -64,7 +65,7 @@ TEST_CASE("resume: a later failure of a point overrides its correct run", "[resu
 
 TEST_CASE("resume counts each point once and skips points not in today's space", "[resume]") {
   space::Space space = test::space_of("X: 1, 2, 3, 4");
-  tune::TrialKey key{"u", "h1", "cpu", {}};
+  tune::TrialKey key{"u", "h1", "cpu", {}, "b1"};
   std::vector<knowledge::TrialRecord> log = {
       line(key, 2, "ok", 1.0),
       line(key, 2, "ok", 0.5),   // a repeat: the first line counts
@@ -77,4 +78,27 @@ TEST_CASE("resume counts each point once and skips points not in today's space",
   CHECK_FALSE(h.all()[1].ok());
   CHECK(h.best() == 1.0);
   CHECK(h.fastest(5, std::nullopt).size() == 1);
+}
+
+TEST_CASE("resume: environment failures are tried again; other builds' lines do not count",
+          "[resume]") {
+  space::Space space = test::space_of("X: 1, 2, 3, 4");
+  tune::TrialKey key{"u", "h1", "cpu", {}, "b1"};
+  std::vector<knowledge::TrialRecord> log = {
+      line(key, 1, "ok", 1.0),
+      line(key, 2, std::string(knowledge::k_environment_error), std::nullopt),
+  };
+  tune::TrialKey other_build = key;
+  other_build.build = "b0";  // measured with other flags
+  log.push_back(line(other_build, 3, "ok", 0.1));
+  tune::TrialKey before_builds = key;
+  before_builds.build.clear();  // written before kevolve recorded builds: counts for any
+  log.push_back(line(before_builds, 4, "ok", 0.5));
+
+  tune::History h = tune::resume(log, key, space);
+  REQUIRE(h.size() == 2);
+  CHECK(tune::params_of(space, h.all()[0].point)[0].second.integer() == 1);
+  CHECK(tune::params_of(space, h.all()[1].point)[0].second.integer() == 4);
+  CHECK_FALSE(h.statuses().count("environment_error"));
+  CHECK(h.all()[0].trial_id == log[0].id);  // the winner's record can refer to it
 }

@@ -109,3 +109,27 @@ TEST_CASE("environment: one table, in the code and in docs/cli.md", "[settings]"
     }
   }
 }
+
+TEST_CASE("settings: the sandbox mode, flag over environment over auto", "[settings]") {
+  using backends::SandboxMode;
+  auto defaults = tune::resolve_settings({}, {});
+  REQUIRE(defaults);
+  CHECK(defaults->settings.sandbox == SandboxMode::automatic);
+  CHECK(origin_of(*defaults, "sandbox") == "default");
+  {
+    ScopedEnv env("KEVOLVE_SANDBOX", "required");
+    auto from_env = tune::resolve_settings({}, {});
+    REQUIRE(from_env);
+    CHECK(from_env->settings.sandbox == SandboxMode::required);
+    CHECK(origin_of(*from_env, "sandbox") == "KEVOLVE_SANDBOX");
+    tune::TuneFlags flags;
+    flags.sandbox = SandboxMode::off;
+    auto from_flag = tune::resolve_settings(flags, {});
+    REQUIRE(from_flag);
+    CHECK(from_flag->settings.sandbox == SandboxMode::off);
+    CHECK(origin_of(*from_flag, "sandbox") == "--sandbox");
+  }
+  ScopedEnv wrong("KEVOLVE_SANDBOX", "on");
+  CHECK(tune::resolve_settings({}, {}).error() ==
+        "environment variable KEVOLVE_SANDBOX=on: expected one of required, auto, off");
+}

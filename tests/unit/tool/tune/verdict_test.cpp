@@ -3,6 +3,7 @@
 #include "tool/tune/fake_candidates.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/progress.hpp"
+#include "tool/tune/resume.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -62,10 +63,10 @@ struct Fixture {
   Fixture() {
     for (int x = 1; x <= 5; ++x) {
       space::Point p = *tune::point_of(space, {{"X", space::Value(std::int64_t{x})}});
-      history.add({p, backends::Status::ok, 1.0 / x}, "ok");
+      history.add({p, backends::Status::ok, 1.0 / x, ""}, "ok");
     }
     history.add({*tune::point_of(space, {{"X", space::Value(std::int64_t{6})}}),
-                 backends::Status::wrong_result, 0},
+                 backends::Status::wrong_result, 0, ""},
                 "wrong_result");
   }
   std::string header(std::int64_t x) {
@@ -133,10 +134,61 @@ TEST_CASE("the defaults stand when no contender beats them in every round", "[ve
 TEST_CASE("with nothing but the defaults there is no re-timing", "[verdict]") {
   Fixture f;
   tune::History only_defaults;
-  only_defaults.add({*tune::defaults_point(f.space, f.unit), backends::Status::ok, 1.0}, "ok");
+  only_defaults.add({*tune::defaults_point(f.space, f.unit), backends::Status::ok, 1.0, ""}, "ok");
   auto choice = tune::choose_winner(f.candidates, f.unit, f.space, only_defaults, {3, 5, 1}, 0.75,
                                     f.progress);
   CHECK_FALSE(choice.winner);
   CHECK(choice.baseline_s == 0.75);
   CHECK(choice.top.empty());
+}
+
+TEST_CASE("a failed re-verification goes to the trial log, and no later tune picks it",
+          "[verdict]") {
+  Fixture f;
+  f.candidates.m_fails_reverify = {f.header(5)};
+  tune::FinalChoice choice = f.choose();
+  auto lines = tune::verdict_trials(choice);
+  REQUIRE(lines.size() == 1);
+  CHECK(x_of({lines[0].first, {}, 0, ""}, f.space) == 5);
+  CHECK(lines[0].second.status == backends::Status::wrong_result);
+  CHECK(lines[0].second.message.rfind("re-verification on a new seed: ", 0) == 0);
+
+  // The next tune resumes from the log the search and the verdict wrote: X = 5 counts as failed,
+  // so it is neither re-timed nor in `top`, however fast its search run was.
+  tune::TrialKey key{"u", "hash-u", "cpu", {}, "b"};
+  std::vector<knowledge::TrialRecord> log;
+  for (const tune::Evaluated& e : f.history.all()) {
+    knowledge::TrialRecord t = key.record(tune::params_of(f.space, e.point), "exhaustive");
+    t.status = std::string(backends::name_of(e.status));
+    if (e.ok()) t.time_s = e.time_s;
+    log.push_back(t);
+  }
+  for (const auto& [point, trial] : lines) {
+    knowledge::TrialRecord t = key.record(tune::params_of(f.space, point), "exhaustive");
+    t.status = std::string(backends::name_of(trial.status));
+    t.message = trial.message;
+    log.push_back(t);
+  }
+  tune::History resumed = tune::resume(log, key, f.space);
+  f.candidates.m_fails_reverify.clear();  // even were it to pass now
+  tune::FinalChoice again =
+      tune::choose_winner(f.candidates, f.unit, f.space, resumed, {3, 5, 1}, 1.0, f.progress);
+  REQUIRE(again.winner);
+  CHECK(x_of(*again.winner, f.space) == 4);
+  for (const knowledge::Ranked& r : again.top) CHECK(r.params[0].second.integer() != 5);
+}
+
+TEST_CASE("a contender that no longer builds for the environment's reason stops the verdict",
+          "[verdict]") {
+  Fixture f;
+  f.candidates.build_log_of = [](const std::string&) {
+    return std::string("cannot run /usr/bin/c++: No such file or directory");
+  };
+  tune::FinalChoice choice = f.choose();
+  CHECK_FALSE(choice.winner);
+  CHECK(choice.top.empty());
+  CHECK_THAT(choice.environment,
+             Catch::Contains("the environment fails, not the candidates: the compiler or linker "
+                             "cannot be run"));
+  CHECK_THAT(choice.environment, Catch::Contains("fix the environment and run kevolve tune again"));
 }

@@ -1,0 +1,149 @@
+// The harness protocol end to end on the CPU: a real harness, compiled with the generated main,
+// serves sessions; stand-in kernels cheat in the ways the harness must catch (docs/harness.md).
+// The kernel picks its behaviour from the name it was started under (one build, many links).
+#include "backends/session.hpp"
+
+#include "util/process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "temp_dir.hpp"
+#include "templates/templates.hpp"
+
+using namespace kevolve;
+namespace fs = std::filesystem;
+using backends::Status;
+
+namespace {
+
+constexpr const char* k_harness = R"(
+#include <kevolve/bench.hpp>
+#include <cerrno>
+#include <cstring>
+#include <thread>
+#include <unistd.h>
+
+static bool is(const char* name) { return std::strcmp(program_invocation_short_name, name) == 0; }
+static int calls = 0;
+
+static void scale(long n, const float* x, float* y) {
+  ++calls;
+  if (is("forge")) {
+    const char line[] = "kevolve-reply 2 0123456789abcdef {\"status\":\"ok\",\"seconds\":0}\n";
+    (void)!write(3, line, sizeof line - 1);
+  }
+  if (is("crash") && calls > 1) *(volatile int*)nullptr = 1;
+  if (is("hang")) for (;;) pause();
+  if (is("thread") && calls > 1) std::thread([] { sleep(30); }).detach();
+  if (is("child") && fork() == 0) { sleep(30); _exit(0); }
+  for (long i = 0; i < n; ++i) y[i] = 2 * x[i];
+  if (is("overrun")) y[n] = 0;
+  if (is("background") && calls == 1) std::thread([y] { usleep(100000); y[0] = 42; }).detach();
+}
+
+KEVOLVE_BENCH(scale, b) {
+  const long n = b.size("n", {1000, 10});
+  const float* x = b.input<float>("x", n);
+  float* y = b.output<float>("y", n);
+  b.run([&] { scale(n, x, y); });  // by reference: the locals are alive while it runs
+}
+)";
+
+struct Fixture {
+  test::TempDir dir;
+  fs::path executable = dir / "ok";
+
+  Fixture() {
+    fs::path harness = dir.write("harness.cpp", k_harness);
+    std::string main_text = templates::candidate_main_cpp;
+    for (std::size_t at; (at = main_text.find("@UNIT@")) != std::string::npos;)
+      main_text.replace(at, 6, "scale");
+    fs::path main = dir.write("main.cpp", main_text);
+    auto built = util::run_process({"c++", "-std=c++17", "-O1", "-I" KEVOLVE_INCLUDE_DIR,
+                                    harness.string(), main.string(), "-o", executable.string(),
+                                    "-lbenchmark", "-lpthread"});
+    REQUIRE(built);
+    INFO(built->output);
+    REQUIRE(built->ok());
+    for (const char* name :
+         {"forge", "crash", "hang", "thread", "child", "overrun", "background"})
+      fs::create_symlink(executable, dir / name);
+  }
+  backends::Session open(const char* name, int timeout_ms = 20000) {
+    auto s = backends::Session::open({(dir / name).string()},
+                                     std::chrono::milliseconds(timeout_ms));
+    INFO((s ? std::string() : s.error()));
+    REQUIRE(s);
+    return std::move(*s);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("session: an honest harness is described, called, timed and read", "[session]") {
+  Fixture f;
+  backends::Session s = f.open("ok");
+  backends::Reply described = s.problem(7, {});
+  REQUIRE(described.ok());
+  auto d = backends::description_from(described.body);
+  REQUIRE(d.buffers.size() == 2);
+  CHECK(d.refillable == std::vector<std::string>{"x"});
+  CHECK(s.call().ok());
+  fs::path out = f.dir / "out";
+  fs::create_directories(out);
+  CHECK(s.outputs(out).ok());
+  CHECK(fs::file_size(out / "y.bin") == 4000);
+  CHECK(s.refill(9).ok());
+  backends::Reply timed = s.time(3, 0.01, 1);
+  REQUIRE(timed.ok());
+  CHECK(timed.body.at("samples").size() == 3);
+  CHECK(timed.body.value("calls", 0) > 3);
+  CHECK(timed.body.value("phase_s", 0.0) <= timed.seconds);
+  CHECK(s.end().ok());
+  REQUIRE(s.problem(8, {"n=10"}).ok());
+  CHECK(s.call().ok());
+  CHECK(s.end().ok());
+  s.close();
+}
+
+TEST_CASE("session: what a kernel does to look fast ends the session with a status",
+          "[session]") {
+  Fixture f;
+  fs::path out = f.dir / "out";
+  fs::create_directories(out);
+  auto first_failure = [&](const char* name, bool pause_before_reading = false) {
+    backends::Session s = f.open(name, 2000);
+    backends::Reply r = s.problem(7, {});
+    for (int i = 0; r.ok() && i < 3; ++i) {
+      r = s.call();
+      if (r.ok() && pause_before_reading)
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      if (r.ok()) r = s.outputs(out);
+    }
+    s.close();
+    return r;
+  };
+  backends::Reply forged = first_failure("forge");
+  CHECK(forged.status == Status::rejected);
+  CHECK_THAT(forged.message, Catch::Contains("not the harness's reply"));
+  CHECK(first_failure("crash").status == Status::crashed);
+  auto start = std::chrono::steady_clock::now();
+  CHECK(first_failure("hang").status == Status::timeout);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(15));
+  backends::Reply thread = first_failure("thread");
+  CHECK(thread.status == Status::rejected);
+  CHECK_THAT(thread.message, Catch::Contains("thread"));
+  backends::Reply child = first_failure("child");
+  CHECK(child.status == Status::rejected);
+  CHECK_THAT(child.message, Catch::Contains("process"));
+  backends::Reply overrun = first_failure("overrun");
+  CHECK(overrun.status == Status::wrong_result);
+  CHECK_THAT(overrun.message, Catch::Contains("past the end of 'y'"));
+  backends::Reply late = first_failure("background", true);
+  CHECK(late.status == Status::rejected);
+  CHECK_THAT(late.message, Catch::Contains("changed after the call returned"));
+}

@@ -86,12 +86,15 @@ Reply Session::request(const std::string& line) {
     r.message = "interrupted";
     return r;
   }
+  // The round trip counts from before the request leaves: the harness may start on it before
+  // this thread is scheduled again.
+  const auto start = std::chrono::steady_clock::now();
   if (auto sent = m_child.send(line); !sent) return ended(m_child.read_reply(m_timeout));
   util::ProcessResult got = m_child.read_reply(m_timeout);
   if (got.timed_out || got.interrupted || got.exit_code != 0 || got.signal != 0 ||
       got.output.empty())
     return ended(got);
-  r.seconds = got.seconds;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // "kevolve-reply <sequence> <mac> <json>", signed for this sequence number.
   const std::string& text = got.output;
   std::size_t a = text.find(' ', k_reply.size());

@@ -101,11 +101,11 @@ std::optional<std::string> defaults_beyond_light(const knowledge::ReviewEvidence
   if (beyond.empty()) return std::nullopt;
   return fmt::format(
       "the defaults run faster than the device's speed of light ({} a run: {}), so the timing "
-      "measures something other than the kernel's work. Likely causes: the run lambda reads "
-      "locals of the harness that are gone when it runs (capture by value: b.run([=] {{ ... }})); "
-      "the kernel does no work, or its results are unused and optimised away; traffic() or "
-      "work() overstate one run; or the peaks were measured on a busy machine (kevolve hw "
-      "--measure again). Nothing was recorded for this unit",
+      "measures something other than the kernel's work. Likely causes: the kernel does no work, "
+      "or its results are unused and optimised away; the run lambda does not call it on the "
+      "harness's buffers, or reads data that are gone by then; traffic() or work() overstate one "
+      "run; or the peaks were measured on a busy machine (kevolve hw --measure again). Nothing "
+      "was recorded for this unit",
       format_seconds(defaults.time_s), join(beyond, "; "));
 }
 

@@ -109,7 +109,7 @@ TEST_CASE("gates: defaults beyond the speed of light stop the tune", "[review]")
   CHECK_THAT(*error, Catch::Contains("the defaults run faster than the device's speed of light"));
   CHECK_THAT(*error, Catch::Contains("646 TB/s by the harness's traffic()"));
   CHECK_THAT(*error, Catch::Contains("the measured memory bandwidth (100 GB/s)"));
-  CHECK_THAT(*error, Catch::Contains("b.run([=] { ... })"));
+  CHECK_THAT(*error, Catch::Contains("the kernel does no work, or its results are unused"));
   CHECK_THAT(*error, Catch::Contains("Nothing was recorded"));
   // Fast defaults are fine as long as the rate is possible; a speedup means nothing for them.
   CHECK_FALSE(tune::defaults_beyond_light(tune::evidence_of(1e-3, 1e-3, described, cpu_peaks())));

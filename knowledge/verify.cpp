@@ -188,6 +188,38 @@ class Verifier {
     }
     if (r.evaluations < 0) error(file, at + ".evaluations: must not be negative");
     if (r.variant) variants.insert(*r.variant);
+    if (r.review) check_review(file, *r.review, at + ".review");
+    if (r.fallback) {
+      if (!r.pending_review())
+        error(file, at + ".fallback: only a record whose winner waits for review has one");
+      if (!(r.fallback->time_s > 0)) error(file, at + ".fallback.time_s: must be positive");
+      if (!(r.fallback->speedup > 0)) error(file, at + ".fallback.speedup: must be positive");
+    }
+  }
+
+  void check_review(const fs::path& file, const Review& review, const std::string& at) {
+    const ReviewEvidence& e = review.evidence;
+    auto positive = [&](std::optional<double> value, const char* name) {
+      if (value && !(*value > 0))
+        error(file, fmt::format("{}.evidence.{}: must be positive", at, name));
+    };
+    positive(e.speedup, "speedup");
+    positive(e.time_s, "time_s");
+    positive(e.baseline_s, "baseline_s");
+    positive(e.bytes_per_s, "bytes_per_s");
+    positive(e.peak_bytes_per_s, "peak_bytes_per_s");
+    positive(e.flops_per_s, "flops_per_s");
+    positive(e.peak_flops_per_s, "peak_flops_per_s");
+    for (std::size_t i = 0; i < review.reasons.size(); ++i) {
+      if (util::trim(review.reasons[i]).empty())
+        error(file,
+              fmt::format("{}.reasons[{}]: empty; a reason says what tripped the gate", at, i));
+    }
+    if (review.state == ReviewState::accepted) {
+      if (review.accepted_by.empty()) error(file, at + ".accepted_by: empty; who accepted it?");
+      if (review.accepted_at.empty())
+        error(file, at + ".accepted_at: empty; when was it accepted?");
+    }
   }
 
   // Each record's winner refers to the trial-log line it was measured in: where the log is

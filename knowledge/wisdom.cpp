@@ -72,6 +72,16 @@ class ObjectReader {
     return v->get<double>();
   }
 
+  std::optional<double> optional_number(std::string_view key) {
+    auto v = take(key, false);
+    if (!v) return std::nullopt;
+    if (!v->is_number()) {
+      note(key, "expected a number");
+      return std::nullopt;
+    }
+    return v->get<double>();
+  }
+
   bool boolean(std::string_view key) {
     auto v = take(key);
     if (!v) return false;
@@ -126,6 +136,83 @@ Fingerprint fingerprint_from_json(const Json& json, std::vector<std::string>& pr
   f.compiler = r.string("compiler");
   f.extra = std::move(r).rest();
   return f;
+}
+
+ReviewEvidence evidence_from_json(const Json& json, const std::string& path,
+                                  std::vector<std::string>& problems) {
+  ObjectReader r(json, path, problems);
+  ReviewEvidence e;
+  e.speedup = r.number("speedup");
+  e.time_s = r.number("time_s");
+  e.baseline_s = r.number("baseline_s");
+  e.bytes_per_s = r.optional_number("bytes_per_s");
+  e.peak_bytes_per_s = r.optional_number("peak_bytes_per_s");
+  e.memory_level = r.string("memory_level", false);
+  e.flops_per_s = r.optional_number("flops_per_s");
+  e.peak_flops_per_s = r.optional_number("peak_flops_per_s");
+  return e;
+}
+
+Review review_from_json(const Json& json, const std::string& path,
+                        std::vector<std::string>& problems) {
+  ObjectReader r(json, path, problems);
+  Review review;
+  std::string state = r.string("state");
+  if (state == "accepted") {
+    review.state = ReviewState::accepted;
+  } else if (state != "pending" && json.is_object() && json.value("state", Json()).is_string()) {
+    r.note("state", fmt::format("'{}' is neither \"pending\" nor \"accepted\"", state));
+  }
+  if (auto reasons = r.take("reasons")) {
+    if (!reasons->is_array() || reasons->empty()) {
+      r.note("reasons", "expected a non-empty array of strings");
+    } else {
+      for (std::size_t i = 0; i < reasons->size(); ++i) {
+        if (!(*reasons)[i].is_string()) {
+          r.note(fmt::format("reasons[{}]", i), "expected a string");
+          continue;
+        }
+        review.reasons.push_back((*reasons)[i].get<std::string>());
+      }
+    }
+  }
+  if (auto evidence = r.take("evidence"))
+    review.evidence = evidence_from_json(*evidence, r.path_of("evidence"), problems);
+  const bool accepted = review.state == ReviewState::accepted;
+  review.accepted_by = r.string("accepted_by", accepted);
+  review.accepted_at = r.string("accepted_at", accepted);
+  if (!accepted && (!review.accepted_by.empty() || !review.accepted_at.empty()))
+    r.note("accepted_by", "only an accepted review says who accepted it and when");
+  return review;
+}
+
+Fallback fallback_from_json(const Json& json, const std::string& path,
+                            std::vector<std::string>& problems) {
+  ObjectReader r(json, path, problems);
+  Fallback f;
+  f.best = params_from_json(r.take("best"), r.path_of("best"), problems);
+  f.time_s = r.number("time_s");
+  f.speedup = r.number("speedup");
+  f.date = r.string("date");
+  return f;
+}
+
+Json review_json(const Review& review) {
+  const ReviewEvidence& e = review.evidence;
+  Json evidence = Json{{"speedup", e.speedup}, {"time_s", e.time_s}, {"baseline_s", e.baseline_s}};
+  if (e.bytes_per_s) evidence["bytes_per_s"] = *e.bytes_per_s;
+  if (e.peak_bytes_per_s) evidence["peak_bytes_per_s"] = *e.peak_bytes_per_s;
+  if (!e.memory_level.empty()) evidence["memory_level"] = e.memory_level;
+  if (e.flops_per_s) evidence["flops_per_s"] = *e.flops_per_s;
+  if (e.peak_flops_per_s) evidence["peak_flops_per_s"] = *e.peak_flops_per_s;
+  Json out = Json{{"state", name_of(review.state)},
+                  {"reasons", review.reasons},
+                  {"evidence", std::move(evidence)}};
+  if (review.state == ReviewState::accepted) {
+    out["accepted_by"] = review.accepted_by;
+    out["accepted_at"] = review.accepted_at;
+  }
+  return out;
 }
 
 SizeRecord record_from_json(const Json& json, const std::string& path,
@@ -183,11 +270,21 @@ SizeRecord record_from_json(const Json& json, const std::string& path,
   rec.strategy = r.string("strategy");
   rec.date = r.string("date");
   rec.kevolve_version = r.string("kevolve_version");
+  // Before the gates bound, a review was a string note; it stays one, among the extra fields.
+  bool note = json.is_object() && json.contains("review") && json["review"].is_string();
+  if (auto review = note ? std::nullopt : r.take("review", false))
+    rec.review = review_from_json(*review, r.path_of("review"), problems);
+  if (auto fallback = r.take("fallback", false))
+    rec.fallback = fallback_from_json(*fallback, r.path_of("fallback"), problems);
   rec.extra = std::move(r).rest();
   return rec;
 }
 
 }  // namespace
+
+std::string_view name_of(ReviewState state) {
+  return state == ReviewState::accepted ? "accepted" : "pending";
+}
 
 util::Json value_json(const space::Value& value) {
   return value.is_integer() ? Json(value.integer()) : Json(value.identifier());
@@ -249,6 +346,13 @@ Json to_json(const Wisdom& w) {
     rec["strategy"] = r.strategy;
     rec["date"] = r.date;
     rec["kevolve_version"] = r.kevolve_version;
+    if (r.review) rec["review"] = review_json(*r.review);
+    if (r.fallback) {
+      rec["fallback"] = Json{{"best", params_json(r.fallback->best)},
+                             {"time_s", r.fallback->time_s},
+                             {"speedup", r.fallback->speedup},
+                             {"date", r.fallback->date}};
+    }
     append_extra(rec, r.extra);
     records.push_back(std::move(rec));
   }

@@ -35,6 +35,41 @@ struct Ranked {
   double time_s = 0;
 };
 
+// The numbers behind a review (docs/knowledge-format.md): the winner's speedup and times, and
+// the rates it achieved with the measured peaks they exceed (where the harness declares its
+// traffic or work and the device's peaks are known).
+struct ReviewEvidence {
+  double speedup = 1;
+  double time_s = 0;
+  double baseline_s = 0;
+  std::optional<double> bytes_per_s;       // achieved, from the harness's traffic
+  std::optional<double> peak_bytes_per_s;  // the measured bandwidth it is checked against
+  std::string memory_level;                // whose bandwidth: "memory", "L2", ...; "" unknown
+  std::optional<double> flops_per_s;       // achieved, from the harness's work
+  std::optional<double> peak_flops_per_s;  // the measured FMA throughput
+};
+
+enum class ReviewState { pending, accepted };
+std::string_view name_of(ReviewState state);
+
+// A winner too good to be used unseen: faster than the measured speed of light or far faster
+// than the defaults. Builds do not use it while it is pending; a person accepts it.
+struct Review {
+  ReviewState state = ReviewState::pending;
+  std::vector<std::string> reasons;  // one line each; at least one
+  ReviewEvidence evidence;
+  std::string accepted_by;  // when accepted: who (their USER), else empty
+  std::string accepted_at;  // when accepted: ISO 8601, UTC
+};
+
+// What builds keep using while a record's winner waits for review: the winner they used before.
+struct Fallback {
+  ParamValues best;
+  double time_s = 0;
+  double speedup = 1;
+  std::string date;  // when it was found
+};
+
 // The trial-log line the winner (or the defaults, when they stand) was measured in: its id,
 // time and status, which `knowledge verify` checks against the trial log.
 struct TrialRef {
@@ -59,9 +94,13 @@ struct SizeRecord {
   std::vector<Ranked> top;             // best first
   std::int64_t evaluations = 0;
   std::string strategy;
-  std::string date;             // ISO 8601, UTC
-  std::string kevolve_version;  // that tuned it
+  std::string date;                  // ISO 8601, UTC
+  std::string kevolve_version;       // that tuned it
+  std::optional<Review> review;      // none: no gate tripped (or wisdom from before the gates)
+  std::optional<Fallback> fallback;  // only beside a pending review
   util::Json extra = util::Json::object();
+
+  bool pending_review() const { return review && review->state == ReviewState::pending; }
 };
 
 struct Wisdom {

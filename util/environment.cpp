@@ -43,6 +43,7 @@ constexpr std::array k_variables = {
     EnvironmentVariable{"HIPCXX", "the HIP compiler, for measuring peaks"},
     EnvironmentVariable{"CUDA_PATH", "the CUDA toolkit (scanning, peaks)"},
     EnvironmentVariable{"ROCM_PATH", "the ROCm installation (scanning, peaks)"},
+    EnvironmentVariable{"USER", "who accepted a winner that waited for review (kevolve accept)"},
     EnvironmentVariable{"TERM", "`dumb`: no redrawn progress line"},
     EnvironmentVariable{"NO_COLOR", "set: no colour"},
 };

@@ -138,6 +138,16 @@ std::string format_bytes(std::uint64_t bytes) {
   return fmt::format("{:.3g} {}", value, k_units[unit]);
 }
 
+std::string format_rate(double per_second, std::string_view unit) {
+  static constexpr const char* k_prefixes[] = {"", "k", "M", "G", "T", "P", "E"};
+  std::size_t p = 0;
+  while (per_second >= 1000 && p + 1 < std::size(k_prefixes)) {
+    per_second /= 1000;
+    ++p;
+  }
+  return fmt::format("{:.3g} {}{}", per_second, k_prefixes[p], unit);
+}
+
 std::string now_utc() {
   std::time_t t = std::time(nullptr);
   char buffer[32];

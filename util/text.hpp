@@ -37,6 +37,9 @@ std::vector<std::string> split_command_line(std::string_view line);
 // "48 KiB", "1.25 MiB".
 std::string format_bytes(std::uint64_t bytes);
 
+// A rate with a decimal prefix: format_rate(2.13e10, "B/s") is "21.3 GB/s".
+std::string format_rate(double per_second, std::string_view unit);
+
 // The time now in ISO 8601, UTC, to the second: "2026-12-04T23:30:00Z".
 std::string now_utc();
 

@@ -3,6 +3,7 @@
 
 #include "backends/platform.hpp"
 
+#include "backends/cpu/peaks.hpp"
 #include "backends/install_paths.hpp"
 
 #include "templates/templates.hpp"
@@ -58,10 +59,11 @@ class CpuPlatform : public Platform {
   bool compares_before_timing() const override { return true; }
   bool evaluates_while_building() const override { return false; }
 
-  bool has_peaks() const override { return false; }
-  util::Expected<Peaks> measure_peaks(const Device& /*device*/,
+  // Measured in kevolve's own process (cpu/peaks.cpp): no compiler needed.
+  bool has_peaks() const override { return true; }
+  util::Expected<Peaks> measure_peaks(const Device& device,
                                       const std::string& /*compiler*/) const override {
-    return util::unexpected(std::string("peaks are measured for GPUs only (CPU: not yet)"));
+    return cpu::measure_peaks(device);
   }
   util::Expected<Profiler> profiler(const CandidateRecipe& /*recipe*/) const override {
     return util::unexpected(std::string("only CUDA candidates are profiled (Nsight Compute)"));

@@ -34,6 +34,45 @@ run env KEVOLVE_LIBCUDA="$FAKE_LIBCUDA" FAKE_CUDA_INIT_ERROR=100 "$KEVOLVE" hw
 expect_status 0
 expect_out "cuInit failed: CUDA_ERROR_NO_DEVICE (100)"
 
+describe "the CPU's peaks: none until measured"
+run env KEVOLVE_LIBCUDA=libkevolve-absent.so "$KEVOLVE" hw
+expect_status 0
+expect_out "peaks    not measured (kevolve hw --measure)"
+
+describe "--measure measures the CPU's memory, caches and FMA rate, and records them"
+run env KEVOLVE_LIBCUDA=libkevolve-absent.so "$KEVOLVE" hw --measure
+expect_status 0
+expect_out "peaks    memory "
+expect_out "B/s; fp32 FMA "
+expect_out "FLOP/s (measured 20"
+peaks=$(ls "$KEVOLVE_CACHE_DIR"/peaks/cpu-*.json)
+for field in copy_bytes_per_s fma_flops_per_s caches read_bytes_per_s triad_bytes_per_s fma_flops_per_s_by_extension '"threads"'; do
+  grep -q "$field" "$peaks" || fail "the peaks file lacks $field: $(cat "$peaks")"
+done
+# Each level is at least as fast as the levels beyond it, and every figure is a rate.
+python3 - "$peaks" <<'PY' || fail "the peaks are not ordered: $(cat "$peaks")"
+import json, sys
+p = json.load(open(sys.argv[1]))
+rates = [c["bytes_per_s"] for c in p["caches"]] + [p["copy_bytes_per_s"]]
+assert all(r > 0 for r in rates) and p["fma_flops_per_s"] > 0, rates
+assert all(a >= b for a, b in zip(rates, rates[1:])), rates
+PY
+
+describe "hw shows the recorded peaks, --json too"
+run env KEVOLVE_LIBCUDA=libkevolve-absent.so "$KEVOLVE" hw
+expect_status 0
+expect_out "peaks    memory "
+run env KEVOLVE_LIBCUDA=libkevolve-absent.so "$KEVOLVE" hw --json
+expect_status 0
+expect_out '"peaks": {'
+expect_out '"caches": ['
+
+describe "a damaged peaks file is not used, and says how to repair it"
+echo '{"copy_bytes_per_s": "fast"}' >"$peaks"
+run env KEVOLVE_LIBCUDA=libkevolve-absent.so "$KEVOLVE" hw
+expect_status 0
+expect_out "peaks    unreadable: $peaks: not a peaks record (copy_bytes_per_s); measure again with kevolve hw --measure"
+
 describe "--version names the libraries"
 run "$KEVOLVE" --version
 expect_status 0

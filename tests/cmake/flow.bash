@@ -1,5 +1,6 @@
 # The whole flow of a project that tunes a kernel through CMake (issue 4's "done means"):
-# configure -> build with the defaults -> tune -> wisdom as docs/design.md §7 says -> rebuild injects
+# configure -> build with the defaults -> tune -> wisdom as docs/design.md §7 says -> the winner,
+# far more than 10x faster, waits for review -> accept -> rebuild injects
 # -> tune again changes nothing -> a no-op rebuild runs no kevolve step -> edit the kernel ->
 # status says stale. VIA=package (an installed find_package) or VIA=subdirectory.
 source "$(dirname "$0")/lib.bash"
@@ -20,7 +21,7 @@ describe "cmake --build --target kevolve_tune searches and records a winner"
 run "$CMAKE" --build "$B" --target kevolve_tune
 expect_status 0
 expect_out "scale"
-expect_out "tuned"
+expect_out "review"  # CHUNK=64 is far more than 10x faster than the defaults: a person checks it
 KEVOLVE_CLI=$(kevolve_of flow)
 wisdom=$T/flow/.kevolve/scale/$("$KEVOLVE_CLI" hw --json | grep -m1 '"id": "cpu-' | sed 's/.*"id": "\(.*\)",/\1/').json
 [ -f "$wisdom" ] || fail "no wisdom file at $wisdom"
@@ -45,7 +46,14 @@ expect_out "error: records[0].best: {CHUNK=32 PAD="
 expect_out "but trial '$trial_id' in trials/scale/"
 printf '%s\n' "$good" >"$wisdom"
 
-describe "the rebuild injects the winner"
+describe "the rebuild keeps the defaults until the winner is accepted, then injects it"
+run "$CMAKE" --build "$B"
+expect_status 0
+expect_out "unit scale: its winner CHUNK=64"
+run "$B/app"
+expect_out "CHUNK=1 PAD=0"
+run "$KEVOLVE_CLI" accept scale -B "$B"
+expect_status 0
 run "$CMAKE" --build "$B"
 expect_status 0
 expect_out "kevolve: injecting the winners of app"

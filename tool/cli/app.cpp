@@ -31,6 +31,7 @@ int run(int argc, char** argv) {
   add_apply_command(app, action);
   add_status_command(app, action);
   add_show_command(app, action);
+  add_accept_command(app, action);
   add_simulate_command(app, action);
   add_space_command(app, action);
   add_hw_command(app, action);

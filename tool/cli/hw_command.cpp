@@ -11,7 +11,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <map>
 
 namespace kevolve::tool {
@@ -23,11 +22,15 @@ struct HwOptions {
   bool measure = false;
 };
 
-// Measures (with --measure) or reads the peaks of each device whose platform has them (GPUs;
-// CPUs have none yet).
-std::map<std::string, backends::Peaks> peaks_of(const backends::Inventory& inventory,
-                                                bool measure) {
-  std::map<std::string, backends::Peaks> out;
+// Peaks by device id, and why a recorded file could not be read.
+struct FoundPeaks {
+  std::map<std::string, backends::Peaks> known;
+  std::map<std::string, std::string> unreadable;
+};
+
+// Measures (with --measure) or reads the peaks of each device whose platform has them.
+FoundPeaks peaks_of(const backends::Inventory& inventory, bool measure) {
+  FoundPeaks out;
   for (const backends::Device& d : inventory.devices) {
     const backends::Platform& platform = backends::platform_of(d.backend);
     if (!platform.has_peaks()) continue;
@@ -35,9 +38,11 @@ std::map<std::string, backends::Peaks> peaks_of(const backends::Inventory& inven
       auto measured = platform.measure_peaks(d, platform.find_compiler());
       if (!measured) throw Error(fmt::format("{}: {}", d.id.str(), measured.error()));
       if (auto saved = backends::save_peaks(d, *measured); !saved) throw Error(saved.error());
-      out[d.id.str()] = *measured;
-    } else if (auto known = backends::load_peaks(d); known && *known) {
-      out[d.id.str()] = **known;
+      out.known[d.id.str()] = *measured;
+    } else if (auto known = backends::load_peaks(d); !known) {
+      out.unreadable[d.id.str()] = known.error();
+    } else if (*known) {
+      out.known[d.id.str()] = **known;
     }
   }
   return out;
@@ -85,15 +90,21 @@ void add_gpu_rows(Table& t, const backends::Device& d) {
   if (x.contains("pci")) t.add({"pci", x["pci"].get<std::string>()});
 }
 
+std::string peaks_text(const backends::Peaks& p) {
+  std::string memory = "copy " + util::format_rate(p.copy_bytes_per_s, "B/s");
+  if (!p.caches.empty()) {
+    memory = "memory " + util::format_rate(p.copy_bytes_per_s, "B/s");
+    for (const backends::MemoryLevel& c : p.caches)
+      memory += fmt::format(", {} {}", c.name, util::format_rate(c.bytes_per_s, "B/s"));
+  }
+  return fmt::format("{}; fp32 FMA {} (measured {})", memory,
+                     util::format_rate(p.fma_flops_per_s, "FLOP/s"), p.date);
+}
+
 int run_hw(const HwOptions& o) {
   auto inventory = backends::detect_devices();
-  bool any_peaks = std::any_of(
-      inventory.devices.begin(), inventory.devices.end(),
-      [](const backends::Device& d) { return backends::platform_of(d.backend).has_peaks(); });
-  if (o.measure && !any_peaks) {
-    throw Error("--measure: no GPU here; peaks are measured for GPUs only (CPU: not yet)");
-  }
-  std::map<std::string, backends::Peaks> peaks = peaks_of(inventory, o.measure);
+  FoundPeaks found = peaks_of(inventory, o.measure);
+  const auto& peaks = found.known;
   if (o.json) {
     util::Json out = util::Json::object();
     out["schema"] = 1;
@@ -111,6 +122,8 @@ int run_hw(const HwOptions& o) {
                                    {"details", d.details}});
       if (auto p = peaks.find(d.id.str()); p != peaks.end())
         devices.back()["peaks"] = backends::to_json(p->second);
+      if (auto e = found.unreadable.find(d.id.str()); e != found.unreadable.end())
+        devices.back()["peaks_error"] = e->second;
     }
     out["devices"] = std::move(devices);
     util::Json absent = util::Json::array();
@@ -137,9 +150,9 @@ int run_hw(const HwOptions& o) {
     }
     t.add({"facts", facts_text(d.facts)});
     if (auto p = peaks.find(d.id.str()); p != peaks.end()) {
-      t.add({"peaks", fmt::format("copy {:.3g} TB/s, fp32 FMA {:.3g} TFLOP/s (measured {})",
-                                  p->second.copy_bytes_per_s * 1e-12,
-                                  p->second.fma_flops_per_s * 1e-12, p->second.date)});
+      t.add({"peaks", peaks_text(p->second)});
+    } else if (auto e = found.unreadable.find(d.id.str()); e != found.unreadable.end()) {
+      t.add({"peaks", "unreadable: " + e->second});
     } else if (backends::platform_of(d.backend).has_peaks()) {
       t.add({"peaks", "not measured (kevolve hw --measure)"});
     }
@@ -162,7 +175,7 @@ void add_hw_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand("hw", "Show this machine's devices: ids, facts, details");
   cmd->add_flag("--json", o->json, "Print JSON");
   cmd->add_flag("--measure", o->measure,
-                "Measure and record each GPU's copy bandwidth and FMA throughput");
+                "Measure and record each device's memory bandwidth and FMA throughput");
   cmd->callback([o, &action] { action = [o] { return run_hw(*o); }; });
 }
 

@@ -29,20 +29,10 @@ struct ShowOptions {
   bool json = false;
 };
 
-fs::path knowledge_dir(const ShowOptions& o) {
-  if (!o.knowledge.empty()) return o.knowledge;
-  if (!o.build.empty()) {
-    auto configs = tune::read_configs(o.build);
-    if (!configs) throw Error(configs.error());
-    if (!configs->empty()) return configs->front().knowledge_dir;
-    throw Error(fmt::format(
-        "no target in {} calls kevolve_tune(); name the directory with --knowledge", o.build));
-  }
-  return ".kevolve";
-}
-
 int run_show(const ShowOptions& o) {
-  fs::path dir = knowledge_dir(o);
+  auto found = tune::knowledge_dir_for(o.build, o.knowledge);
+  if (!found) throw Error(found.error());
+  fs::path dir = *found;
   auto knowledge = knowledge::KnowledgeDir::open(dir);
   if (!knowledge) throw Error(knowledge.error());
   std::vector<knowledge::DeviceId> devices = knowledge->devices(o.unit);
@@ -86,6 +76,21 @@ int run_show(const ShowOptions& o) {
       for (std::size_t k = 0; k < r.top.size(); ++k) {
         t.add({k == 0 ? "top" : "", fmt::format("{}  {}", tune::format_seconds(r.top[k].time_s),
                                                 tune::params_text_of(r.top[k].params))});
+      }
+      if (r.review) {
+        std::string reasons;
+        for (const std::string& reason : r.review->reasons)
+          reasons += (reasons.empty() ? "" : "; ") + reason;
+        std::string state =
+            r.pending_review()
+                ? std::string("pending (kevolve accept)")
+                : fmt::format("accepted by {} on {}", r.review->accepted_by, r.review->accepted_at);
+        t.add({"review", fmt::format("{}: {}", state, reasons)});
+      }
+      if (r.fallback) {
+        t.add({"builds use", fmt::format("{}  {:.2f}x (the previous winner, found {})",
+                                         tune::params_text_of(r.fallback->best),
+                                         r.fallback->speedup, r.fallback->date)});
       }
       t.add({"found", fmt::format("{} on {} by kevolve {}, {} evaluations", r.strategy, r.date,
                                   r.kevolve_version, r.evaluations)});

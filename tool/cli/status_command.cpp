@@ -76,7 +76,10 @@ int run_status(const StatusOptions& o) {
         const knowledge::Wisdom& wisdom = *w->lookup.wisdom;
         const knowledge::SizeRecord* r = wisdom.primary();
         bool exact = w->lookup.match == knowledge::Match::exact;
-        state = w->stale || w->retune ? "stale" : exact ? "tuned" : "borrowed";
+        state = w->review               ? "review"
+                : w->stale || w->retune ? "stale"
+                : exact                 ? "tuned"
+                                        : "borrowed";
         from = exact
                    ? wisdom.device_id
                    : fmt::format("{} ({})", wisdom.device_id, knowledge::describe(w->lookup.match));
@@ -99,6 +102,7 @@ int run_status(const StatusOptions& o) {
                      {"match", knowledge::describe(w->lookup.match)},
                      {"note", w->note},
                      {"build_changes", w->build_changes}});
+      if (w->review) rows.back()["review"] = w->review_reason;
     }
   }
   if (o.json) {
@@ -114,8 +118,9 @@ int run_status(const StatusOptions& o) {
 
 void add_status_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<StatusOptions>();
-  CLI::App* cmd =
-      app.add_subcommand("status", "Show per unit whether its winners are tuned, stale or missing");
+  CLI::App* cmd = app.add_subcommand(
+      "status",
+      "Show per unit whether its winners are tuned, waiting for review, stale or missing");
   cmd->add_option("-B,--build", o->build, "The CMake build directory")->required();
   cmd->add_option("--target", o->target, "Only this target");
   cmd->add_option("--device", o->device, "For this device id (default: this machine's)");

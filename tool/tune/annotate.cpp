@@ -2,28 +2,27 @@
 
 #include "tool/eval/diagnosis.hpp"
 #include "tool/tune/points.hpp"
+#include "tool/tune/review.hpp"
 
 #include <fmt/format.h>
 
 namespace kevolve::tune {
 
 void annotate_diagnosis(knowledge::SizeRecord& record, const backends::Description& described,
-                        const std::optional<backends::Peaks>& peaks, Progress& progress) {
-  eval::Diagnosis diagnosis = eval::diagnose(described, record.time_s, peaks);
+                        const std::optional<backends::Peaks>& peaks) {
+  std::optional<backends::Peaks> bound = harness_peaks(peaks, described);
+  eval::Diagnosis diagnosis = eval::diagnose(described, record.time_s, bound);
   record.peak_percent = diagnosis.peak_percent;
   record.bound = diagnosis.bound;
   if (util::Json achieved = eval::to_json(diagnosis); !achieved.empty())
     record.extra["achieved"] = achieved;
-  if (peaks) {
-    record.extra["peaks"] = util::Json{{"copy_bytes_per_s", peaks->copy_bytes_per_s},
-                                       {"fma_flops_per_s", peaks->fma_flops_per_s}};
-  }
-  if (diagnosis.beyond_peak()) {
-    record.extra["review"] = fmt::format(
-        "{:.0f}% of the measured peak: faster than the speed of light; check the harness's "
-        "traffic/work and what it measures",
-        *diagnosis.peak_percent);
-    progress.note("warning: faster than the measured peak; check the harness");
+  if (bound) {
+    record.extra["peaks"] = util::Json{{"copy_bytes_per_s", bound->copy_bytes_per_s},
+                                       {"fma_flops_per_s", bound->fma_flops_per_s}};
+    if (!peaks->caches.empty()) {
+      record.extra["peaks"]["memory_level"] =
+          backends::level_for(*peaks, footprint_bytes(described)).name;
+    }
   }
 }
 
@@ -43,15 +42,6 @@ util::Json profile_subjects(
     profiles.push_back(std::move(entry));
   }
   return profiles;
-}
-
-void apply_review_gates(knowledge::SizeRecord& record, bool won, Progress& progress) {
-  if (won && record.speedup > k_review_speedup) {
-    record.extra["review"] =
-        "speedup above 10x: check that the harness measures what the build runs";
-    progress.note("warning: a speedup above 10x; check the harness");
-  }
-  if (!won) record.extra["note"] = "no candidate beat the defaults beyond the measured noise";
 }
 
 }  // namespace kevolve::tune

@@ -3,6 +3,7 @@
 #include "analyzers/compile_args.hpp"
 #include "space/parser.hpp"
 #include "tool/tune/injection.hpp"
+#include "tool/tune/points.hpp"
 #include "util/files.hpp"
 
 #include <fmt/format.h>
@@ -31,6 +32,44 @@ knowledge::DeviceId device_for(const analyzers::Unit& unit, const std::string& c
   }
   return knowledge::DeviceId{std::string(backend), "", ""};
 }
+
+namespace {
+
+// Whether every value of `params` is one the unit's current space declares.
+bool inside_space(const analyzers::Unit& unit, const knowledge::ParamValues& params) {
+  auto spec = space::parse_space(unit.space);
+  if (!spec) return false;
+  for (const auto& [name, value] : params) {
+    int p = spec->find_parameter(name);
+    if (p < 0) return false;
+    const auto& values = spec->parameters[static_cast<std::size_t>(p)].values;
+    if (std::find(values.begin(), values.end(), value) == values.end()) return false;
+  }
+  return true;
+}
+
+// A winner that waits for review is not used: the previous winner is, where it still fits the
+// space, else the defaults.
+void use_instead_of_pending(UnitWisdom& w, const analyzers::Unit& unit,
+                            const knowledge::SizeRecord& record, const std::string& device_id) {
+  w.review = true;
+  std::string reasons;
+  for (const std::string& r : record.review->reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+  w.review_reason = reasons;
+  std::string instead = "the defaults";
+  if (record.fallback && inside_space(unit, record.fallback->best)) {
+    w.injected = record.fallback->best;
+    w.injectable = true;
+    instead = fmt::format("the previous winner {}", params_text_of(record.fallback->best));
+  } else if (record.fallback) {
+    instead = "the defaults (the previous winner is outside the current space)";
+  }
+  w.note =
+      fmt::format("its winner {} waits for review ({}); using {} (kevolve accept {} --device {})",
+                  params_text_of(record.best), reasons, instead, unit.name, device_id);
+}
+
+}  // namespace
 
 util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
                                        const analyzers::Unit& unit,
@@ -64,6 +103,10 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
                "); the winner is still used (tune this build again)";
     }
   }
+  if (record->pending_review()) {
+    use_instead_of_pending(w, unit, *record, wisdom.device_id);
+    return w;
+  }
   if (record->variant) {
     // Code variants replace the kernel's text: never used once that text changed.
     w.note = w.stale ? "a code variant recorded for older sources is not used"
@@ -71,15 +114,7 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
     return w;
   }
   if (w.stale) {
-    auto spec = space::parse_space(unit.space);
-    bool inside = spec.has_value();
-    for (const auto& [name, value] : record->best) {
-      int p = spec ? spec->find_parameter(name) : -1;
-      const auto& values = p >= 0 ? spec->parameters[static_cast<std::size_t>(p)].values
-                                  : std::vector<space::Value>{};
-      inside = inside && p >= 0 && std::find(values.begin(), values.end(), value) != values.end();
-    }
-    if (!inside) {
+    if (!inside_space(unit, record->best)) {
       w.note =
           "stale: the sources changed since tuning and the winner is outside the current space; "
           "defaults used";
@@ -89,6 +124,7 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
         "stale: the sources changed since tuning; the winner is still in the space and is used "
         "(tune again)";
   }
+  w.injected = record->best;
   w.injectable = true;
   return w;
 }
@@ -137,16 +173,18 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
     if (!w->injectable) continue;
     const knowledge::Wisdom& wisdom = *w->lookup.wisdom;
     const knowledge::SizeRecord& record = *wisdom.primary();
+    double speedup = w->review ? record.fallback->speedup : record.speedup;
     if (w->lookup.match != knowledge::Match::exact) {
       out.notes.push_back(
           fmt::format("unit {}: no wisdom for {}; using {}'s ({})", unit.name,
                       w->asked.slug.empty() ? w->asked.backend + " devices" : w->asked.str(),
                       wisdom.device_id, knowledge::describe(w->lookup.match)));
     }
-    out.header += fmt::format("\n// {}: {} ({}), {:.2f}x{}\n", unit.name, wisdom.device_id,
-                              knowledge::describe(w->lookup.match), record.speedup,
-                              w->stale ? ", stale" : "");
-    out.header += injected_defines(unit.name, unit.inject, record.best);
+    out.header +=
+        fmt::format("\n// {}: {} ({}), {:.2f}x{}{}\n", unit.name, wisdom.device_id,
+                    knowledge::describe(w->lookup.match), speedup, w->stale ? ", stale" : "",
+                    w->review ? ", the previous winner (the new one waits for review)" : "");
+    out.header += injected_defines(unit.name, unit.inject, w->injected);
   }
   return out;
 }

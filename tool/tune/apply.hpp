@@ -32,7 +32,10 @@ struct UnitWisdom {
   bool stale = false;   // the kernel or its space changed since tuning (a build's view)
   bool retune = false;  // anything tuning measured changed, the harness or the build included
   std::vector<std::string> build_changes;  // how this build differs from the one measured
-  bool injectable = false;  // its winner is used (fresh, or stale but inside the current space)
+  bool injectable = false;  // `injected` is used (fresh, or stale but inside the current space)
+  knowledge::ParamValues injected;  // the winner, or while it waits for review the previous one
+  bool review = false;              // the winner waits for review (tune/review.hpp)
+  std::string review_reason;        // why, one line
   std::string note;
 };
 

@@ -45,4 +45,16 @@ util::Expected<std::vector<TargetConfig>> read_configs(const fs::path& build_dir
   return configs;
 }
 
+util::Expected<fs::path> knowledge_dir_for(const std::string& build_dir, const std::string& named) {
+  if (!named.empty()) return fs::path(named);
+  if (build_dir.empty()) return fs::path(".kevolve");
+  auto configs = read_configs(build_dir);
+  if (!configs) return util::unexpected(configs.error());
+  if (configs->empty()) {
+    return util::unexpected(fmt::format(
+        "no target in {} calls kevolve_tune(); name the directory with --knowledge", build_dir));
+  }
+  return configs->front().knowledge_dir;
+}
+
 }  // namespace kevolve::tune

@@ -32,4 +32,10 @@ std::filesystem::path config_dir(const std::filesystem::path& build_dir);
 // The targets that call kevolve_tune() in this build, by name.
 util::Expected<std::vector<TargetConfig>> read_configs(const std::filesystem::path& build_dir);
 
+// The knowledge directory of a command that reads no sources (show, accept): `named`
+// (--knowledge), else that of the first target of `build_dir` (-B) that calls kevolve_tune(),
+// else .kevolve.
+util::Expected<std::filesystem::path> knowledge_dir_for(const std::string& build_dir,
+                                                        const std::string& named);
+
 }  // namespace kevolve::tune

@@ -12,6 +12,7 @@
 #include "tool/tune/points.hpp"
 #include "tool/tune/record.hpp"
 #include "tool/tune/resume.hpp"
+#include "tool/tune/review.hpp"
 #include "tool/tune/search_loop.hpp"
 #include "tool/tune/verdict.hpp"
 #include "util/interrupt.hpp"
@@ -33,6 +34,8 @@ std::string_view describe(UnitOutcome::State s) {
   switch (s) {
     case UnitOutcome::State::tuned:
       return "tuned";
+    case UnitOutcome::State::review:
+      return "review";
     case UnitOutcome::State::defaults_stand:
       return "defaults stand";
     case UnitOutcome::State::up_to_date:
@@ -89,6 +92,8 @@ class UnitTune {
   UnitOutcome m_out;
   std::optional<space::Space> m_space;
   backends::Description m_described;
+  std::optional<backends::Peaks> m_peaks;           // as they bound this harness
+  std::optional<knowledge::SizeRecord> m_previous;  // what builds use now, on this device
   double m_baseline_s = 0;
   double m_baseline_spread = 0;
   TrialKey m_key;
@@ -125,6 +130,7 @@ UnitOutcome UnitTune::run() {
   auto existing = m_ctx.knowledge.read(m_unit.name, m_ctx.device.id);
   if (!existing) return fail(existing.error());
   if (up_to_date(*existing)) return m_out;
+  if (*existing && (*existing)->primary()) m_previous = *(*existing)->primary();
   m_ctx.progress.begin(m_unit.name);
   if (!m_rebuilt.empty())
     m_ctx.progress.note("built differently since it was tuned here (" + m_rebuilt +
@@ -155,6 +161,12 @@ UnitOutcome UnitTune::run() {
   m_described = evaluator.description();
   m_baseline_s = evaluator.baseline().median_s;
   m_baseline_spread = evaluator.baseline().spread();
+  m_peaks = harness_peaks(m_ctx.peaks, m_described);
+  // A timing beyond the speed of light is never recorded: not even as the defaults' trial.
+  if (auto beyond = defaults_beyond_light(
+          evidence_of(m_baseline_s, m_baseline_s, m_described, m_ctx.peaks))) {
+    return fail(*beyond);
+  }
   return search_and_record(evaluator);
 }
 
@@ -257,8 +269,7 @@ util::Expected<std::string> UnitTune::record_trial(const space::Point& point,
   if (trial.status == Status::ok && trial.time) {
     record.time_s = trial.time->median_s;
     record.spread = trial.time->spread();
-    record.diagnosis =
-        eval::to_json(eval::diagnose(m_described, trial.time->median_s, m_ctx.peaks));
+    record.diagnosis = eval::to_json(eval::diagnose(m_described, trial.time->median_s, m_peaks));
   }
   record.message = trial.message;
   KEVOLVE_LOG("tune: {} {} -> {} {}", m_unit.name, m_space->format(point), record.status,
@@ -281,13 +292,20 @@ UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& hist
   knowledge::SizeRecord record =
       size_record(choice, m_unit, *m_space, m_key.problem, history.size(), m_out.strategy);
   record.trial = measured_trial(choice, history, defaults_point(*m_space, m_unit));
-  annotate_diagnosis(record, m_described, m_ctx.peaks, m_ctx.progress);
+  annotate_diagnosis(record, m_described, m_ctx.peaks);
   if (m_settings.profile && m_ctx.profiler) profile(record, candidates, won);
-  apply_review_gates(record, won, m_ctx.progress);
+  std::string pending =
+      apply_review_gates(record, won, m_described, m_ctx.peaks, m_previous ? &*m_previous : nullptr,
+                         defaults_params(m_unit), m_ctx.progress);
 
   knowledge::Wisdom wisdom = wisdom_of(m_unit, m_ctx.device, m_recipe, m_build, record);
   if (auto written = m_ctx.knowledge.write(wisdom); !written) return fail(written.error());
   m_out.record = record;
+  if (!pending.empty()) {
+    return stopped(UnitOutcome::State::review,
+                   fmt::format("{}; after checking it: kevolve accept {} --device {}", pending,
+                               m_unit.name, m_ctx.device.id.str()));
+  }
   if (won) return stopped(UnitOutcome::State::tuned);
   return stopped(UnitOutcome::State::defaults_stand,
                  "no candidate beat the defaults beyond the measured noise");

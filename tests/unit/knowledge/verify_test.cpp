@@ -158,6 +158,47 @@ TEST_CASE("verify: hand edits are flagged as not canonical", "[knowledge][verify
   CHECK(report.errors() == 0);
 }
 
+TEST_CASE("verify: reviews and fallbacks are checked", "[knowledge][verify]") {
+  test::TempDir dir;
+  auto store = KnowledgeDir::open_or_create(dir / "k");
+  REQUIRE(store);
+  Wisdom good = test::sample_wisdom();
+  ReviewEvidence evidence;
+  evidence.speedup = 12;
+  evidence.time_s = 1e-6;
+  evidence.baseline_s = 1.2e-5;
+  good.records[0].review = Review{ReviewState::pending, {"12.0x faster than the defaults"},
+                                  evidence, {}, {}};
+  good.records[0].fallback = Fallback{{{"BLOCK", space::Value(128)}}, 2e-5, 1.05, "2026-11-01"};
+  REQUIRE(store->write(good));
+  VerifyReport healthy = verify(dir / "k");
+  INFO(dump(healthy));
+  CHECK(healthy.problems.empty());
+
+  Wisdom bad = test::sample_wisdom("gemm", "cpu-x86_64-amd-epyc");
+  bad.records[0].review = Review{ReviewState::accepted, {" "}, evidence, "", ""};
+  bad.records[0].review->evidence.time_s = -1;
+  bad.records[0].review->evidence.bytes_per_s = 0;
+  bad.records[0].fallback = Fallback{{}, 0, 1, ""};
+  REQUIRE(store->write(bad));
+  dir.write("k/scan/cpu-x86_64-amd-epyc.json",
+            "{\"schema\": 1, \"unit\": \"scan\", \"device_id\": \"cpu-x86_64-amd-epyc\", "
+            "\"records\": [{\"review\": {\"state\": \"done\"}}]}");
+  VerifyReport report = verify(dir / "k");
+  INFO(dump(report));
+  const std::string gemm = "gemm/cpu-x86_64-amd-epyc.json";
+  CHECK(find(report, gemm, "records[0].review.evidence.time_s: must be positive"));
+  CHECK(find(report, gemm, "records[0].review.evidence.bytes_per_s: must be positive"));
+  CHECK(find(report, gemm, "records[0].review.reasons[0]: empty"));
+  CHECK(find(report, gemm, "records[0].review.accepted_by: empty"));
+  CHECK(find(report, gemm, "records[0].review.accepted_at: empty"));
+  CHECK(find(report, gemm, "records[0].fallback: only a record whose winner waits for review"));
+  CHECK(find(report, gemm, "records[0].fallback.time_s: must be positive"));
+  CHECK(find(report, "scan/cpu-x86_64-amd-epyc.json",
+             "records[0].review.state: 'done' is neither \"pending\" nor \"accepted\""));
+  CHECK(find(report, "saxpy/", "review") == nullptr);
+}
+
 TEST_CASE("verify: each winner agrees with the trial it was measured in", "[knowledge][verify]") {
   const std::string log = ".kevolve/trials/saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.jsonl";
   auto problems_with = [&](const std::vector<TrialRecord>& lines, const Wisdom& w) {

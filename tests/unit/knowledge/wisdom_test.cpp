@@ -107,6 +107,87 @@ TEST_CASE("wisdom: reading a file checks JSON and schema", "[knowledge][wisdom]"
   CHECK_THAT(missing.error(), Catch::Contains("absent.json"));
 }
 
+TEST_CASE("wisdom: a review and its fallback round-trip", "[knowledge][wisdom]") {
+  Wisdom w = test::sample_wisdom();
+  SizeRecord& r = w.records[0];
+  ReviewEvidence e;
+  e.speedup = 23.5;
+  e.time_s = 1e-6;
+  e.baseline_s = 2.35e-5;
+  e.bytes_per_s = 4e12;
+  e.peak_bytes_per_s = 3e12;
+  e.memory_level = "memory";
+  r.review = Review{ReviewState::pending, {"23.5x faster than the defaults (more than 10x)"}, e,
+                    {}, {}};
+  r.fallback = Fallback{{{"BLOCK", space::Value(128)}, {"ITEMS", space::Value(2)}}, 1.5e-05, 1.4,
+                        "2026-11-01T10:00:00Z"};
+  const std::string text = serialize(w);
+  CHECK_THAT(text, Catch::Contains("\"review\": {\n        \"state\": \"pending\","));
+  CHECK_THAT(text, Catch::Contains("\"peak_bytes_per_s\": 3000000000000.0,"));
+  CHECK_THAT(text, Catch::Contains("\"fallback\": {\n        \"best\": {"));
+  CHECK(text.find("accepted_by") == std::string::npos);  // only once accepted
+  Wisdom back = parse(text);
+  REQUIRE(back.records[0].review);
+  CHECK(back.records[0].pending_review());
+  CHECK(back.records[0].review->evidence.memory_level == "memory");
+  CHECK_FALSE(back.records[0].review->evidence.flops_per_s);
+  REQUIRE(back.records[0].fallback);
+  CHECK(back.records[0].fallback->best == r.fallback->best);
+  CHECK(serialize(back) == text);
+
+  r.review->state = ReviewState::accepted;
+  r.review->accepted_by = "alice";
+  r.review->accepted_at = "2026-11-22T09:00:00Z";
+  r.fallback.reset();
+  const std::string accepted = serialize(w);
+  CHECK_THAT(accepted, Catch::Contains("\"accepted_by\": \"alice\","));
+  Wisdom again = parse(accepted);
+  CHECK_FALSE(again.records[0].pending_review());
+  CHECK(again.records[0].review->accepted_at == "2026-11-22T09:00:00Z");
+  CHECK(serialize(again) == accepted);
+}
+
+TEST_CASE("wisdom: files from before the gates bound read as before", "[knowledge][wisdom]") {
+  // Then a review was a string note beside an injected winner: it stays a note.
+  auto json = to_json(test::sample_wisdom());
+  json["records"][0]["achieved"] = util::Json{{"bytes_per_s", 1e12}};
+  json["records"][0]["review"] = "speedup above 10x: check that the harness measures what the build runs";
+  json["records"][0]["profile"] = util::Json::array();
+  const std::string text = util::dump_json(json);
+  Wisdom w = parse(text);
+  CHECK_FALSE(w.records[0].review);
+  CHECK_FALSE(w.records[0].pending_review());
+  CHECK(w.records[0].extra["review"].is_string());
+  CHECK(serialize(w) == text);  // the same bytes: the note kept its place among the extras
+}
+
+TEST_CASE("wisdom: malformed reviews are reported with their paths", "[knowledge][wisdom]") {
+  auto json = to_json(test::sample_wisdom());
+  json["records"][0]["review"] = util::Json{{"state", "maybe"},
+                                            {"reasons", util::Json::array()},
+                                            {"evidence", util::Json{{"speedup", "big"}}},
+                                            {"accepted_by", "bob"}};
+  json["records"][1]["review"] = util::Json{
+      {"state", "accepted"}, {"reasons", {"fast", 3}}, {"evidence", 1}};
+  json["records"][1]["fallback"] = util::Json{{"best", 4}, {"time_s", 1e-5}};
+  std::vector<std::string> problems;
+  wisdom_from_json(json, problems);
+  auto has = [&](const std::string& text) {
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const std::string& p) { return p.find(text) != std::string::npos; });
+  };
+  INFO(problems.size() << " problems");
+  CHECK(has("records[0].review.state: 'maybe' is neither \"pending\" nor \"accepted\""));
+  CHECK(has("records[0].review.reasons: expected a non-empty array of strings"));
+  CHECK(has("records[0].review.evidence.speedup: expected a number"));
+  CHECK(has("records[0].review.evidence.time_s: missing"));
+  CHECK(has("records[1].review.reasons[1]: expected a string"));
+  CHECK(has("records[1].review.evidence: expected an object"));
+  CHECK(has("records[1].review.accepted_by: missing"));
+  CHECK(has("records[1].fallback.best: expected an object of parameter values"));
+  CHECK(has("records[1].fallback.speedup: missing"));
+}
+
 TEST_CASE("wisdom: a record refers to its trial; older records without one still load",
           "[knowledge][wisdom]") {
   const std::string text = serialize(test::sample_wisdom());

@@ -1,0 +1,6 @@
+#include "units.hpp"
+
+int main() {
+  report();
+  return 0;
+}

@@ -3,7 +3,7 @@
 // would win big), and the units' signatures: void unit(const float* in, float* out, long n).
 inline float work(float x) {
   float a = x;
-  for (int k = 0; k < 48; ++k) a = a * 0.99f + 0.01f * x;
+  for (int k = 0; k < 48; ++k) a = a * 0.99f + 0.02f * x;
   return a;
 }
 inline void honest(const float* in, float* out, long n) {

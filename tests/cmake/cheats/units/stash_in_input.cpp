@@ -1,6 +1,5 @@
 #include <kevolve/kevolve.hpp>
 
-#include <cstring>
 
 #include "cheats.hpp"
 
@@ -16,7 +15,7 @@ void stash_in_input(const float* in, float* out, long n) {
   float* stash = const_cast<float*>(in);
   if (++calls == 1) {
     honest(in, out, n);
-    std::memcpy(stash, out, sizeof(float) * 16);  // a little of its work moved into the input
+    for (int i = 0; i < 16; ++i) stash[i] = out[i] * 3.0f + 1.0f;  // its work moved into the input
   } else {
     honest(in, out, n / 2);
   }

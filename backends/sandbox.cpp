@@ -59,7 +59,7 @@ std::vector<Mount> mounts_of(const SandboxPolicy& policy) {
   for (const char* path : k_shared_temporary) add(path, Rule::hidden);
   for (const fs::path& path : policy.hidden) add(path, Rule::hidden);
   for (const fs::path& path : policy.readable) add(path, Rule::readable);
-  add(policy.scratch, Rule::writable);
+  if (!policy.scratch.empty()) add(policy.scratch, Rule::writable);
   std::stable_sort(mounts.begin(), mounts.end(), [](const Mount& a, const Mount& b) {
     std::size_t da = depth(a.path), db = depth(b.path);
     return da != db ? da < db : a.rule < b.rule;
@@ -94,7 +94,7 @@ const char* k_not_enforced =
 
 std::vector<std::string> sandboxed(const std::vector<std::string>& argv,
                                    const SandboxPolicy& policy) {
-  const fs::path scratch = normal(policy.scratch);
+  const fs::path scratch = policy.scratch.empty() ? fs::path("/") : normal(policy.scratch);
   std::vector<std::string> a = {
       bwrap_program().string(),
       "--unshare-all",  // user (where possible), pid, net, ipc, uts, cgroup

@@ -27,7 +27,8 @@
 namespace kevolve::backends {
 
 struct SandboxPolicy {
-  // Read-write: the working directory, HOME and TMPDIR. It must exist.
+  // Read-write: the working directory, HOME and TMPDIR. It must exist; empty: nothing is
+  // writable, and those are /.
   std::filesystem::path scratch;
   // Extra read-only paths that must stay visible, e.g. the candidate's own directory (inside a
   // hidden path, or under /tmp, /var/tmp or /run, which are always hidden). Missing ones are

@@ -303,3 +303,11 @@ TEST_CASE("sandbox: the modes, with and without a sandbox here", "[backends][san
     CHECK_THAT(off->warning(), Catch::Contains("sandbox mode off"));
   }
 }
+
+TEST_CASE("sandbox: without a scratch nothing is writable", "[backends][sandbox]") {
+  std::vector<std::string> a = backends::sandboxed({"kernel"}, {});
+  CHECK(std::find(a.begin(), a.end(), "--bind") == a.end());
+  auto chdir = std::find(a.begin(), a.end(), "--chdir");
+  REQUIRE(chdir != a.end());
+  CHECK(*(chdir + 1) == "/");
+}

@@ -6,6 +6,10 @@
 // and /dev, no capabilities and a fixed environment. Everything it starts dies with it: bwrap's
 // init is PID 1 of the sandbox, and it dies when bwrap or bwrap's parent does.
 //
+// Run the command as util::run_process and util::Child run programs: as the leader of a new
+// session (no controlling terminal), whose process group is killed at a timeout. bwrap's init
+// stays in that group, so killing it kills the sandbox even while bwrap is still setting it up.
+//
 // bwrap's --die-with-parent ties the sandbox to the thread that started it (PR_SET_PDEATHSIG):
 // a long-lived one (util::Child) must be started from a thread that outlives it.
 //
@@ -27,7 +31,8 @@
 namespace kevolve::backends {
 
 struct SandboxPolicy {
-  // Read-write: the working directory, HOME and TMPDIR. It must exist.
+  // Read-write: the working directory, HOME and TMPDIR. It must exist; empty: nothing is
+  // writable, and those are /.
   std::filesystem::path scratch;
   // Extra read-only paths that must stay visible, e.g. the candidate's own directory (inside a
   // hidden path, or under /tmp, /var/tmp or /run, which are always hidden). Missing ones are

@@ -1,7 +1,8 @@
 #include "util/process.hpp"
 
-// How this works: fork; the child makes itself a process-group leader, points stdout and stderr
-// at one pipe and execs. A second, close-on-exec pipe reports a failed exec (its errno) to the
+// How this works: fork; the child makes itself the leader of a new session and process group
+// (so it has no controlling terminal to read or inject input into), points stdout and stderr at
+// one pipe and execs. A second, close-on-exec pipe reports a failed exec (its errno) to the
 // parent. The parent reads output until the child has exited and the pipe is drained. At the
 // timeout or an interrupt it kills the whole group. A descendant may still hold the pipe (one
 // that left the group with setsid), so reading never waits for the pipe to close: once the
@@ -60,7 +61,7 @@ bool readable(int fd, Clock::duration wait) {
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options,
                              int output_fd, int status_fd, int input_fd = -1, int reply_fd = -1) {
-  setpgid(0, 0);
+  if (setsid() < 0) setpgid(0, 0);
   dup2(output_fd, STDOUT_FILENO);
   dup2(output_fd, STDERR_FILENO);
   int input = input_fd >= 0 ? input_fd : open("/dev/null", O_RDONLY);
@@ -102,8 +103,7 @@ Expected<pid_t> spawn(const std::vector<std::string>& argv, const ProcessOptions
     return unexpected(fmt::format("cannot run {}: fork: {}", argv[0], std::strerror(error)));
   }
   if (pid == 0) exec_child(argv, options, output_fd, status[1], input_fd, reply_fd);
-  setpgid(pid, pid);  // also here, so the group exists before any kill
-  close(status[1]);
+  close(status[1]);  // the read below returns once it has exec'd: its group exists by then
   int exec_error = 0;
   const bool exec_failed = read(status[0], &exec_error, sizeof exec_error) == sizeof exec_error;
   close(status[0]);

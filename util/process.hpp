@@ -1,11 +1,12 @@
 #pragma once
 
-// Running another program: its own process group (so a timeout kills everything it started),
-// stdout and stderr captured together, an exit status as data. An interrupt of kevolve
-// (util/interrupt.hpp) kills the process group too, and so does the program's own exit (what it
-// left running in its group dies with it). A timeout is a timeout whatever the program's
-// children do: once it has exited or was killed, output is read for at most half a second more,
-// so a descendant that left the group (setsid) and holds the output open cannot stretch it.
+// Running another program: its own session and process group (so a timeout kills everything it
+// started, and it has no controlling terminal), stdout and stderr captured together, an exit
+// status as data. An interrupt of kevolve (util/interrupt.hpp) kills the process group too, and
+// so does the program's own exit (what it left running in its group dies with it). A timeout is a
+// timeout whatever the program's children do: once it has exited or was killed, output is read for
+// at most half a second more, so a descendant that left the group (setsid) and holds the output
+// open cannot stretch it.
 
 #include "util/expected.hpp"
 

@@ -111,7 +111,24 @@ void poison(void* data, std::size_t count) {
   }
 }
 
-inline std::uint64_t hash(const void* data, std::size_t bytes) { return hash_bytes(data, bytes); }
+// Whether a buffer changed: four independent lanes, so a large buffer hashes at memory speed
+// (the harness hashes inputs and outputs around every call).
+inline std::uint64_t hash(const void* data, std::size_t bytes) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  std::uint64_t lane[4] = {0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull, 0x94d049bb133111ebull,
+                           0xcbf29ce484222325ull};
+  std::size_t i = 0;
+  for (; i + 32 <= bytes; i += 32) {
+    for (int k = 0; k < 4; ++k) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i + 8 * k, 8);
+      lane[k] = (lane[k] ^ word) * 0x100000001b3ull;
+    }
+  }
+  std::uint64_t h = hash_bytes(p + i, bytes - i);
+  for (std::uint64_t l : lane) h = mix(h ^ l);
+  return h;
+}
 inline void copy(void* to, const void* from, std::size_t bytes) { std::memcpy(to, from, bytes); }
 inline void to_host(void* to, const void* from, std::size_t bytes) { std::memcpy(to, from, bytes); }
 inline void from_host(void* to, const void* from, std::size_t bytes) {

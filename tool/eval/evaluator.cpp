@@ -276,7 +276,8 @@ Trial Evaluator::timing_problem(backends::Session& s, const std::string& tag) {
 // round trip (nor much shorter), the timed calls within the phase, and no more time per call
 // outside the timed region than the defaults need (work moved out of the timed region).
 std::string Evaluator::cross_check(const Measurement& m, const Phase& p) const {
-  if (p.phase_s > p.observed_s + 0.005 || p.phase_s < 0.5 * p.observed_s - 0.05)
+  // Only one way: a loaded machine can delay the request, never shorten the round trip.
+  if (p.phase_s > p.observed_s + 0.005)
     return fmt::format(
         "the harness's clock disagrees with the tuner's: a timed phase of {:.3f} s "
         "by the harness, {:.3f} s observed",
@@ -361,6 +362,9 @@ std::vector<std::vector<double>> Evaluator::interleaved(const std::vector<fs::pa
       } else {
         timed.message = s.error();
       }
+      if (timed.status != Status::ok)
+        KEVOLVE_LOG("eval: re-timing {}: {}: {}", executables[i].filename().string(),
+                    backends::name_of(timed.status), timed.message);
       medians[i].push_back(timed.status == Status::ok ? timed.time->median_s
                                                       : std::numeric_limits<double>::quiet_NaN());
     }

@@ -162,7 +162,7 @@ util::Expected<void> Evaluator::prepare() {
   auto launchers = m_platform->launchers(m_recipe);
   if (!launchers) return util::unexpected(launchers.error());
   m_launchers = std::move(*launchers);
-  backends::Build defaults = build("// defaults: nothing injected\n", "defaults");
+  backends::Build defaults = build(k_defaults_header, "defaults");
   if (!defaults.ok) {
     return util::unexpected(fmt::format("the defaults do not build, so there is no baseline:\n{}",
                                         first_lines(defaults.log)));

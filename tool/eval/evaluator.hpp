@@ -24,6 +24,9 @@
 
 namespace kevolve::eval {
 
+// The injected header of the defaults: the unit built as its sources say.
+inline constexpr const char* k_defaults_header = "// defaults: nothing injected\n";
+
 struct EvalOptions {
   int seeds = 3;           // verification problems on the primary size, each its own seed
   int reps = 0;            // timed repetitions of one measurement; 0: the backend's (CPU 5, GPU 30)

@@ -15,7 +15,7 @@ backends::Build EvaluatorCandidates::rebuild_defaults() {
   std::error_code ec;
   fs::remove_all(fresh.cache_dir, ec);
   backends::Build build =
-      backends::build_candidate(fresh, "// defaults: nothing injected\n", "environment-probe");
+      backends::build_candidate(fresh, eval::k_defaults_header, "environment-probe");
   fs::remove_all(fresh.cache_dir, ec);
   return build;
 }

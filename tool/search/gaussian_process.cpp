@@ -156,6 +156,8 @@ GaussianProcess::Prediction GaussianProcess::predict(std::span<const double> poi
 
 std::vector<GaussianProcess::Prediction> GaussianProcess::predict(const Points& points) const {
   const Eigen::Index n = m_inputs.rows(), m = points.rows();
+  // Eigen's triangular solve binds a reference to the data of an empty matrix (null).
+  if (m == 0) return {};
   if (n == 0) return std::vector<Prediction>(static_cast<std::size_t>(m), {m_shift, m_scale});
   // Column j: the kernel between point j and every input.
   Eigen::MatrixXd k(n, m);

@@ -162,6 +162,7 @@ class Bayes final : public Strategy {
         if (sampled.insert(index(*p)).second) candidates.push_back(std::move(*p));
       }
     }
+    if (candidates.empty()) return std::nullopt;  // every point is taken
     GaussianProcess::Points encoded(static_cast<Eigen::Index>(candidates.size()),
                                     static_cast<Eigen::Index>(m_model.dimensions()));
     for (std::size_t i = 0; i < candidates.size(); ++i) {

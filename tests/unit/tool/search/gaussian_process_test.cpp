@@ -48,6 +48,15 @@ TEST_CASE("gaussian process: interpolates a smooth function between its points",
   CHECK(gp.predict(far).sd > 0.5);
 }
 
+TEST_CASE("gaussian process: no points to predict, no predictions", "[search]") {
+  // UBSan found Eigen binding a reference to an empty matrix's null data here.
+  Data d = grid(3);
+  GaussianProcess gp(2);
+  CHECK(gp.predict(GaussianProcess::Points(0, 2)).empty());
+  gp.fit(d.x, d.y, /*refit=*/false);
+  CHECK(gp.predict(GaussianProcess::Points(0, 2)).empty());
+}
+
 TEST_CASE("gaussian process: many points at once predict as one at a time", "[search]") {
   Data d = grid(5);
   GaussianProcess gp(2);

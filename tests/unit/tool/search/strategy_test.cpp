@@ -187,6 +187,17 @@ TEST_CASE("strategies: bayes models a subset once results are many, and still ne
   CHECK(run.best == Approx(1.0));
 }
 
+TEST_CASE("strategies: bayes asked again in an exhausted space proposes nothing", "[search]") {
+  // More points than bayes draws at random before its model, so the model is asked too.
+  space::Space s = make("A: 1..4; B: 1..4");
+  auto bayes = make_strategy("bayes", s, 3, std::nullopt);
+  REQUIRE(bayes);
+  Run run = drive(**bayes, s, s.size(), 1);
+  CHECK(run.proposed.size() == s.size());
+  CHECK((*bayes)->propose(1).empty());
+  CHECK((*bayes)->propose(4).empty());
+}
+
 TEST_CASE("strategies: most points failing does not stop a search", "[search]") {
   space::Space s = make("A: 1..9; B: 1..9");
   for (auto name : strategy_names()) {

@@ -6,6 +6,13 @@
 // at the exact column. After parsing, names in constraints are resolved to parameters or
 // facts, and the `require` items are split at top-level && into conjuncts. Errors unwind the
 // recursion as a ParseFailure that never leaves this file: parse_space returns it as a value.
+//
+// Untrusted text must not exhaust the stack: the parser counts the parentheses and unary
+// operators it is inside (where it recurses) and every node records its depth, both bounded by
+// k_max_depth, so that everything that walks a condition recurses at most that deep. A require
+// item's top-level && chain is kept as a list of conditions, not a tree, so that a long
+// conjunction is not deep. Value lists and parameter names are checked for duplicates through
+// hash tables, so a parameter of 65,536 values parses in linear time.
 
 #include "space/facts.hpp"
 #include "util/text.hpp"
@@ -16,6 +23,7 @@
 #include <charconv>
 #include <iterator>
 #include <set>
+#include <unordered_map>
 
 namespace kevolve::space {
 
@@ -207,6 +215,13 @@ struct NameUse {
   std::string_view name;
 };
 
+// The values of the parameter being parsed, for duplicate checks: where each was written.
+struct ValuesSeen {
+  std::vector<std::size_t> offsets;
+  std::unordered_map<std::int64_t, std::size_t> integers;  // value -> index
+  std::unordered_map<std::string, std::size_t> identifiers;
+};
+
 class Parser {
  public:
   Parser(std::string_view text, std::vector<Token> tokens) : m_tokens(std::move(tokens)) {
@@ -248,7 +263,7 @@ class Parser {
         fail(t.offset, "'require' is a keyword and cannot name a parameter");
       }
       advance();
-      m_requires.push_back(expression());
+      requirement();
       return;
     }
     if (t.text == "inject" && peek(1).kind == Tok::colon) {
@@ -278,12 +293,11 @@ class Parser {
 
   void parameter() {
     const Token& name = advance();
-    for (const Parameter& p : m_spec.parameters) {
-      if (p.name == name.text) {
-        auto first = util_position(p.offset);
-        fail(name.offset,
-             fmt::format("parameter '{}' is declared twice (first at {})", name.text, first));
-      }
+    auto [seen, added] = m_parameter_at.emplace(name.text, m_spec.parameters.size());
+    if (!added) {
+      auto first = util_position(m_spec.parameters[seen->second].offset);
+      fail(name.offset,
+           fmt::format("parameter '{}' is declared twice (first at {})", name.text, first));
     }
     Parameter param;
     param.name = std::string(name.text);
@@ -295,9 +309,9 @@ class Parser {
                        "identifier after ':'",
                        param.name));
     }
-    std::vector<std::size_t> value_offsets;
+    ValuesSeen values_seen;
     while (true) {
-      value_list_part(param, value_offsets);
+      value_list_part(param, values_seen);
       if (peek().kind != Tok::comma) break;
       std::size_t comma = advance().offset;
       if (peek().kind == Tok::semicolon || peek().kind == Tok::end) {
@@ -331,26 +345,30 @@ class Parser {
     return v;
   }
 
-  void add_value(Parameter& param, std::vector<std::size_t>& offsets, Value value,
-                 std::size_t offset) {
-    for (std::size_t i = 0; i < param.values.size(); ++i) {
-      if (param.values[i] == value) {
-        fail(offset, fmt::format("value {} appears twice in parameter '{}' (first at {})",
-                                 value.to_string(), param.name, util_position(offsets[i])));
-      }
+  void add_value(Parameter& param, ValuesSeen& seen, Value value, std::size_t offset) {
+    const std::size_t index = param.values.size();
+    std::size_t first = index;
+    if (value.is_integer()) {
+      first = seen.integers.emplace(value.integer(), index).first->second;
+    } else {
+      first = seen.identifiers.emplace(value.identifier(), index).first->second;
+    }
+    if (first != index) {
+      fail(offset, fmt::format("value {} appears twice in parameter '{}' (first at {})",
+                               value.to_string(), param.name, util_position(seen.offsets[first])));
     }
     if (param.values.size() >= k_max_values) {
       fail(offset, fmt::format("parameter '{}' has more than {} values", param.name, k_max_values));
     }
     param.values.push_back(std::move(value));
-    offsets.push_back(offset);
+    seen.offsets.push_back(offset);
   }
 
-  void value_list_part(Parameter& param, std::vector<std::size_t>& offsets) {
+  void value_list_part(Parameter& param, ValuesSeen& seen) {
     const Token& first = peek();
     if (first.kind == Tok::name) {
       advance();
-      add_value(param, offsets, Value(std::string(first.text)), first.offset);
+      add_value(param, seen, Value(std::string(first.text)), first.offset);
       return;
     }
     if (first.kind != Tok::integer && first.kind != Tok::minus) {
@@ -361,7 +379,7 @@ class Parser {
     std::size_t at = first.offset;
     std::int64_t low = signed_integer("an integer");
     if (peek().kind != Tok::dotdot) {
-      add_value(param, offsets, Value(low), at);
+      add_value(param, seen, Value(low), at);
       return;
     }
     advance();
@@ -389,7 +407,7 @@ class Parser {
     if (kind == powers) {
       std::size_t before = param.values.size();
       for (std::int64_t v = 1; v > 0 && v <= high; v *= 2) {
-        if (v >= low) add_value(param, offsets, Value(v), at);
+        if (v >= low) add_value(param, seen, Value(v), at);
         if (v > INT64_MAX / 2) break;
       }
       if (param.values.size() == before) {
@@ -405,14 +423,34 @@ class Parser {
                            low, high, k_max_values, k_max_values));
     }
     for (std::uint64_t i = 0; i <= count; ++i) {
-      add_value(param, offsets, Value(low + static_cast<std::int64_t>(i) * step), at);
+      add_value(param, seen, Value(low + static_cast<std::int64_t>(i) * step), at);
     }
   }
 
   // Expressions. Each returns the index of its node in the pool.
-  std::int32_t add_node(Node node) {
+  std::int32_t add_node(Node node, std::size_t depth) {
+    if (depth > k_max_depth) too_deep(node.offset);
     m_spec.nodes.push_back(std::move(node));
+    m_depth.push_back(depth);
     return static_cast<std::int32_t>(m_spec.nodes.size() - 1);
+  }
+
+  // A level around an existing node: parentheses, unary '+'.
+  void deepen(std::int32_t node, std::size_t offset) {
+    if (++m_depth[static_cast<std::size_t>(node)] > k_max_depth) too_deep(offset);
+  }
+
+  // Parentheses and unary operators recurse: count them on the way in, so that a deep nest
+  // fails at its first token past the limit before it can exhaust the stack.
+  void enter(std::size_t offset) {
+    if (++m_nesting > k_max_depth) too_deep(offset);
+  }
+  void leave() { --m_nesting; }
+
+  [[noreturn]] static void too_deep(std::size_t offset) {
+    fail(offset, fmt::format("the condition is nested deeper than {} levels", k_max_depth),
+         "each parenthesis pair, unary and binary operator adds a level; split the condition "
+         "into several 'require' items");
   }
 
   std::int32_t binary(Op op, std::int32_t lhs, std::int32_t rhs, std::size_t offset) {
@@ -423,7 +461,8 @@ class Parser {
     n.offset = offset;
     n.begin = m_spec.nodes[lhs].begin;
     n.end = m_spec.nodes[rhs].end;
-    return add_node(std::move(n));
+    return add_node(std::move(n), 1 + std::max(m_depth[static_cast<std::size_t>(lhs)],
+                                               m_depth[static_cast<std::size_t>(rhs)]));
   }
 
   // Binary operators by precedence level, loosest first; every level is left-associative.
@@ -433,6 +472,8 @@ class Parser {
     Op op;
   };
   static constexpr int k_levels = 6;
+  static constexpr int k_and_level = 1;
+  static constexpr int k_or_level = 0;
   static constexpr BinaryOp k_binary[] = {
       {0, Tok::or_or, Op::logical_or},  {1, Tok::and_and, Op::logical_and},
       {2, Tok::equal_equal, Op::equal}, {2, Tok::not_equal, Op::not_equal},
@@ -443,11 +484,36 @@ class Parser {
       {5, Tok::percent, Op::modulo},
   };
 
-  std::int32_t expression() { return binary_level(0); }
+  std::int32_t expression() { return binary_level(k_or_level); }
+
+  // A require item. Its top-level && joins conditions that become roots of their own (the
+  // conjuncts), so that a long conjunction is a list, not a deep tree; followed by ||, the
+  // conjunction is that operator's left operand instead.
+  void requirement() {
+    std::vector<std::int32_t> conditions{binary_level(k_and_level + 1)};
+    std::vector<std::size_t> ands;
+    while (peek().kind == Tok::and_and) {
+      ands.push_back(advance().offset);
+      conditions.push_back(binary_level(k_and_level + 1));
+    }
+    if (peek().kind != Tok::or_or) {
+      m_requires.insert(m_requires.end(), conditions.begin(), conditions.end());
+      return;
+    }
+    std::int32_t lhs = conditions.front();
+    for (std::size_t i = 0; i < ands.size(); ++i) {
+      lhs = binary(Op::logical_and, lhs, conditions[i + 1], ands[i]);
+    }
+    m_requires.push_back(binary_rest(k_or_level, lhs));
+  }
 
   std::int32_t binary_level(int level) {
     if (level == k_levels) return unary();
-    std::int32_t lhs = binary_level(level + 1);
+    return binary_rest(level, binary_level(level + 1));
+  }
+
+  // The operators of `level` after its first operand `lhs`.
+  std::int32_t binary_rest(int level, std::int32_t lhs) {
     while (true) {
       auto it = std::find_if(std::begin(k_binary), std::end(k_binary), [&](const BinaryOp& b) {
         return b.level == level && b.token == peek().kind;
@@ -462,15 +528,20 @@ class Parser {
     const Token& t = peek();
     if (t.kind == Tok::minus || t.kind == Tok::bang || t.kind == Tok::plus) {
       advance();
+      enter(t.offset);
       std::int32_t operand = unary();
-      if (t.kind == Tok::plus) return operand;
+      leave();
+      if (t.kind == Tok::plus) {
+        deepen(operand, t.offset);
+        return operand;
+      }
       Node n;
       n.op = t.kind == Tok::minus ? Op::negate : Op::logical_not;
       n.lhs = operand;
       n.offset = t.offset;
       n.begin = t.offset;
       n.end = m_spec.nodes[operand].end;
-      return add_node(std::move(n));
+      return add_node(std::move(n), 1 + m_depth[static_cast<std::size_t>(operand)]);
     }
     return primary();
   }
@@ -485,7 +556,7 @@ class Parser {
         n.value = t.value;
         n.offset = n.begin = t.offset;
         n.end = t.offset + t.text.size();
-        return add_node(std::move(n));
+        return add_node(std::move(n), 0);
       }
       case Tok::name: {
         advance();
@@ -493,18 +564,21 @@ class Parser {
         n.op = Op::parameter;  // resolved to parameter or fact after parsing
         n.offset = n.begin = t.offset;
         n.end = t.offset + t.text.size();
-        std::int32_t index = add_node(std::move(n));
+        std::int32_t index = add_node(std::move(n), 0);
         m_names.push_back(NameUse{index, t.text});
         return index;
       }
       case Tok::lparen: {
         std::size_t open = advance().offset;
+        enter(open);
         std::int32_t inner = expression();
+        leave();
         if (peek().kind != Tok::rparen) {
           fail(peek().offset, fmt::format("expected ')' to close the '(' at {}, found {}",
                                           util_position(open), describe(peek())));
         }
         std::size_t close = advance().offset;
+        deepen(inner, open);
         // Parentheses widen the span, so a conjunct's text keeps them.
         m_spec.nodes[inner].begin = open;
         m_spec.nodes[inner].end = close + 1;
@@ -519,8 +593,9 @@ class Parser {
   void resolve_names() {
     for (const NameUse& use : m_names) {
       Node& node = m_spec.nodes[use.node];
-      int index = m_spec.find_parameter(use.name);
-      if (index >= 0) {
+      auto found = m_parameter_at.find(use.name);
+      if (found != m_parameter_at.end()) {
+        const std::size_t index = found->second;
         const Parameter& p = m_spec.parameters[index];
         if (!p.is_integer()) {
           auto odd = std::find_if(p.values.begin(), p.values.end(),
@@ -529,7 +604,7 @@ class Parser {
                                         "use integers only",
                                         p.name, odd->to_string()));
         }
-        node.value = index;
+        node.value = static_cast<std::int64_t>(index);
         continue;
       }
       if (is_known_fact(use.name)) {
@@ -582,6 +657,9 @@ class Parser {
   std::size_t m_pos = 0;
   std::vector<std::int32_t> m_requires;
   std::vector<NameUse> m_names;
+  std::vector<std::size_t> m_depth;  // per node: the levels it spans (0 for a literal or name)
+  std::size_t m_nesting = 0;         // parentheses and unary operators being parsed
+  std::unordered_map<std::string_view, std::size_t> m_parameter_at;  // name -> index
   bool m_seen_inject = false;
 };
 

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <string_view>
+
 using namespace kevolve::space;
 
 namespace {
@@ -138,4 +141,72 @@ TEST_CASE("parser: undefined names list what is defined", "[space][parser]") {
   REQUIRE_FALSE(spec);
   CHECK_THAT(spec.error().note, Catch::Contains("parameters: A, B"));
   CHECK_THAT(spec.error().note, Catch::Contains("smem"));
+}
+
+namespace {
+
+std::string repeat(std::string_view piece, std::size_t times) {
+  std::string out;
+  for (std::size_t i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("parser: nesting past the limit is an error at the first level too many",
+          "[space][parser]") {
+  // Each of these once overflowed the stack of scan, status and tune (issue 17).
+  const std::string head = "A: 1..4; require ";
+  const std::size_t limit = k_max_depth;
+  struct Case {
+    std::string spec;
+    std::size_t offset;  // of the token that makes it one level too deep
+  };
+  const Case cases[] = {
+      {head + repeat("(", 5000) + "A" + repeat(")", 5000) + " > 1", head.size() + limit},
+      {head + repeat("(", 40000), head.size() + limit},
+      {head + repeat("!", 30000), head.size() + limit},
+      {head + repeat("!", 30000) + "A", head.size() + limit},
+      {head + repeat("-", 30000) + "A", head.size() + limit},
+      {head + repeat("+", 30000) + "A", head.size() + limit},
+      {head + repeat("-(", 20000) + "A", head.size() + limit},
+      // A long chain nests too: each operator takes the chain before it as its left operand.
+      {head + "A" + repeat("+A", 30000) + " > 1", head.size() + 1 + 2 * limit},
+      {head + "A" + repeat("||A", 30000), head.size() + 1 + 3 * limit},
+      {head + "(A" + repeat("&&A", 30000) + ")", head.size() + 2 + 3 * limit},
+  };
+  for (const Case& c : cases) {
+    INFO(c.spec.substr(0, 60) << "... (" << c.spec.size() << " characters)");
+    auto spec = parse_space(c.spec);
+    REQUIRE_FALSE(spec);
+    CHECK(spec.error().message ==
+          "the condition is nested deeper than " + std::to_string(limit) + " levels");
+    CHECK(spec.error().offset == c.offset);
+  }
+}
+
+TEST_CASE("parser: nesting up to the limit parses; a long top-level && is a list",
+          "[space][parser]") {
+  const std::string head = "A: 1..4; require ";
+  const std::size_t limit = k_max_depth;
+  for (const std::string& condition : {
+           repeat("(", limit - 1) + "A > 1" + repeat(")", limit - 1),  // '>' is a level too
+           repeat("!", limit) + "A",
+           repeat("-", limit - 1) + "A < 5",
+           "A" + repeat("+A", limit),
+       }) {
+    INFO(condition);
+    auto spec = parse_space(head + condition);
+    if (!spec) FAIL(spec.error().message);
+    CHECK(spec->constraints.size() == 1);
+  }
+  // The && joining a require item's conditions split it into conjuncts: no depth.
+  auto spec = parse_space(head + "A > 0" + repeat(" && A > 0", 30000));
+  REQUIRE(spec);
+  CHECK(spec->constraints.size() == 30001);
+  // Followed by ||, the conjunction is its operand, and nests.
+  auto mixed = parse_space(head + "A > 0 && A < 9 || A == 3");
+  REQUIRE(mixed);
+  REQUIRE(mixed->constraints.size() == 1);
+  CHECK(mixed->constraint_text(mixed->constraints[0]) == "A > 0 && A < 9 || A == 3");
 }

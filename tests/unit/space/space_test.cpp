@@ -325,3 +325,20 @@ TEST_CASE("space from listed points: numbered, found, walked like a constrained 
   Rng rng(3);
   CHECK(s.sample_distinct(10, rng).size() == 5);
 }
+
+TEST_CASE("space: many large independent parameters are counted, not enumerated", "[space]") {
+  // Parsing was quadratic in a parameter's values; this took 52 s to be refused (issue 17).
+  std::string twenty;
+  for (int i = 0; i < 20; ++i) twenty += "P" + std::to_string(i) + ": 1..65536; ";
+  SpaceError e = build_error(twenty);
+  CHECK(e.message == "the space has more than 2^64 points before constraints");
+  CHECK(e.offset == twenty.find("P3"));  // 65536^4 = 2^64 is the first product too large
+
+  // Just under 2^64, with a constraint on one of them.
+  Space s = build("P0: 1..65536; P1: 1..65536; P2: 1..65535; P3: 1..65536; require P3 % 2 == 0");
+  CHECK(s.raw_size() == 65535 * (std::uint64_t{1} << 48));
+  CHECK(s.size() == 65535 * (std::uint64_t{1} << 47));
+  CHECK(s.groups().size() == 4);
+  CHECK(s.format(s.at(s.size() - 1)) == "P0=65536 P1=65536 P2=65535 P3=65536");
+  CHECK(s.index_of(s.at(s.size() / 3)) == s.size() / 3);
+}

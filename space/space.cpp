@@ -556,6 +556,14 @@ std::string Space::format(const Point& point) const {
   return out;
 }
 
+std::vector<bool> Space::values_in_use(std::size_t parameter) const {
+  std::vector<bool> used(m_spec.parameters[parameter].values.size(), false);
+  const Group& group = m_groups[m_group_of[parameter]];
+  auto level = std::find(group.order.begin(), group.order.end(), parameter) - group.order.begin();
+  for (std::uint16_t v : group.levels[static_cast<std::size_t>(level)].value) used[v] = true;
+  return used;
+}
+
 std::vector<std::vector<std::size_t>> Space::groups() const {
   std::vector<std::vector<std::size_t>> out(m_groups.size());
   for (std::size_t p = 0; p < m_group_of.size(); ++p) out[m_group_of[p]].push_back(p);

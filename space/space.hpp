@@ -58,6 +58,9 @@ class Space {
   std::optional<std::uint16_t> find_value(std::size_t parameter, const Value& value) const;
   std::string format(const Point& point) const;  // "BLOCK=256 ITEMS=4"
 
+  // For each value of `parameter`, whether some valid point has it.
+  std::vector<bool> values_in_use(std::size_t parameter) const;
+
   // Parameters that constraints tie together, each group in declaration order.
   std::vector<std::vector<std::size_t>> groups() const;
   // The facts the constraints read, with the values used.

@@ -12,7 +12,11 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <functional>
 #include <limits>
 
 namespace kevolve::tool {
@@ -79,6 +83,7 @@ util::Json point_json(const space::Space& s, const space::Point& point) {
   return out;
 }
 
+// A sample, in memory anyway: columns as wide as its own values.
 void print_points(const space::Space& s, const std::vector<space::Point>& points) {
   Table table;
   std::vector<std::string> header;
@@ -90,6 +95,109 @@ void print_points(const space::Space& s, const std::vector<space::Point>& points
     table.add(std::move(row));
   }
   table.print(stdout);
+}
+
+// Writes points to stdout as they come, so that a space of billions of points lists in constant
+// memory. A reader that stops early (`| head`) ends the listing quietly; any other write error
+// is an error.
+class PointWriter {
+ public:
+  // The next point, or false when there are no more.
+  using Source = std::function<bool(space::Point&)>;
+
+  PointWriter() {
+    // EPIPE is then an error to handle, not a signal that kills kevolve mid-line.
+    std::signal(SIGPIPE, SIG_IGN);
+  }
+
+  // One aligned row per point under a header of parameter names, like Table: columns as wide
+  // as their widest value among the valid points.
+  void table(const space::Space& s, const Source& next) {
+    const std::size_t n = s.parameters().size();
+    // Each value's cell, padded, is rendered once: rows are then concatenations.
+    std::string header;
+    std::vector<std::vector<std::string>> cells(n);
+    for (std::size_t p = 0; p < n; ++p) {
+      const space::Parameter& param = s.parameters()[p];
+      std::size_t width = param.name.size();
+      std::vector<bool> used = s.values_in_use(p);
+      for (const space::Value& v : param.values) cells[p].push_back(v.to_string());
+      for (std::size_t v = 0; v < cells[p].size(); ++v) {
+        if (used[v]) width = std::max(width, cells[p][v].size());
+      }
+      const bool last = p + 1 == n;
+      header += last ? param.name : fmt::format("{:<{}}  ", param.name, width);
+      if (!last) {
+        for (std::string& cell : cells[p]) cell = fmt::format("{:<{}}  ", cell, width);
+      }
+    }
+    if (!write(header + '\n')) return;
+    space::Point point;
+    std::string line;
+    while (next(point)) {
+      line.clear();
+      for (std::size_t p = 0; p < n; ++p) line += cells[p][point[p]];
+      line += '\n';
+      if (!write(line)) return;
+    }
+    flush();
+  }
+
+  // `document` as util::dump_json prints it, with "points" appended as its last member.
+  void json(const space::Space& s, const util::Json& document, const Source& next) {
+    std::string head = util::dump_json(document);
+    head.resize(head.size() - 3);  // "\n}\n"
+    if (!write(head + ",\n  \"points\": [")) return;
+    space::Point point;
+    bool first = true;
+    while (next(point)) {
+      std::string item =
+          point_json(s, point).dump(2, ' ', false, util::Json::error_handler_t::strict);
+      std::string indented = first ? "\n    " : ",\n    ";
+      for (char c : item) indented += c == '\n' ? std::string("\n    ") : std::string(1, c);
+      first = false;
+      if (!write(indented)) return;
+    }
+    if (!write(first ? "]\n}\n" : "\n  ]\n}\n")) return;
+    flush();
+  }
+
+ private:
+  // False once the reader has gone.
+  bool write(std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) return failed();
+    if (++m_writes % k_flush_every == 0 && std::fflush(stdout) != 0) return failed();
+    return true;
+  }
+
+  void flush() {
+    if (std::fflush(stdout) != 0) failed();
+  }
+
+  bool failed() {
+    if (errno == EPIPE) return false;
+    throw Error(fmt::format("cannot write the points: {}", std::strerror(errno)));
+  }
+
+  static constexpr std::uint64_t k_flush_every = 1024;
+  std::uint64_t m_writes = 0;
+};
+
+// Every valid point in index order, or the given ones.
+PointWriter::Source all_points(const space::Space& s) {
+  return [&s, i = std::uint64_t{0}](space::Point& point) mutable {
+    if (i == s.size()) return false;
+    point = s.at(i++);
+    return true;
+  };
+}
+
+PointWriter::Source listed_points(const std::vector<space::Point>& points) {
+  return [&points, i = std::size_t{0}](space::Point& point) mutable {
+    if (i == points.size()) return false;
+    point = points[i++];
+    return true;
+  };
 }
 
 void print_summary(const space::Space& s) {
@@ -117,10 +225,7 @@ int run_space(const SpaceOptions& o) {
   const space::Space& s = *built;
 
   std::vector<space::Point> points;
-  if (o.list) {
-    points.reserve(s.size());
-    for (std::uint64_t i = 0; i < s.size(); ++i) points.push_back(s.at(i));
-  } else if (o.sample > 0) {
+  if (o.sample > 0) {
     util::Rng rng(o.seed);
     if (o.sample > s.size()) {
       fmt::print(stderr,
@@ -157,15 +262,18 @@ int run_space(const SpaceOptions& o) {
     util::Json used = util::Json::object();
     for (const auto& [name, value] : s.used_facts()) used[name] = value;
     out["facts"] = std::move(used);
-    if (o.list || o.sample > 0) {
-      util::Json list = util::Json::array();
-      for (const auto& point : points) list.push_back(point_json(s, point));
-      out["points"] = std::move(list);
+    if (o.list) {
+      PointWriter().json(s, out, all_points(s));
+    } else if (o.sample > 0) {
+      PointWriter().json(s, out, listed_points(points));
+    } else {
+      fmt::print("{}", util::dump_json(out));
     }
-    fmt::print("{}", util::dump_json(out));
   } else if (o.count) {
     fmt::print("{}\n", s.size());
-  } else if (o.list || o.sample > 0) {
+  } else if (o.list) {
+    PointWriter().table(s, all_points(s));
+  } else if (o.sample > 0) {
     print_points(s, points);
   } else {
     print_summary(s);

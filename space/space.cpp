@@ -249,9 +249,13 @@ class Builder {
   bool holds(std::size_t ci) {
     std::int64_t result = 0;
     EvalFailure failure;
+    return evaluate_counted(ci, result, failure) && result != 0;
+  }
+
+  bool evaluate_counted(std::size_t ci, std::int64_t& result, EvalFailure& failure) {
+    if (++m_evaluations > m_limits.max_evaluations) report_too_slow();
     return evaluate(m_spec.nodes, m_spec.constraints[ci].root, m_assignment.data(), result,
-                    failure) &&
-           result != 0;
+                    failure);
   }
 
   void bind(std::size_t level, std::size_t value_index) {
@@ -302,7 +306,7 @@ class Builder {
         } else if (ci == target) {
           std::int64_t result = 0;
           EvalFailure f;
-          if (evaluate(m_spec.nodes, m_spec.constraints[ci].root, m_assignment.data(), result, f)) {
+          if (evaluate_counted(ci, result, f)) {
             ok = false;  // it evaluates here, whatever else is bound below
           } else {
             failure = f;
@@ -358,6 +362,14 @@ class Builder {
          "split the parameters into groups that fewer constraints tie together");
   }
 
+  [[noreturn]] void report_too_slow() {
+    fail(m_spec.parameters[m_order.front()].offset,
+         fmt::format("the constraints on {} need more than {} evaluations to enumerate",
+                     join_names(m_spec, m_order), m_limits.max_evaluations),
+         "narrow the parameters' ranges, or split them into groups that fewer constraints tie "
+         "together");
+  }
+
   std::string used_facts_note() const {
     if (m_space.m_used_facts.empty()) return {};
     std::string facts;
@@ -385,6 +397,7 @@ class Builder {
   std::vector<std::vector<std::size_t>> m_checks;  // conjuncts per level
   std::vector<Space::Level>* m_levels = nullptr;
   std::uint64_t m_nodes = 0;
+  std::uint64_t m_evaluations = 0;
 };
 
 util::Expected<Space, SpaceError> Space::build(SpaceSpec spec, const Facts& facts,

@@ -24,6 +24,9 @@ using Point = std::vector<std::uint16_t>;
 struct BuildLimits {
   // Most trie nodes one build may store (about 14 bytes each).
   std::uint64_t max_nodes = std::uint64_t{1} << 25;
+  // Most constraint evaluations one build may spend enumerating its groups (about 10 ns each):
+  // two parameters of 65,536 values tied by one constraint would take 4.3 billion.
+  std::uint64_t max_evaluations = std::uint64_t{1} << 30;
 };
 
 class Space {

@@ -285,6 +285,21 @@ TEST_CASE("space: errors", "[space]") {
     REQUIRE_FALSE(s);
     CHECK_THAT(s.error().message, Catch::Contains("more than 10000 combinations"));
   }
+  SECTION("too many evaluations to enumerate") {
+    // 100 * 100 evaluations of A == B for 100 points: a budget bounds the time, not the result.
+    std::string text = "C: 1, 2; A: 1..100; B: 1..100; require A == B";
+    BuildLimits limits;
+    limits.max_evaluations = 5000;
+    auto s = make_space(text, gpu_facts(), limits);
+    REQUIRE_FALSE(s);
+    CHECK(s.error().message == "the constraints on A, B need more than 5000 evaluations to "
+                               "enumerate");
+    CHECK(s.error().offset == text.find("A:"));
+    limits.max_evaluations = 10000;
+    auto enough = make_space(text, gpu_facts(), limits);
+    REQUIRE(enough);
+    CHECK(enough->size() == 200);
+  }
 }
 
 TEST_CASE("space: error text shows the line and a caret", "[space]") {

@@ -85,6 +85,37 @@ check_error "A: 1;
 B: 2;
 require A < C" "space:3:13: undefined name 'C'"
 
+repeat() { printf "%${2}s" "" | tr ' ' "$1"; }  # <character> <times>
+deep_error() {  # <spec> : nesting past the limit is an error at its 101st level, not a crash
+  describe "error: nested deeper than the limit (${#1} characters)"
+  run timeout 20 "$KEVOLVE" space "$1"
+  expect_status 1
+  expect_err "kevolve: error: space:1:118: the condition is nested deeper than 100 levels"
+  expect_err "note: each parenthesis pair"
+  [ "$(wc -c <"$T/err")" -lt 1000 ] || fail "the error repeats the whole line"
+}
+deep_error "A: 1..4; require $(repeat '(' 5000)A$(repeat ')' 5000) > 1"
+deep_error "A: 1..4; require $(repeat '(' 40000)"
+deep_error "A: 1..4; require $(repeat '!' 30000)A"
+
+describe "--list streams: | head -3 prints 3 lines and ends it quietly"
+huge="A: 1..65536; B: 1..65536; C: 1..65536; D: 1..1000"  # 2.8e17 points
+set +e
+timeout 20 "$KEVOLVE" space "$huge" --list 2>"$T/err" | head -3 >"$T/out"
+codes=("${PIPESTATUS[@]}")
+set -e
+[ "${codes[0]}" -eq 0 ] || fail "kevolve exited with ${codes[0]} (124: it did not end)"
+expect_out_lines 3
+expect_out "A      B      C      D"
+expect_out "1      1      1      2"
+[ ! -s "$T/err" ] || fail "stderr is not empty"
+set +e
+timeout 20 "$KEVOLVE" space "$huge" --list --json 2>"$T/err" | head -20 >"$T/out"
+codes=("${PIPESTATUS[@]}")
+set -e
+[ "${codes[0]}" -eq 0 ] || fail "--json: kevolve exited with ${codes[0]}"
+expect_out '"valid": 281474976710656000'
+
 describe "usage errors exit 2"
 run "$KEVOLVE" space "A: 1" --fact nonsense=1
 expect_status 2

@@ -150,3 +150,23 @@ TEST_CASE("scan: the CUDA prelude is built once, reused, and rebuilt when stale"
   CHECK(third.units.size() == 3);
   CHECK(third.stats.preludes_built == 1);  // rebuilt once
 }
+
+TEST_CASE("scan: a space nested 5,000 deep is an error at its file:line:col", "[analyzers][scan]") {
+  // It overflowed the stack of scan, status and tune (issue 17).
+  const std::string space =
+      "A: 1..4; require " + std::string(5000, '(') + "A" + std::string(5000, ')') + " > 1";
+  const std::string line = "KEVOLVE_TUNE(deep, \"" + space + "\")";
+  test::TempDir dir;
+  dir.write("deep.cpp", "#include <kevolve/kevolve.hpp>\n" + line +
+                            "\nint deep_kernel() { return KEVOLVE_PARAM(deep, A, 1); }\n");
+  TargetScan scan = scan_target(request_for(dir, {"deep.cpp"}), options_for(dir));
+  CHECK_FALSE(scan.find("deep"));
+  REQUIRE(scan.errors() == 1);
+  const Problem& p = scan.problems.front();
+  CHECK(p.where.file == (dir / "deep.cpp").string());
+  CHECK(p.where.line == 2);
+  // The first parenthesis too many: the 101st.
+  CHECK(p.where.column == static_cast<unsigned>(line.find('(', line.find("require")) + 100 + 1));
+  CHECK_THAT(p.message, Catch::Contains("in the space of unit 'deep': the condition is nested "
+                                        "deeper than 100 levels"));
+}

@@ -1,13 +1,17 @@
 // The space engine on a large space: 8 parameters tied by constraints into one group,
-// 20,971,520 raw points, 542,448 valid ones (GEMM-like tiling with hardware facts).
+// 20,971,520 raw points, 542,448 valid ones (GEMM-like tiling with hardware facts). Then what
+// untrusted spaces cost (issue 17): one parameter of many values, 20 parameters of 65,536 values
+// each (refused: more than 2^64 points), and enumerating every point as --list does.
 //
 //   build/bench/space_bench --benchmark_repetitions=10 --benchmark_report_aggregates_only
+//   build/bench/space_bench --benchmark_filter='values|twenty|enumerate'   # docs/results/space-engine.md
 
 #include "space/space.hpp"
 
 #include <benchmark/benchmark.h>
 
 #include <stdexcept>
+#include <string>
 
 namespace {
 
@@ -76,6 +80,51 @@ void neighbours_of_1000(benchmark::State& state) {
   }
 }
 BENCHMARK(neighbours_of_1000)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// Parse and build `A: 1..N`: a parameter of N values (16,384 took 0.35 s, 65,536 4.89 s).
+void one_parameter_values(benchmark::State& state) {
+  const std::string text = "A: 1.." + std::to_string(state.range(0));
+  for (auto _ : state) {
+    auto s = space::make_space(text, gpu_facts());
+    if (!s || s->size() != static_cast<std::uint64_t>(state.range(0))) {
+      state.SkipWithError("unexpected size");
+      break;
+    }
+  }
+}
+BENCHMARK(one_parameter_values)
+    ->Arg(16384)
+    ->Arg(32768)
+    ->Arg(65536)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Parse and build 20 parameters of 1..65536: refused, more than 2^64 points (took 52 s).
+void twenty_parameters_of_65536(benchmark::State& state) {
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "P" + std::to_string(i) + ": 1..65536; ";
+  for (auto _ : state) {
+    auto s = space::make_space(text, gpu_facts());
+    if (s || s.error().message.find("more than 2^64 points") == std::string::npos) {
+      state.SkipWithError("expected the space to be refused as too large");
+      break;
+    }
+  }
+}
+BENCHMARK(twenty_parameters_of_65536)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Every point of a 1,355,000-point space of two groups in index order, as --list walks them.
+void enumerate_all(benchmark::State& state) {
+  auto s = space::make_space("A: 1..1000; B: 1..100; C: 1..16; require B % C != 1", gpu_facts());
+  if (!s) throw std::runtime_error(s.error().message);
+  for (auto _ : state) {
+    std::uint64_t checksum = 0;
+    for (std::uint64_t i = 0; i < s->size(); ++i) checksum += s->at(i)[0];
+    benchmark::DoNotOptimize(checksum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * s->size()));
+}
+BENCHMARK(enumerate_all)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -86,6 +86,8 @@ int run_apply(const ApplyOptions& o) {
   fs::path header = o.output.empty() ? config.header : fs::path(o.output);
   auto changed = tune::write_if_changed(header, injection->header);
   if (!changed) throw Error(changed.error());
+  for (const std::string& warning : injection->warnings)
+    fmt::print(stderr, "kevolve: warning: {}: {}\n", config.target, warning);
   if (!o.quiet) {
     for (const std::string& note : injection->notes)
       fmt::print(stderr, "kevolve: {}: {}\n", config.target, note);

@@ -1,5 +1,8 @@
 #include "space/any_device.hpp"
 
+#include "space/expression.hpp"
+
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -45,21 +48,27 @@ bool reads_facts(const SpaceSpec& spec) {
 }
 
 util::Expected<Space, SpaceError> build_for_any_device(SpaceSpec spec, const BuildLimits& limits) {
-  std::vector<Constraint> fact_free;
-  std::vector<Constraint> before_facts;
+  std::vector<Interval> ranges(spec.parameters.size());
+  for (std::size_t i = 0; i < spec.parameters.size(); ++i) {
+    const Parameter& p = spec.parameters[i];
+    if (!p.is_integer() || p.values.empty()) continue;
+    ranges[i] = Interval{p.values.front().integer(), p.values.front().integer()};
+    for (const Value& v : p.values) {
+      ranges[i].low = std::min(ranges[i].low, v.integer());
+      ranges[i].high = std::max(ranges[i].high, v.integer());
+    }
+  }
+  std::vector<Constraint> kept;
   bool seen_fact = false;
   for (const Constraint& c : spec.constraints) {
     if (reads_fact(spec, c.root)) {
       seen_fact = true;
-      continue;
+    } else if (!seen_fact || !may_fail(spec.nodes, c.root, ranges)) {
+      kept.push_back(c);
     }
-    fact_free.push_back(c);
-    if (!seen_fact) before_facts.push_back(c);
   }
   if (!seen_fact) return Space::build(std::move(spec), Facts{}, limits);
-  auto built = Space::build(with_conjuncts(spec, std::move(fact_free)), Facts{}, limits);
-  if (built) return built;
-  return Space::build(with_conjuncts(std::move(spec), std::move(before_facts)), Facts{}, limits);
+  return Space::build(with_conjuncts(std::move(spec), std::move(kept)), Facts{}, limits);
 }
 
 }  // namespace kevolve::space

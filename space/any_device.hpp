@@ -13,9 +13,9 @@ namespace kevolve::space {
 bool reads_facts(const SpaceSpec& spec);
 
 // Builds `spec` without the conjuncts that read a hardware fact. Conjuncts are evaluated left
-// to right (a later one may rely on an earlier one that reads a fact, e.g. to avoid a division
-// by zero), so where that build fails, only the conjuncts before the first one that reads a fact
-// are judged: an error is never one that the device's facts would have avoided.
+// to right, and a later one may rely on an earlier one that reads a fact (to avoid a division by
+// zero, say); so after the first conjunct that reads a fact, only those that cannot fail are
+// kept. An error is then never one that the device's facts would have avoided.
 util::Expected<Space, SpaceError> build_for_any_device(SpaceSpec spec,
                                                        const BuildLimits& limits = {});
 

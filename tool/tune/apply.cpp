@@ -269,8 +269,9 @@ util::Expected<void> write_depfile(const fs::path& depfile, const fs::path& outp
 
 util::Expected<bool> write_if_changed(const fs::path& file, const std::string& text) {
   if (auto current = util::read_file(file); current && *current == text) return false;
-  if (auto made = util::ensure_directory(file.parent_path()); !made)
-    return util::unexpected(made.error());
+  if (fs::path dir = file.parent_path(); !dir.empty()) {  // "-o kevolve_tuned.h": here
+    if (auto made = util::ensure_directory(dir); !made) return util::unexpected(made.error());
+  }
   if (auto written = util::write_file_atomically(file, text); !written)
     return util::unexpected(written.error());
   return true;

@@ -6,18 +6,18 @@
 
 #include "bench/fuzz/apply_render.hpp"
 
-#include "bench/fuzz/fuzz.hpp"
 #include "space/parser.hpp"
 #include "space/space.hpp"
 #include "tool/tune/apply.hpp"
-
-#include <unistd.h>
 
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <unistd.h>
+
+#include "bench/fuzz/fuzz.hpp"
 
 namespace kevolve::fuzz {
 

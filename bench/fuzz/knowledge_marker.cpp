@@ -2,9 +2,10 @@
 // JSON, then the schema check and upgrade (knowledge/schema.cpp). An accepted marker is of the
 // current schema.
 
-#include "bench/fuzz/fuzz.hpp"
 #include "knowledge/schema.hpp"
 #include "util/json.hpp"
+
+#include "bench/fuzz/fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace kevolve;

@@ -2,8 +2,6 @@
 // modes, as <out>/<input>.<mode>.h: the compile check (compile_rendered.bash) builds them with the
 // C++ compiler, which the fuzzer cannot afford per input.
 
-#include "bench/fuzz/apply_render.hpp"
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +9,8 @@
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include "bench/fuzz/apply_render.hpp"
 
 namespace fs = std::filesystem;
 
@@ -29,7 +29,9 @@ int main(int argc, char** argv) {
       continue;
     }
     for (const auto& entry : fs::directory_iterator(argv[i])) {
-      if (entry.is_regular_file()) inputs.push_back(entry.path());
+      if (entry.is_regular_file() && entry.path().filename() != ".gitkeep") {
+        inputs.push_back(entry.path());
+      }
     }
   }
   std::sort(inputs.begin(), inputs.end());

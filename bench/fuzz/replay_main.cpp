@@ -2,8 +2,6 @@
 // files and directories, without libFuzzer, so that the ordinary build replays the committed
 // corpus and every input that once failed as a test. A finding aborts, as under the fuzzer.
 
-#include "bench/fuzz/fuzz.hpp"
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +9,8 @@
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include "bench/fuzz/fuzz.hpp"
 
 namespace fs = std::filesystem;
 

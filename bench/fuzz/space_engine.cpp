@@ -2,13 +2,14 @@
 // (small node limit, so one input stays far below a second), then checks that numbering,
 // sampling and neighbours agree with each other on a few points.
 
-#include "bench/fuzz/fuzz.hpp"
 #include "space/parser.hpp"
 #include "space/space.hpp"
 
 #include <algorithm>
 #include <functional>
 #include <numeric>
+
+#include "bench/fuzz/fuzz.hpp"
 
 namespace {
 

@@ -1,8 +1,9 @@
 // Fuzz target: the space parser (space::parse_space) on arbitrary text. It must return a spec or
 // an error inside the text, never crash, hang or read out of bounds.
 
-#include "bench/fuzz/fuzz.hpp"
 #include "space/parser.hpp"
+
+#include "bench/fuzz/fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace kevolve;

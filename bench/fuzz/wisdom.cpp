@@ -2,13 +2,15 @@
 // upgrade, then the wisdom document. A wisdom it accepts must survive its own canonical form:
 // writing it and reading that back gives the same text (the form git diffs are taken of).
 
-#include "bench/fuzz/fuzz.hpp"
-#include "knowledge/schema.hpp"
 #include "knowledge/wisdom.hpp"
+
+#include "knowledge/schema.hpp"
 #include "util/json.hpp"
 
 #include <string>
 #include <vector>
+
+#include "bench/fuzz/fuzz.hpp"
 
 namespace {
 

@@ -204,7 +204,7 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
     if (!w->refused.empty())
       out.warnings.push_back(fmt::format("unit {}: {}", unit.name, w->refused));
     if (!w->injectable) continue;
-    auto defines = render_unit(unit.name, *space, w->point);
+    auto defines = render_unit(unit, *space, w->point);
     if (!defines) {
       out.warnings.push_back(fmt::format("unit {}: not injected ({}); the defaults are used",
                                          unit.name, defines.error()));

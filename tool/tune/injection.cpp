@@ -1,7 +1,6 @@
 #include "tool/tune/injection.hpp"
 
 #include "knowledge/recorded_point.hpp"
-#include "tool/tune/points.hpp"
 
 #include <fmt/format.h>
 
@@ -27,7 +26,7 @@ util::Expected<std::string> injected_defines(std::string_view unit, space::Injec
   return text;
 }
 
-util::Expected<std::string> render_unit(std::string_view unit, const space::Space& space,
+util::Expected<std::string> render_unit(const analyzers::Unit& unit, const space::Space& space,
                                         const space::Point& point) {
   if (point.size() != space.parameters().size()) {
     return util::unexpected(fmt::format("a point of {} values for a space of {} parameters",
@@ -42,7 +41,10 @@ util::Expected<std::string> render_unit(std::string_view unit, const space::Spac
   if (!space.contains(point)) {
     return util::unexpected(fmt::format("{} is not a point of the space", space.format(point)));
   }
-  return injected_defines(unit, space.spec().inject, params_of(space, point));
+  knowledge::ParamValues params;
+  for (std::size_t i = 0; i < point.size(); ++i)
+    params.emplace_back(space.parameters()[i].name, space.value(point, i));
+  return injected_defines(unit.name, unit.inject, params);
 }
 
 }  // namespace kevolve::tune

@@ -10,6 +10,7 @@
 // the space parser reads them), values integer literals or the space's own identifiers. Any text
 // of another form is refused, so no newline, directive or stray token can reach the header.
 
+#include "analyzers/scan.hpp"
 #include "knowledge/wisdom.hpp"
 #include "space/space.hpp"
 #include "space/spec.hpp"
@@ -20,10 +21,11 @@
 
 namespace kevolve::tune {
 
-// The #define lines that inject `point` of `space` into unit `unit`, one a line. Refuses a point
-// that is not one of the space's, and any unit name, parameter name or value not of the form
-// above (a second line of defence: the space parser admits none).
-util::Expected<std::string> render_unit(std::string_view unit, const space::Space& space,
+// The #define lines that inject `point` of `space` (the unit's current space) into `unit`, one a
+// line, as its `inject` mode says. Refuses a point that is not one of the space's, and any unit
+// name, parameter name or value not of the form above (a second line of defence: the space
+// parser admits none).
+util::Expected<std::string> render_unit(const analyzers::Unit& unit, const space::Space& space,
                                         const space::Point& point);
 
 // The same lines for parameter values by name (candidates, whose values come from the space

@@ -20,24 +20,31 @@ TEST_CASE("the injected defines have the form kevolve.hpp expects", "[injection]
 }
 
 TEST_CASE("the renderer writes a point of the space from the space's own text", "[injection]") {
-  space::Space s = test::space_of("BLOCK: 64, 128, 256; T: float, double; require BLOCK < 256");
-  CHECK(*tune::render_unit("k", s, {1, 1}) ==
+  const char* text = "BLOCK: 64, 128, 256; T: float, double; require BLOCK < 256";
+  space::Space s = test::space_of(text);
+  CHECK(*tune::render_unit(test::unit_with("k", text, {}), s, {1, 1}) ==
         "#define KEVOLVE_TUNED_k_BLOCK ~, 128\n#define KEVOLVE_TUNED_k_T ~, double\n");
-  space::Space macros = test::space_of("inject: macros; block_size_x: -1, 0x20");
-  CHECK(*tune::render_unit("k", macros, {0}) == "#define block_size_x -1\n");
-  CHECK(*tune::render_unit("k", macros, {1}) == "#define block_size_x 32\n");
+  const char* macros_text = "inject: macros; block_size_x: -1, 0x20";
+  space::Space macros = test::space_of(macros_text);
+  analyzers::Unit unit = test::unit_with("k", macros_text, {});
+  unit.inject = space::InjectMode::macros;
+  CHECK(*tune::render_unit(unit, macros, {0}) == "#define block_size_x -1\n");
+  CHECK(*tune::render_unit(unit, macros, {1}) == "#define block_size_x 32\n");
 }
 
 TEST_CASE("the renderer refuses anything but a point of the space", "[injection][hostile]") {
-  space::Space s = test::space_of("BLOCK: 64, 128, 256; T: float, double; require BLOCK < 256");
+  const char* text = "BLOCK: 64, 128, 256; T: float, double; require BLOCK < 256";
+  space::Space s = test::space_of(text);
+  analyzers::Unit k = test::unit_with("k", text, {});
+  analyzers::Unit odd = test::unit_with("k\n#include <x>", text, {});
   auto refuses = [](const util::Expected<std::string>& text, const std::string& why) {
     REQUIRE_FALSE(text);
     CHECK_THAT(text.error(), Catch::Contains(why));
   };
-  refuses(tune::render_unit("k", s, {2, 0}), "BLOCK=256 T=float is not a point of the space");
-  refuses(tune::render_unit("k", s, {3, 0}), "value index 3 of parameter BLOCK is out of range");
-  refuses(tune::render_unit("k", s, {0}), "a point of 1 values for a space of 2 parameters");
-  refuses(tune::render_unit("k\n#include <x>", s, {0, 0}), "unit name 'k\\x0a#include <x>'");
+  refuses(tune::render_unit(k, s, {2, 0}), "BLOCK=256 T=float is not a point of the space");
+  refuses(tune::render_unit(k, s, {3, 0}), "value index 3 of parameter BLOCK is out of range");
+  refuses(tune::render_unit(k, s, {0}), "a point of 1 values for a space of 2 parameters");
+  refuses(tune::render_unit(odd, s, {0, 0}), "unit name 'k\\x0a#include <x>'");
 }
 
 TEST_CASE("the define writer refuses text that is not an identifier or an integer",

@@ -5,6 +5,7 @@
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/tune/apply.hpp"
+#include "tool/tune/depfile.hpp"
 #include "tool/tune/workspace.hpp"
 #include "util/environment.hpp"
 #include "util/error.hpp"
@@ -56,7 +57,7 @@ int run_apply(const ApplyOptions& o) {
       for (std::string& k : tune::knowledge_inputs(config.knowledge_dir, {}))
         inputs.push_back(std::move(k));
       if (!o.depfile.empty()) {
-        if (auto written = tune::write_depfile(o.depfile, o.stamp, inputs); !written)
+        if (auto written = tune::write_depfile(o.depfile, o.build, o.stamp, inputs); !written)
           throw Error(written.error());
       }
       touch_stamp(o.stamp, config.target);
@@ -99,7 +100,7 @@ int run_apply(const ApplyOptions& o) {
     for (const analyzers::Unit& u : scan.units) units.push_back(u.name);
     for (std::string& k : tune::knowledge_inputs(config.knowledge_dir, units))
       inputs.push_back(std::move(k));
-    if (auto written = tune::write_depfile(o.depfile, o.stamp, inputs); !written)
+    if (auto written = tune::write_depfile(o.depfile, o.build, o.stamp, inputs); !written)
       throw Error(written.error());
   }
   touch_stamp(o.stamp, config.target);

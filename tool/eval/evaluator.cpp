@@ -101,7 +101,10 @@ util::Expected<backends::Session> Evaluator::open(const fs::path& exe, bool fres
   }
   policy.hidden = {m_scratch, m_recipe.work_dir, m_recipe.cache_dir};
   policy.devices = m_platform->outputs_in_memory();  // the GPU platforms
-  return backends::Session::open(m_options.sandbox.wrap(launcher.command(exe), policy), timeout());
+  // What the harness prints stays apart from the protocol, in its scratch directory (kept
+  // after a failed session, removed with it after a good one).
+  return backends::Session::open(m_options.sandbox.wrap(launcher.command(exe), policy), timeout(),
+                                 scratch / "harness.log");
 }
 
 backends::Build Evaluator::build(const std::string& header, const std::string& tag) const {

@@ -248,25 +248,6 @@ std::vector<std::string> knowledge_inputs(const fs::path& knowledge_dir,
   return out;
 }
 
-util::Expected<void> write_depfile(const fs::path& depfile, const fs::path& output,
-                                   const std::vector<std::string>& inputs) {
-  auto escape = [](const std::string& path) {
-    std::string out;
-    for (char c : path) {
-      if (c == ' ' || c == '#' || c == '\\') out += '\\';
-      if (c == '$') out += '$';
-      out += c;
-    }
-    return out;
-  };
-  std::string text = escape(output.string()) + ":";
-  for (const std::string& input : inputs) text += " \\\n  " + escape(input);
-  text += "\n";
-  if (auto written = write_if_changed(depfile, text); !written)
-    return util::unexpected(written.error());
-  return {};
-}
-
 util::Expected<bool> write_if_changed(const fs::path& file, const std::string& text) {
   if (auto current = util::read_file(file); current && *current == text) return false;
   if (fs::path dir = file.parent_path(); !dir.empty()) {  // "-o kevolve_tuned.h": here

@@ -79,11 +79,6 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
 std::vector<std::string> knowledge_inputs(const std::filesystem::path& knowledge_dir,
                                           const std::vector<std::string>& units);
 
-// A Makefile-style depfile, "<output>: <input> ...", for the build to rerun apply when needed.
-util::Expected<void> write_depfile(const std::filesystem::path& depfile,
-                                   const std::filesystem::path& output,
-                                   const std::vector<std::string>& inputs);
-
 // Writes `text` unless the file already holds it, so the build does not recompile for nothing.
 util::Expected<bool> write_if_changed(const std::filesystem::path& file, const std::string& text);
 

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iterator>
+#include <memory_resource>
 #include <set>
 #include <unordered_map>
 
@@ -215,11 +216,13 @@ struct NameUse {
   std::string_view name;
 };
 
-// The values of the parameter being parsed, for duplicate checks: where each was written.
+// The values of the parameter being parsed, for duplicate checks: where each was written. The
+// tables' nodes come from one growing buffer, not one allocation each.
 struct ValuesSeen {
   std::vector<std::size_t> offsets;
-  std::unordered_map<std::int64_t, std::size_t> integers;  // value -> index
-  std::unordered_map<std::string, std::size_t> identifiers;
+  std::pmr::monotonic_buffer_resource pool;
+  std::pmr::unordered_map<std::int64_t, std::size_t> integers{&pool};  // value -> index
+  std::pmr::unordered_map<std::string, std::size_t> identifiers{&pool};
 };
 
 class Parser {
@@ -323,6 +326,10 @@ class Parser {
       fail(peek().offset,
            fmt::format("expected ',' or ';' after a value of parameter '{}', found {}", param.name,
                        describe(peek())));
+    }
+    // Refused here already, as Space::build would, so that no more of such a space is parsed.
+    if (__builtin_mul_overflow(m_raw_size, param.values.size(), &m_raw_size)) {
+      fail(param.offset, "the space has more than 2^64 points before constraints");
     }
     m_spec.parameters.push_back(std::move(param));
   }
@@ -659,6 +666,7 @@ class Parser {
   std::vector<NameUse> m_names;
   std::vector<std::size_t> m_depth;  // per node: the levels it spans (0 for a literal or name)
   std::size_t m_nesting = 0;         // parentheses and unary operators being parsed
+  std::uint64_t m_raw_size = 1;      // of the parameters so far
   std::unordered_map<std::string_view, std::size_t> m_parameter_at;  // name -> index
   bool m_seen_inject = false;
 };

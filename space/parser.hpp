@@ -16,8 +16,10 @@ inline constexpr std::size_t k_max_values = 65536;
 // Parsing and evaluation recurse once per level, so this bounds their stack.
 inline constexpr std::size_t k_max_depth = 100;
 
-// Parses a space string (docs/design.md §3). Names in constraints must be declared parameters with
-// integer values or known hardware facts; fact values are looked up later, by Space::build.
+// Parses a space string (docs/design.md §3). A space of more than 2^64 points before constraints
+// is refused as soon as a parameter takes it there, as Space::build would refuse it. Names in
+// constraints must be declared parameters with integer values or known hardware facts; fact values
+// are looked up later, by Space::build.
 util::Expected<SpaceSpec, SpaceError> parse_space(std::string_view text);
 
 }  // namespace kevolve::space

@@ -1,5 +1,6 @@
 #include "analyzers/scan.hpp"
 
+#include "space/any_device.hpp"
 #include "space/error.hpp"
 #include "space/parser.hpp"
 #include "util/files.hpp"
@@ -191,12 +192,19 @@ class Assembler {
                         name, fn.function));
       return;
     }
-    auto spec = space::parse_space(unit.space);
-    if (!spec) {
-      const space::SpaceError& e = spec.error();
+    auto space_error = [&](const space::SpaceError& e) {
       std::string message = fmt::format("in the space of unit '{}': {}", name, e.message);
       if (!e.note.empty()) message += fmt::format(" ({})", e.note);
       error(space_position(fn.marker, e.offset), std::move(message));
+    };
+    auto spec = space::parse_space(unit.space);
+    if (!spec) {
+      space_error(spec.error());
+      return;
+    }
+    // Without a device, what holds on every device: a space empty there is empty everywhere.
+    if (auto built = space::build_for_any_device(*spec); !built) {
+      space_error(built.error());
       return;
     }
     unit.inject = spec->inject;

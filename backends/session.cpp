@@ -1,6 +1,7 @@
 #include "backends/session.hpp"
 
 #include "util/interrupt.hpp"
+#include "util/log.hpp"
 #include "util/random.hpp"
 #include "util/text.hpp"
 #include <kevolve/detail/channel.hpp>
@@ -17,17 +18,34 @@ namespace {
 
 constexpr std::string_view k_reply = "kevolve-reply ";
 
-std::string log_tail(const std::string& log, std::size_t lines = 12) {
-  std::size_t at = log.size();
-  for (std::size_t n = 0; n < lines && at > 0; ++n) {
-    at = log.rfind('\n', at - 1);
-    if (at == std::string::npos) {
-      at = 0;
+// The end of what the candidate printed, to quote in a message: its last `lines` lines, at
+// most k_tail_bytes of them, control characters (a terminal's escapes) shown as '?'.
+std::string log_tail(const std::string& log, std::size_t lines = 20) {
+  constexpr std::size_t k_tail_bytes = 2048;
+  const std::string_view text = util::trim(log);
+  std::size_t start = text.size() > k_tail_bytes ? text.size() - k_tail_bytes : 0;
+  // Not from the middle of a UTF-8 character.
+  while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) ++start;
+  bool whole_lines = start == 0;
+  for (std::size_t i = text.size(), seen = 0; i > start; --i) {
+    if (text[i - 1] == '\n' && ++seen == lines) {
+      start = i;
+      whole_lines = true;
       break;
     }
   }
-  std::string t(util::trim(std::string_view(log).substr(at)));
-  return t.empty() ? t : "\n" + t;
+  if (start == text.size()) return {};
+  std::string out = start == 0 ? "\n" : whole_lines ? "\n...\n" : "\n...";
+  for (char c : text.substr(start)) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 && c != '\n' && c != '\t') || u == 0x7F ? '?' : c;
+  }
+  return out;
+}
+
+// The harness's own message, as long as a log's tail at most.
+std::string quoted(const std::string& message) {
+  return message.size() <= 2048 ? message : message.substr(0, 2048) + "...";
 }
 
 Status status_of(const std::string& text) {
@@ -42,12 +60,15 @@ Session::Session(util::Child child, std::chrono::milliseconds timeout)
     : m_child(std::move(child)), m_timeout(timeout) {}
 
 util::Expected<Session> Session::open(const std::vector<std::string>& command,
-                                      std::chrono::milliseconds timeout) {
+                                      std::chrono::milliseconds timeout, const fs::path& log_file) {
   util::ProcessOptions options;
   options.reply_channel = true;
+  options.log_file = log_file;
+  options.max_output = k_log_limit;
   auto child = util::Child::start(command, options);
   if (!child) return util::unexpected(child.error());
   Session session(std::move(*child), timeout);
+  session.m_log_file = log_file;
   for (std::uint64_t& k : session.m_key) k = util::os_random();
   Reply hello =
       session.request("hello " + detail::hex64(session.m_key[0]) + detail::hex64(session.m_key[1]));
@@ -80,6 +101,7 @@ Reply Session::ended(const util::ProcessResult& process) {
     r.message = fmt::format("{} before replying{}", process.describe(), log);
   }
   m_child.kill();
+  if (!m_log_file.empty()) KEVOLVE_LOG("session: the candidate's output: {}", m_log_file.string());
   return r;
 }
 
@@ -128,7 +150,7 @@ Reply Session::request(const std::string& line) {
   r.body = std::move(*parsed);
   std::string status = r.body.value("status", "");
   r.status = status == "ok" ? Status::ok : status_of(status);
-  if (!r.ok()) r.message = r.body.value("message", status) + log_tail(m_child.log(), 6);
+  if (!r.ok()) r.message = quoted(r.body.value("message", status)) + log_tail(m_child.log(), 6);
   return r;
 }
 

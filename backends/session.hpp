@@ -4,7 +4,9 @@
 // process serves one session of requests. Each reply must come on the candidate's descriptor 3,
 // signed with this session's key, within the request's timeout; anything else ends the session
 // with a status: a crash, a hang (the process is killed), a reply the harness did not sign
-// (`rejected`: something else wrote on the channel). What the candidate prints is only its log.
+// (`rejected`: something else wrote on the channel). What the candidate prints (stdout and
+// stderr) is only its log: kept apart, in a file of its scratch directory up to a limit, and
+// its end quoted, at most 20 lines and 2 KiB, when the session fails.
 
 #include "backends/protocol.hpp"
 #include "util/expected.hpp"
@@ -31,9 +33,12 @@ struct Reply {
 class Session {
  public:
   // Starts `command` (the candidate, or a runner given the candidate; sandboxed or not) and
-  // sends it the session's key, drawn from the OS's random source.
+  // sends it the session's key, drawn from the OS's random source. What it prints goes to
+  // `log_file` (its first k_log_limit bytes), when given.
   static util::Expected<Session> open(const std::vector<std::string>& command,
-                                      std::chrono::milliseconds timeout);
+                                      std::chrono::milliseconds timeout,
+                                      const std::filesystem::path& log_file = {});
+  static constexpr std::size_t k_log_limit = std::size_t{8} << 20;
 
   // The harness runs for `seed` and `sizes` (name=value); the reply describes it.
   Reply problem(std::uint64_t seed, const std::vector<std::string>& sizes);
@@ -56,6 +61,7 @@ class Session {
   Reply ended(const util::ProcessResult& process);
 
   util::Child m_child;
+  std::filesystem::path m_log_file;
   std::chrono::milliseconds m_timeout;
   std::uint64_t m_key[2] = {0, 0};
   std::uint64_t m_sequence = 0;

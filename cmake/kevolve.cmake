@@ -67,6 +67,30 @@ function(_kevolve_write_if_changed file content)
   file(WRITE "${file}" "${content}")
 endfunction()
 
+# The characters CMake cannot put in the paths kevolve_tune needs, said before CMake fails
+# later with less to go on (docs/cmake.md, "Paths").
+function(_kevolve_check_paths target)
+  if(CMAKE_BINARY_DIR MATCHES "#")
+    message(FATAL_ERROR "kevolve_tune(${target}): the build directory ${CMAKE_BINARY_DIR} has a '#', "
+                        "which CMake does not allow in the output of a custom command (the apply "
+                        "step writes into the build directory); use a build directory without '#'")
+  endif()
+  if(NOT CMAKE_GENERATOR MATCHES "Makefiles")
+    return()
+  endif()
+  get_target_property(source_dir "${target}" SOURCE_DIR)
+  foreach(path IN ITEMS "${PROJECT_SOURCE_DIR}" "${source_dir}")
+    foreach(char "#" "\"")
+      string(FIND "${path}" "${char}" at)
+      if(NOT at EQUAL -1)
+        message(FATAL_ERROR "kevolve_tune(${target}): ${path} has a '${char}', which the "
+                            "${CMAKE_GENERATOR} generator cannot write into a Makefile rule; "
+                            "use the Ninja generator (cmake -G Ninja) or a path without '${char}'")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
+
 function(kevolve_tune target)
   if(CMAKE_VERSION VERSION_LESS 3.20)
     message(FATAL_ERROR "kevolve_tune needs CMake 3.20 or newer (this is ${CMAKE_VERSION})")
@@ -99,6 +123,7 @@ function(kevolve_tune target)
     set(arg_KNOWLEDGE_DIR "${PROJECT_SOURCE_DIR}/.kevolve")
   endif()
   get_filename_component(knowledge "${arg_KNOWLEDGE_DIR}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  _kevolve_check_paths("${target}")
   if(NOT arg_DEVICE)
     set(arg_DEVICE "${KEVOLVE_DEVICE}")
   endif()
@@ -171,16 +196,25 @@ function(kevolve_tune target)
 
   # The build's step: inject the recorded winners. kevolve apply writes a depfile naming what it
   # read (sources, their headers, the knowledge files and directories), so it reruns exactly when
-  # one of them changes.
+  # one of them changes. Ninja reads it as it is (CMP0116 OLD), named relative to the build
+  # directory: CMake's rewritten copy (NEW) is named unescaped in build.ninja, and a `$` in the
+  # build directory lost it, so the step ran on every build (tool/tune/depfile.cpp).
   cmake_policy(PUSH)
-  cmake_policy(SET CMP0116 NEW)
+  if(CMAKE_GENERATOR MATCHES "Ninja")
+    cmake_policy(SET CMP0116 OLD)
+    set(depfile "kevolve/${target}/apply.d")
+  else()
+    cmake_policy(SET CMP0116 NEW)
+    set(depfile "${dir}/apply.d")
+  endif()
   add_custom_command(
     OUTPUT "${stamp}"
     BYPRODUCTS "${header}"
     COMMAND "${kevolve}" apply -B "${CMAKE_BINARY_DIR}" --target "${target}" --stamp "${stamp}"
             --depfile "${dir}/apply.d"
-    DEPFILE "${dir}/apply.d"
+    DEPFILE "${depfile}"
     DEPENDS ${depends} "${config}" kevolve::kevolve
+    WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
     COMMENT "kevolve: injecting the winners of ${target}"
     VERBATIM)
   cmake_policy(POP)

@@ -1,10 +1,13 @@
 #include "knowledge/verify.hpp"
 
 #include "knowledge/device_id.hpp"
+#include "knowledge/recorded_point.hpp"
 #include "knowledge/schema.hpp"
 #include "knowledge/store.hpp"
 #include "knowledge/trials.hpp"
 #include "knowledge/wisdom.hpp"
+#include "space/any_device.hpp"
+#include "space/parser.hpp"
 #include "util/files.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
@@ -200,6 +203,7 @@ class Verifier {
     }
     for (std::size_t i = 0; i < w.records.size(); ++i)
       check_record(file, w.records[i], i, variants);
+    check_points(file, w);
     check_measured_trials(file, w);
     if (*version == k_schema && serialize(w) != *text) {
       warning(file,
@@ -243,6 +247,67 @@ class Verifier {
       if (!(r.fallback->time_s > 0)) error(file, at + ".fallback.time_s: must be positive");
       if (!(r.fallback->speedup > 0)) error(file, at + ".fallback.speedup: must be positive");
     }
+  }
+
+  // Every recorded point must be one a build may inject (knowledge/recorded_point.hpp): of the
+  // contract's form, and a point of the space the wisdom was tuned in as every device has it
+  // (verify knows no device: conjuncts that read hardware facts are not judged). Apply checks
+  // again, against the sources' current space, and injects nothing else.
+  void check_points(const fs::path& file, const Wisdom& w) {
+    std::optional<space::Space> tuned;
+    if (auto spec = space::parse_space(w.space); !spec) {
+      error(file,
+            fmt::format("space: column {}: {}", spec.error().offset + 1, spec.error().message));
+    } else if (auto built = space::build_for_any_device(std::move(*spec)); !built) {
+      error(file, fmt::format("space: {}", built.error().message));
+    } else {
+      tuned.emplace(std::move(*built));
+    }
+    const space::Space* in = tuned ? &*tuned : nullptr;
+    for (std::size_t i = 0; i < w.records.size(); ++i) {
+      const SizeRecord& r = w.records[i];
+      std::string at = fmt::format("records[{}]", i);
+      // A record whose defaults stood holds the defaults as the source writes them, which may be
+      // an expression or lie outside the space; a build injects nothing for them.
+      bool defaults = !r.variant && r.time_s == r.baseline_s && r.speedup == 1;
+      check_point(file, at + ".best", r.best, in,
+                  defaults ? "the defaults stood; a build injects nothing for them" : "");
+      // The previous winner may come from an older space; a build then uses the defaults.
+      if (r.fallback) {
+        check_point(file, at + ".fallback.best", r.fallback->best, in,
+                    "a build uses the defaults while the winner waits for review");
+      }
+      for (std::size_t k = 0; k < r.top.size(); ++k)
+        check_point(file, fmt::format("{}.top[{}].params", at, k), r.top[k].params, in, "");
+    }
+  }
+
+  // `excuse`, when not empty: why a point outside the space is only a warning. Control
+  // characters are an error whatever the excuse: no source text holds them.
+  void check_point(const fs::path& file, const std::string& at, const ParamValues& params,
+                   const space::Space* space, const std::string& excuse) {
+    auto report = [&](const std::string& problem) {
+      bool control = std::any_of(params.begin(), params.end(), [](const auto& p) {
+        return has_control(p.first) ||
+               (!p.second.is_integer() && has_control(p.second.identifier()));
+      });
+      if (excuse.empty() || control) {
+        error(file, fmt::format("{}: {}; a build does not inject it", at, problem));
+      } else {
+        warning(file, fmt::format("{}: {} ({})", at, problem, excuse));
+      }
+    };
+    if (auto problem = form_problem(params)) {
+      report(*problem);
+    } else if (space) {
+      if (auto point = recorded_point(*space, params); !point)
+        report(point.error() + " (the wisdom's own space)");
+    }
+  }
+
+  static bool has_control(std::string_view text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
   }
 
   void check_review(const fs::path& file, const Review& review, const std::string& at) {

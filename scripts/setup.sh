@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build git pkg-config
   clang                      # second compiler for the marker tests
+  libclang-rt-14-dev         # libFuzzer and the sanitizers' runtimes for clang 14 (bench/fuzz/run.sh)
   clang-format               # scripts/check-format.sh (Debian 12: clang-format 14)
   python3                    # tests/architecture/layers.py, tests/cli/simulate.bash
   libclang-16-dev            # scanner (libclang 16 parses CUDA 13 and HIP)

@@ -11,6 +11,7 @@
 // pid, and with it the group id, cannot be reused while the group is killed.
 
 #include "util/interrupt.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -50,6 +51,18 @@ int reap_group(pid_t pid) {
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return status;
+}
+
+// Writes all of `data`; false when the file refuses (a full disk).
+bool write_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
 }
 
 // Waits for `fd` to be readable for at most `wait`; true when a read would not block.
@@ -208,6 +221,20 @@ Expected<Child> Child::start(const std::vector<std::string>& argv, const Process
     for (int fd : {input[0], input[1], output[0], output[1]}) close(fd);
     return unexpected(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(error)));
   }
+  // Opened here, before the program runs: it may write where the file lies (a sandbox's
+  // scratch) but cannot redirect what this process writes.
+  int log = -1;
+  if (!options.log_file.empty()) {
+    log =
+        open(options.log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (log < 0) {
+      const int error = errno;
+      for (int fd : {input[0], input[1], output[0], output[1], reply[0], reply[1]})
+        if (fd >= 0) close(fd);
+      return unexpected(fmt::format("cannot run {}: its log {}: {}", argv[0],
+                                    options.log_file.string(), std::strerror(error)));
+    }
+  }
   auto spawned = spawn(argv, options, output[1], input[0], reply[1]);
   close(input[0]);
   close(output[1]);
@@ -216,6 +243,7 @@ Expected<Child> Child::start(const std::vector<std::string>& argv, const Process
     close(input[1]);
     close(output[0]);
     if (reply[0] >= 0) close(reply[0]);
+    if (log >= 0) close(log);
     return unexpected(spawned.error());
   }
   Child child;
@@ -223,6 +251,8 @@ Expected<Child> Child::start(const std::vector<std::string>& argv, const Process
   child.m_input = input[1];
   child.m_output = output[0];
   child.m_reply = reply[0];
+  child.m_log_file = log;
+  child.m_log_limit = options.max_output;
   return child;
 }
 
@@ -238,6 +268,10 @@ Child& Child::operator=(Child&& other) noexcept {
   std::swap(m_pending, other.m_pending);
   std::swap(m_replies, other.m_replies);
   std::swap(m_log, other.m_log);
+  std::swap(m_log_file, other.m_log_file);
+  std::swap(m_log_limit, other.m_log_limit);
+  std::swap(m_log_written, other.m_log_written);
+  std::swap(m_log_dropped, other.m_log_dropped);
   return *this;
 }
 
@@ -260,13 +294,54 @@ void Child::kill() {
     ::kill(-m_pid, SIGKILL);
     reap(true);
   }
+  drain_output();  // its last words: often why it failed
   if (m_input >= 0) close(m_input);
   if (m_output >= 0) close(m_output);
   if (m_reply >= 0) close(m_reply);
   m_input = m_output = m_reply = -1;
+  if (m_log_file >= 0) {
+    if (m_log_dropped > 0) {
+      std::string note = fmt::format("\n[kevolve: {} more output was not kept past {}]\n",
+                                     format_bytes(m_log_dropped), format_bytes(m_log_limit));
+      (void)write_all(m_log_file, note.data(), note.size());
+    }
+    close(m_log_file);
+    m_log_file = -1;
+  }
+}
+
+void Child::keep_output(const char* data, std::size_t size) {
+  constexpr std::size_t k_tail = 16 * 1024;
+  m_log.append(data, size);
+  if (m_log.size() > 2 * k_tail) m_log.erase(0, m_log.size() - k_tail);
+  if (m_log_file < 0) return;
+  const std::size_t kept = std::min(size, m_log_limit - std::min(m_log_limit, m_log_written));
+  if (kept > 0 && write_all(m_log_file, data, kept))
+    m_log_written += kept;
+  else
+    m_log_dropped += kept;
+  m_log_dropped += size - kept;
+}
+
+void Child::drain_output() {
+  // Bounded: a descendant that left the group may hold the pipe and write on.
+  char buffer[65536];
+  for (std::size_t drained = 0; m_output >= 0 && drained < (std::size_t{4} << 20);) {
+    if (!readable(m_output, Clock::duration::zero())) return;
+    ssize_t n = read(m_output, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      close(m_output);
+      m_output = -1;
+      return;
+    }
+    keep_output(buffer, static_cast<std::size_t>(n));
+    drained += static_cast<std::size_t>(n);
+  }
 }
 
 Expected<void> Child::send(const std::string& line) {
+  drain_output();
   std::string text = line + "\n";
   std::size_t done = 0;
   while (done < text.size()) {
@@ -335,7 +410,6 @@ ProcessResult Child::read_until(std::string_view marker, std::chrono::millisecon
 }
 
 ProcessResult Child::read_reply(std::chrono::milliseconds timeout) {
-  constexpr std::size_t k_log_bytes = 64 * 1024;
   ProcessResult result;
   const auto start = Clock::now();
   auto finish = [&](bool timed_out) {
@@ -377,10 +451,12 @@ ProcessResult Child::read_reply(std::chrono::milliseconds timeout) {
         fd = -1;
         continue;
       }
-      std::string& to = i == 0 ? m_replies : m_log;
-      to.append(buffer, static_cast<std::size_t>(n));
-      if (i == 1 && m_log.size() > 2 * k_log_bytes) m_log.erase(0, m_log.size() - k_log_bytes);
-      if (i == 0 && m_replies.size() > (std::size_t{16} << 20)) m_replies.erase();  // no line
+      if (i == 1) {
+        keep_output(buffer, static_cast<std::size_t>(n));
+        continue;
+      }
+      m_replies.append(buffer, static_cast<std::size_t>(n));
+      if (m_replies.size() > (std::size_t{16} << 20)) m_replies.erase();  // no line
     }
   }
 }

@@ -25,6 +25,9 @@ struct ProcessOptions {
   // Child only: a pipe on the program's descriptor 3 for its replies (Child::read_reply), apart
   // from what it prints.
   bool reply_channel = false;
+  // Child only: where what it prints goes (created afresh), its first max_output bytes; the
+  // rest is counted, not kept. Empty: only the end of it is kept, in Child::log().
+  std::filesystem::path log_file;
 };
 
 struct ProcessResult {
@@ -63,9 +66,10 @@ class Child {
   // first, the result says so and holds what it wrote.
   ProcessResult read_until(std::string_view marker, std::chrono::milliseconds timeout);
   // The next line the program wrote to its descriptor 3 (options.reply_channel), waiting at
-  // most `timeout`; what it prints meanwhile goes to log(). Ends like read_until.
+  // most `timeout`; what it prints meanwhile goes to the log. Ends like read_until.
   ProcessResult read_reply(std::chrono::milliseconds timeout);
-  // The end of what it printed (stdout and stderr) while replies were read.
+  // The end of what it printed (stdout and stderr, its last 16 KiB at least) while replies were
+  // read or requests sent; the whole of it, up to a limit, is in options.log_file.
   const std::string& log() const { return m_log; }
   int pid() const { return m_pid; }
   void kill();
@@ -73,6 +77,10 @@ class Child {
  private:
   Child() = default;
   void reap(bool wait);
+  // Reads what it printed, without waiting, into the log (so it never blocks on a full pipe
+  // while a request is sent).
+  void drain_output();
+  void keep_output(const char* data, std::size_t size);
 
   int m_pid = -1;
   int m_input = -1;
@@ -83,6 +91,10 @@ class Child {
   std::string m_pending;  // read past the last answer
   std::string m_replies;  // read on the reply channel past the last reply
   std::string m_log;
+  int m_log_file = -1;
+  std::size_t m_log_limit = 0;
+  std::size_t m_log_written = 0;
+  std::size_t m_log_dropped = 0;  // past the limit
 };
 
 }  // namespace kevolve::util

@@ -26,6 +26,20 @@ run "$KEVOLVE" scan -B build --target cpu_kernels
 expect_status 0
 if grep -qF "configuring" "$T/err"; then fail "configured again"; fi
 
+describe "--no-cache neither reads nor writes the scan cache"
+cached=$(grep -rl "blur_rows" "$T/cache/scan" | head -1)
+[ -n "$cached" ] || fail "the scan cache holds no findings of blur.cpp"
+sed -i 's/blur_rows/cached_rows/' "$cached"  # what the cache says is now told apart
+run "$KEVOLVE" scan -B build --target cpu_kernels
+expect_out "image::cached_rows"
+run "$KEVOLVE" scan -B build --target cpu_kernels --no-cache
+expect_status 0
+expect_out "image::blur_rows"
+rm -rf "$T/cache"
+run "$KEVOLVE" scan -B build --target cpu_kernels --no-cache
+expect_status 0
+[ ! -e "$T/cache/scan" ] || [ -z "$(find "$T/cache/scan" -type f)" ] || fail "--no-cache wrote the cache"
+
 describe "harness files are scanned with the target's flags"
 run "$KEVOLVE" scan -B build --target cpu_kernels --harness project/bench/blur_bench.cpp
 expect_status 0

@@ -5,6 +5,7 @@
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/tune/apply.hpp"
+#include "tool/tune/depfile.hpp"
 #include "tool/tune/workspace.hpp"
 #include "util/environment.hpp"
 #include "util/error.hpp"
@@ -56,7 +57,7 @@ int run_apply(const ApplyOptions& o) {
       for (std::string& k : tune::knowledge_inputs(config.knowledge_dir, {}))
         inputs.push_back(std::move(k));
       if (!o.depfile.empty()) {
-        if (auto written = tune::write_depfile(o.depfile, o.stamp, inputs); !written)
+        if (auto written = tune::write_depfile(o.depfile, o.build, o.stamp, inputs); !written)
           throw Error(written.error());
       }
       touch_stamp(o.stamp, config.target);
@@ -86,6 +87,8 @@ int run_apply(const ApplyOptions& o) {
   fs::path header = o.output.empty() ? config.header : fs::path(o.output);
   auto changed = tune::write_if_changed(header, injection->header);
   if (!changed) throw Error(changed.error());
+  for (const std::string& warning : injection->warnings)
+    fmt::print(stderr, "kevolve: warning: {}: {}\n", config.target, warning);
   if (!o.quiet) {
     for (const std::string& note : injection->notes)
       fmt::print(stderr, "kevolve: {}: {}\n", config.target, note);
@@ -97,7 +100,7 @@ int run_apply(const ApplyOptions& o) {
     for (const analyzers::Unit& u : scan.units) units.push_back(u.name);
     for (std::string& k : tune::knowledge_inputs(config.knowledge_dir, units))
       inputs.push_back(std::move(k));
-    if (auto written = tune::write_depfile(o.depfile, o.stamp, inputs); !written)
+    if (auto written = tune::write_depfile(o.depfile, o.build, o.stamp, inputs); !written)
       throw Error(written.error());
   }
   touch_stamp(o.stamp, config.target);

@@ -180,6 +180,8 @@ void add_scan_command(CLI::App& app, Action& action) {
   cmd->add_option("-j,--jobs", o->jobs, "Parallel parses (default: one per hardware thread)");
   cmd->add_flag("--no-prelude", o->no_prelude,
                 "Do not share a precompiled CUDA/HIP runtime prelude");
+  cmd->add_flag("--no-cache", o->no_cache,
+                "Parse every source again; neither read nor write the scan cache");
   cmd->add_flag("--json", o->json, "Print JSON");
   cmd->callback([o, &action] { action = [o] { return run_scan(*o); }; });
 }

@@ -6,6 +6,7 @@
 #include "tool/cli/table.hpp"
 #include "tool/tune/apply.hpp"
 #include "tool/tune/build_check.hpp"
+#include "tool/tune/points.hpp"
 #include "tool/tune/recipe.hpp"
 #include "tool/tune/workspace.hpp"
 #include "util/error.hpp"
@@ -56,20 +57,45 @@ int run_status(const StatusOptions& o) {
   table.add({"target", "unit", "device", "state", "speedup", "peak", "tuned on", "date"});
   util::Json rows = util::Json::array();
   int not_current = 0;
+  int errors = 0;  // units it cannot judge, problems in sources
   std::vector<std::string> notes;
   for (const tune::TargetConfig& config : *targets) {
     analyzers::TargetScan scan = tune::scan(*ws, config, 0);
     print_problems(scan, ws->build.source_dir);
+    if (scan.errors() > 0) {
+      // A unit whose marker or space has an error is not among the units: it cannot be judged.
+      errors += scan.errors();
+      fmt::print(stderr,
+                 "kevolve: error: target {} has errors in its sources (above); units with "
+                 "errors are not shown\n",
+                 config.target);
+    }
     std::optional<knowledge::KnowledgeDir> knowledge;
     if (auto opened = knowledge::KnowledgeDir::open(config.knowledge_dir))
       knowledge = std::move(*opened);
     for (const analyzers::Unit& unit : scan.units) {
       knowledge::DeviceId device = tune::device_for(unit, o.device, inventory);
+      std::string device_text =
+          device.slug.empty() ? device.backend + " (none here)" : device.str();
+      auto space = tune::unit_space(unit, tune::facts_of(device, inventory));
+      if (!space) {
+        ++errors;
+        ++not_current;
+        fmt::print(stderr, "kevolve: error: {}\n", space.error());
+        table.add({config.target, unit.name, device_text, "error", "-", "-", "-", "-"});
+        rows.push_back(util::Json{{"target", config.target},
+                                  {"unit", unit.name},
+                                  {"device", device.str()},
+                                  {"state", "error"},
+                                  {"note", space.error()}});
+        continue;
+      }
       std::optional<tune::BuildConfig> build = build_of(*ws, config.target, unit);
-      auto w = tune::find_wisdom(knowledge ? &*knowledge : nullptr, unit, device,
+      auto w = tune::find_wisdom(knowledge ? &*knowledge : nullptr, unit, *space, device,
                                  build ? &*build : nullptr);
       if (!w) throw Error(w.error());
       if (!w->note.empty()) notes.push_back(fmt::format("{}: {}", unit.name, w->note));
+      if (!w->refused.empty()) notes.push_back(fmt::format("{}: {}", unit.name, w->refused));
       std::string state = "missing";
       std::string speedup = "-", peak = "-", from = "-", date = "-";
       if (w->lookup.wisdom) {
@@ -78,6 +104,7 @@ int run_status(const StatusOptions& o) {
         bool exact = w->lookup.match == knowledge::Match::exact;
         state = w->review               ? "review"
                 : w->stale || w->retune ? "stale"
+                : !w->refused.empty()   ? "invalid"
                 : exact                 ? "tuned"
                                         : "borrowed";
         from = exact
@@ -90,8 +117,6 @@ int run_status(const StatusOptions& o) {
         }
       }
       if (state != "tuned") ++not_current;
-      std::string device_text =
-          device.slug.empty() ? device.backend + " (none here)" : device.str();
       table.add({config.target, unit.name, device_text, state, speedup, peak, from, date});
       rows.push_back(
           util::Json{{"target", config.target},
@@ -103,6 +128,7 @@ int run_status(const StatusOptions& o) {
                      {"note", w->note},
                      {"build_changes", w->build_changes}});
       if (w->review) rows.back()["review"] = w->review_reason;
+      if (!w->refused.empty()) rows.back()["refused"] = w->refused;
     }
   }
   if (o.json) {
@@ -111,6 +137,7 @@ int run_status(const StatusOptions& o) {
     table.print(stdout);
     for (const std::string& note : notes) fmt::print("{}\n", note);
   }
+  if (errors > 0) return 1;
   return o.check && not_current > 0 ? 1 : 0;
 }
 
@@ -125,7 +152,8 @@ void add_status_command(CLI::App& app, Action& action) {
   cmd->add_option("--target", o->target, "Only this target");
   cmd->add_option("--device", o->device, "For this device id (default: this machine's)");
   cmd->add_option("--config", o->configuration, "Multi-config generators: the configuration");
-  cmd->add_flag("--check", o->check, "Exit 1 unless every unit is tuned for the device (for CI)");
+  cmd->add_flag("--check", o->check,
+                "Exit 1 unless every unit is tuned for the device (for CI); errors exit 1 always");
   cmd->add_flag("--json", o->json, "Print JSON");
   cmd->callback([o, &action] { action = [o] { return run_status(*o); }; });
 }

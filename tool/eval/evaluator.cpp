@@ -41,6 +41,14 @@ Measurement measurement_from(const util::Json& r) {
   for (const util::Json& s : r.value("samples", util::Json::array())) {
     if (s.is_number()) m.samples.push_back(s.get<double>());
   }
+  std::vector<double> host;
+  for (const util::Json& s : r.value("host_s", util::Json::array())) {
+    if (s.is_number()) host.push_back(s.get<double>());
+  }
+  if (!host.empty()) {
+    std::nth_element(host.begin(), host.begin() + static_cast<long>(host.size() / 2), host.end());
+    m.host_median_s = host[host.size() / 2];
+  }
   return m;
 }
 
@@ -93,7 +101,10 @@ util::Expected<backends::Session> Evaluator::open(const fs::path& exe, bool fres
   }
   policy.hidden = {m_scratch, m_recipe.work_dir, m_recipe.cache_dir};
   policy.devices = m_platform->outputs_in_memory();  // the GPU platforms
-  return backends::Session::open(m_options.sandbox.wrap(launcher.command(exe), policy), timeout());
+  // What the harness prints stays apart from the protocol, in its scratch directory (kept
+  // after a failed session, removed with it after a good one).
+  return backends::Session::open(m_options.sandbox.wrap(launcher.command(exe), policy), timeout(),
+                                 scratch / "harness.log");
 }
 
 backends::Build Evaluator::build(const std::string& header, const std::string& tag) const {
@@ -285,6 +296,7 @@ std::string Evaluator::cross_check(const Measurement& m, const Phase& p) const {
   if (p.timed_s > 1.05 * p.phase_s + 1e-3 || m.median_s < 0)
     return fmt::format("the timed calls ({:.3f} s) do not fit in their phase ({:.3f} s)", p.timed_s,
                        p.phase_s);
+  if (std::string why = unseen_gpu_work(m, m_baseline); !why.empty()) return why;
   if (m_baseline_phase.calls == 0) return {};
   // Generous: a loaded machine preempts the harness between calls too. What is caught is a
   // candidate whose calls leave far more work outside the timer than the defaults' resets.
@@ -297,6 +309,21 @@ std::string Evaluator::cross_check(const Measurement& m, const Phase& p) const {
         "work went on where the timer does not look",
         p.untimed_per_call(), base);
   return {};
+}
+
+// On a GPU, the stream's events must see what the host waited for: a repetition's span up to a
+// device-wide synchronize exceeds the events' only by launch and synchronize latency, which the
+// defaults measure. More means work on another stream, or left running after the timed region.
+std::string unseen_gpu_work(const Measurement& m, const Measurement& defaults) {
+  if (m.host_median_s <= 0 || defaults.host_median_s <= 0) return {};
+  const double latency = std::max(0.0, defaults.host_median_s - defaults.median_s);
+  const double unseen = m.host_median_s - m.median_s - latency;
+  if (unseen <= 20e-6 + 0.5 * m.median_s) return {};
+  return fmt::format(
+      "the GPU worked {:.3g} s per repetition that the events on the harness's stream did not "
+      "see ({:.3g} s by the events, {:.3g} s to a device-wide synchronize): work on another "
+      "stream, or left running after the timed region",
+      unseen, m.median_s, m.host_median_s);
 }
 
 Trial Evaluator::session(const fs::path& exe, const std::string& tag, bool final) {

@@ -43,9 +43,16 @@ struct Measurement {
   double min_s = 0;
   double max_s = 0;
   std::vector<double> samples;
+  // GPU only: each repetition's span by the host clock, up to a device-wide synchronize; the
+  // samples are the stream's events.
+  double host_median_s = 0;
 
   double spread() const { return median_s > 0 ? (max_s - min_s) / median_s : 0; }
 };
+
+// On a GPU: why `candidate`'s stream events missed work the host waited for, measured against
+// the latency the defaults show; empty when they did not (or on a CPU).
+std::string unseen_gpu_work(const Measurement& candidate, const Measurement& defaults);
 
 // How the time of a timed phase was spent, by the harness's clock and the tuner's.
 struct Phase {

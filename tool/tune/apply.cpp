@@ -1,6 +1,7 @@
 #include "tool/tune/apply.hpp"
 
 #include "analyzers/compile_args.hpp"
+#include "knowledge/recorded_point.hpp"
 #include "space/parser.hpp"
 #include "tool/tune/injection.hpp"
 #include "tool/tune/points.hpp"
@@ -33,46 +34,67 @@ knowledge::DeviceId device_for(const analyzers::Unit& unit, const std::string& c
   return knowledge::DeviceId{std::string(backend), "", ""};
 }
 
+const space::Facts* facts_of(const knowledge::DeviceId& device,
+                             const backends::Inventory& inventory) {
+  for (const backends::Device& d : inventory.devices) {
+    if (d.id == device) return &d.facts;
+  }
+  return nullptr;
+}
+
 namespace {
 
-// Whether every value of `params` is one the unit's current space declares.
-bool inside_space(const analyzers::Unit& unit, const knowledge::ParamValues& params) {
-  auto spec = space::parse_space(unit.space);
-  if (!spec) return false;
-  for (const auto& [name, value] : params) {
-    int p = spec->find_parameter(name);
-    if (p < 0) return false;
-    const auto& values = spec->parameters[static_cast<std::size_t>(p)].values;
-    if (std::find(values.begin(), values.end(), value) == values.end()) return false;
-  }
-  return true;
+// The point `params` (`what`: "the winner", ...) names in the unit's current space. Where they
+// name none, the defaults are used and `w.refused` says why; unless they are the defaults
+// themselves (the defaults stood when tuning, and may lie outside the space): nothing to say.
+std::optional<space::Point> usable_point(UnitWisdom& w, const analyzers::Unit& unit,
+                                         const space::Space& space,
+                                         const knowledge::ParamValues& params,
+                                         std::string_view what) {
+  auto point = knowledge::recorded_point(space, params);
+  if (point) return std::move(*point);
+  if (params == defaults_params(unit)) return std::nullopt;
+  w.refused = fmt::format(
+      "{} in {} is not a point of the unit's current space ({}); the "
+      "defaults are used",
+      what, w.lookup.file.string(), point.error());
+  return std::nullopt;
+}
+
+void use(UnitWisdom& w, const space::Space& space, space::Point point) {
+  w.injected = params_of(space, point);
+  w.point = std::move(point);
+  w.injectable = true;
 }
 
 // A winner that waits for review is not used: the previous winner is, where it still fits the
 // space, else the defaults.
-void use_instead_of_pending(UnitWisdom& w, const analyzers::Unit& unit,
+void use_instead_of_pending(UnitWisdom& w, const analyzers::Unit& unit, const space::Space& space,
                             const knowledge::SizeRecord& record, const std::string& device_id) {
   w.review = true;
   std::string reasons;
   for (const std::string& r : record.review->reasons) reasons += (reasons.empty() ? "" : "; ") + r;
   w.review_reason = reasons;
   std::string instead = "the defaults";
-  if (record.fallback && inside_space(unit, record.fallback->best)) {
-    w.injected = record.fallback->best;
-    w.injectable = true;
-    instead = fmt::format("the previous winner {}", params_text_of(record.fallback->best));
-  } else if (record.fallback) {
-    instead = "the defaults (the previous winner is outside the current space)";
+  if (record.fallback) {
+    if (auto point = usable_point(w, unit, space, record.fallback->best, "the previous winner")) {
+      use(w, space, std::move(*point));
+      instead = fmt::format("the previous winner {}", params_text_of(w.injected));
+    } else {
+      instead = "the defaults (the previous winner is outside the current space)";
+    }
   }
   w.note =
       fmt::format("its winner {} waits for review ({}); using {} (kevolve accept {} --device {})",
-                  params_text_of(record.best), reasons, instead, unit.name, device_id);
+                  knowledge::form_problem(record.best) ? "(not of the contract's form)"
+                                                       : params_text_of(record.best),
+                  reasons, instead, unit.name, device_id);
 }
 
 }  // namespace
 
 util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
-                                       const analyzers::Unit& unit,
+                                       const analyzers::Unit& unit, const space::Space& space,
                                        const knowledge::DeviceId& device,
                                        const BuildConfig* build) {
   UnitWisdom w;
@@ -104,7 +126,7 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
     }
   }
   if (record->pending_review()) {
-    use_instead_of_pending(w, unit, *record, wisdom.device_id);
+    use_instead_of_pending(w, unit, space, *record, wisdom.device_id);
     return w;
   }
   if (record->variant) {
@@ -113,28 +135,35 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
                      : "code variants are not injected yet";
     return w;
   }
+  auto point =
+      usable_point(w, unit, space, record->best, w.stale ? "the stale winner" : "the winner");
+  if (!point) return w;
   if (w.stale) {
-    if (!inside_space(unit, record->best)) {
-      w.note =
-          "stale: the sources changed since tuning and the winner is outside the current space; "
-          "defaults used";
-      return w;
-    }
     w.note =
         "stale: the sources changed since tuning; the winner is still in the space and is used "
         "(tune again)";
   }
-  w.injected = record->best;
-  w.injectable = true;
+  use(w, space, std::move(*point));
   return w;
 }
+
+namespace {
+
+// Text for a // comment: a control character (a newline would end it) becomes '?'.
+std::string comment_text(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return text;
+}
+
+}  // namespace
 
 std::string header_prologue(const TargetConfig& config) {
   return fmt::format(
       "// Generated by kevolve apply for target {} from {}.\n// Do not edit: it is rewritten when "
-      "the "
-      "knowledge or the sources change.\n#pragma once\n",
-      config.target, config.knowledge_dir.string());
+      "the knowledge or the sources change.\n#pragma once\n",
+      comment_text(config.target), comment_text(config.knowledge_dir.string()));
 }
 
 bool has_wisdom(const fs::path& knowledge_dir) {
@@ -161,11 +190,21 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
         std::find(config.units.begin(), config.units.end(), unit.name) == config.units.end()) {
       continue;
     }
-    auto w = find_wisdom(knowledge ? &*knowledge : nullptr, unit,
-                         device_for(unit, device_choice, inventory));
+    knowledge::DeviceId device = device_for(unit, device_choice, inventory);
+    auto space = unit_space(unit, facts_of(device, inventory));
+    if (!space) return util::unexpected(space.error());
+    auto w = find_wisdom(knowledge ? &*knowledge : nullptr, unit, *space, device);
     if (!w) return util::unexpected(w.error());
     if (!w->note.empty()) out.notes.push_back(fmt::format("unit {}: {}", unit.name, w->note));
+    if (!w->refused.empty())
+      out.warnings.push_back(fmt::format("unit {}: {}", unit.name, w->refused));
     if (!w->injectable) continue;
+    auto defines = render_unit(unit, *space, w->point);
+    if (!defines) {
+      out.warnings.push_back(fmt::format("unit {}: not injected ({}); the defaults are used",
+                                         unit.name, defines.error()));
+      continue;
+    }
     const knowledge::Wisdom& wisdom = *w->lookup.wisdom;
     const knowledge::SizeRecord& record = *wisdom.primary();
     double speedup = w->review ? record.fallback->speedup : record.speedup;
@@ -179,7 +218,7 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
         fmt::format("\n// {}: {} ({}), {:.2f}x{}{}\n", unit.name, wisdom.device_id,
                     knowledge::describe(w->lookup.match), speedup, w->stale ? ", stale" : "",
                     w->review ? ", the previous winner (the new one waits for review)" : "");
-    out.header += injected_defines(unit.name, unit.inject, w->injected);
+    out.header += *defines;
   }
   return out;
 }
@@ -200,29 +239,11 @@ std::vector<std::string> knowledge_inputs(const fs::path& knowledge_dir,
   return out;
 }
 
-util::Expected<void> write_depfile(const fs::path& depfile, const fs::path& output,
-                                   const std::vector<std::string>& inputs) {
-  auto escape = [](const std::string& path) {
-    std::string out;
-    for (char c : path) {
-      if (c == ' ' || c == '#' || c == '\\') out += '\\';
-      if (c == '$') out += '$';
-      out += c;
-    }
-    return out;
-  };
-  std::string text = escape(output.string()) + ":";
-  for (const std::string& input : inputs) text += " \\\n  " + escape(input);
-  text += "\n";
-  if (auto written = write_if_changed(depfile, text); !written)
-    return util::unexpected(written.error());
-  return {};
-}
-
 util::Expected<bool> write_if_changed(const fs::path& file, const std::string& text) {
   if (auto current = util::read_file(file); current && *current == text) return false;
-  if (auto made = util::ensure_directory(file.parent_path()); !made)
-    return util::unexpected(made.error());
+  if (fs::path dir = file.parent_path(); !dir.empty()) {  // "-o kevolve_tuned.h": here
+    if (auto made = util::ensure_directory(dir); !made) return util::unexpected(made.error());
+  }
   if (auto written = util::write_file_atomically(file, text); !written)
     return util::unexpected(written.error());
   return true;

@@ -7,6 +7,7 @@
 #include "analyzers/scan.hpp"
 #include "backends/device.hpp"
 #include "knowledge/store.hpp"
+#include "space/space.hpp"
 #include "tool/tune/build_check.hpp"
 #include "tool/tune/target_config.hpp"
 #include "util/expected.hpp"
@@ -24,6 +25,10 @@ knowledge::DeviceId device_for(const analyzers::Unit& unit, const std::string& c
                                const backends::Inventory& inventory);
 std::string_view backend_of(const analyzers::Unit& unit);  // cpu, cuda, hip: by the kernel's file
 
+// The hardware facts of `device` where this machine has it, else none.
+const space::Facts* facts_of(const knowledge::DeviceId& device,
+                             const backends::Inventory& inventory);
+
 // What the lookup found for one unit, for apply's notes and for status.
 struct UnitWisdom {
   std::string unit;
@@ -32,24 +37,29 @@ struct UnitWisdom {
   bool stale = false;   // the kernel or its space changed since tuning (a build's view)
   bool retune = false;  // anything tuning measured changed, the harness or the build included
   std::vector<std::string> build_changes;  // how this build differs from the one measured
-  bool injectable = false;  // `injected` is used (fresh, or stale but inside the current space)
-  knowledge::ParamValues injected;  // the winner, or while it waits for review the previous one
-  bool review = false;              // the winner waits for review (tune/review.hpp)
-  std::string review_reason;        // why, one line
+  bool injectable = false;  // `point` is used (fresh, or stale but inside the current space)
+  space::Point point;       // the winner, or while it waits for review the previous one
+  knowledge::ParamValues injected;  // `point`'s values, as the space declares them
+  std::string refused;        // why a recorded point is not used (names the file), for a warning
+  bool review = false;        // the winner waits for review (tune/review.hpp)
+  std::string review_reason;  // why, one line
   std::string note;
 };
 
+// `space`: the unit's current space (unit_space); a recorded point is used only when it is one
+// of its points (knowledge/recorded_point.hpp), else the defaults are, and `refused` says why.
 // `build`: this build's configuration, when known (status); a winner measured in another
 // configuration is still injected (its parameters are values of the same space) but needs
 // tuning again.
 util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
-                                       const analyzers::Unit& unit,
+                                       const analyzers::Unit& unit, const space::Space& space,
                                        const knowledge::DeviceId& device,
                                        const BuildConfig* build = nullptr);
 
 struct Injection {
   std::string header;
-  std::vector<std::string> notes;  // stale winners, fallbacks: printed by apply
+  std::vector<std::string> notes;     // stale winners, fallbacks: printed by apply unless quiet
+  std::vector<std::string> warnings;  // recorded points refused: always printed
 };
 
 // The header's opening lines; alone, it injects nothing.
@@ -68,11 +78,6 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
 // it exists, its parent), each unit's directory and wisdom files that exist.
 std::vector<std::string> knowledge_inputs(const std::filesystem::path& knowledge_dir,
                                           const std::vector<std::string>& units);
-
-// A Makefile-style depfile, "<output>: <input> ...", for the build to rerun apply when needed.
-util::Expected<void> write_depfile(const std::filesystem::path& depfile,
-                                   const std::filesystem::path& output,
-                                   const std::vector<std::string>& inputs);
 
 // Writes `text` unless the file already holds it, so the build does not recompile for nothing.
 util::Expected<bool> write_if_changed(const std::filesystem::path& file, const std::string& text);

@@ -1,10 +1,27 @@
 #include "tool/tune/points.hpp"
 
+#include "space/any_device.hpp"
+#include "space/parser.hpp"
 #include "tool/tune/injection.hpp"
 
 #include <fmt/format.h>
 
 namespace kevolve::tune {
+
+util::Expected<space::Space> unit_space(const analyzers::Unit& unit, const space::Facts* facts) {
+  auto fail = [&](const space::SpaceError& e) {
+    std::string message = fmt::format("{}:{}:{}: in the space of unit '{}': {}", unit.marker.file,
+                                      unit.marker.line, unit.marker.column, unit.name, e.message);
+    if (!e.note.empty()) message += fmt::format(" ({})", e.note);
+    return util::unexpected(std::move(message));
+  };
+  auto spec = space::parse_space(unit.space);
+  if (!spec) return fail(spec.error());
+  auto built = facts ? space::Space::build(std::move(*spec), *facts)
+                     : space::build_for_any_device(std::move(*spec));
+  if (!built) return fail(built.error());
+  return std::move(*built);
+}
 
 knowledge::ParamValues params_of(const space::Space& space, const space::Point& point) {
   knowledge::ParamValues out;
@@ -48,8 +65,10 @@ std::string params_text_of(const knowledge::ParamValues& params) {
 }
 
 std::string candidate_header(const analyzers::Unit& unit, const knowledge::ParamValues& params) {
-  return fmt::format("// kevolve candidate of unit {}\n", unit.name) +
-         injected_defines(unit.name, unit.inject, params);
+  auto defines = injected_defines(unit.name, unit.inject, params);
+  // Unreachable for points of a space; a refused one must fail to build, not build the defaults.
+  if (!defines) return "#error kevolve refused to inject this candidate's parameters\n";
+  return fmt::format("// kevolve candidate of unit {}\n", unit.name) + *defines;
 }
 
 }  // namespace kevolve::tune

@@ -6,11 +6,17 @@
 #include "analyzers/scan.hpp"
 #include "knowledge/wisdom.hpp"
 #include "space/space.hpp"
+#include "util/expected.hpp"
 
 #include <optional>
 #include <string>
 
 namespace kevolve::tune {
+
+// The unit's current space as this machine can judge it: with `facts` (its device's) where
+// known, else the part every device shares (space/any_device.hpp). A space with an error or
+// without a valid point is an error at the marker's file:line:col.
+util::Expected<space::Space> unit_space(const analyzers::Unit& unit, const space::Facts* facts);
 
 knowledge::ParamValues params_of(const space::Space& space, const space::Point& point);
 

@@ -137,11 +137,8 @@ UnitOutcome UnitTune::run() {
                         "): tuning again");
   BuildCheck build = check_build(m_build, *existing);
   if (!build.refusal.empty()) return fail(build.refusal);
-  auto spec = space::parse_space(m_unit.space);
-  if (!spec) return fail(fmt::format("its space does not parse: {}", spec.error().message));
-  auto built = space::Space::build(std::move(*spec), m_ctx.device.facts);
-  if (!built)
-    return fail(fmt::format("its space has no valid point here: {}", built.error().message));
+  auto built = unit_space(m_unit, &m_ctx.device.facts);
+  if (!built) return fail(built.error());
   m_space.emplace(std::move(*built));
 
   auto sandbox = backends::choose_sandbox(m_settings.sandbox, backends::sandbox_support());

@@ -3,6 +3,7 @@
 // The kernel picks its behaviour from the name it was started under (one build, many links).
 #include "backends/session.hpp"
 
+#include "util/files.hpp"
 #include "util/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -23,12 +24,26 @@ namespace {
 constexpr const char* k_harness = R"(
 #include <kevolve/bench.hpp>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <unistd.h>
 
 static bool is(const char* name) { return std::strcmp(program_invocation_short_name, name) == 0; }
 static int calls = 0;
+
+// Lines of `bytes` in all on `fd`, numbered from `first`.
+static void chatter(int fd, long bytes, long first = 0) {
+  char line[128];
+  for (long n = first, written = 0; written < bytes; ++n) {
+    int size = std::snprintf(line, sizeof line, "chatter %ld on fd %d %0*d\n", n, fd, 60, 0);
+    written += write(fd, line, static_cast<std::size_t>(size));
+  }
+}
+// The chatty harness prints 10 MiB on stdout and on stderr before the protocol starts.
+static const bool chatty_start = is("chatty") && (chatter(1, 10 << 20), chatter(2, 10 << 20), true);
 
 static void scale(long n, const float* x, float* y) {
   ++calls;
@@ -37,6 +52,18 @@ static void scale(long n, const float* x, float* y) {
     (void)!write(3, line, sizeof line - 1);
   }
   if (is("crash") && calls > 1) *(volatile int*)nullptr = 1;
+  if (is("chatty") && calls <= 4) chatter(calls % 2 + 1, 1 << 20, calls * 100000);
+  if (is("complain") && calls > 1) {
+    chatter(1, 1 << 20);
+    std::fprintf(stderr, "scale: the table for n=%ld is not ready\n", n);
+    std::fflush(stderr);
+    std::abort();
+  }
+  if (is("babble") && calls > 1) {
+    std::string line(1 << 20, 'x');  // one line of 1 MiB, no newline, then a crash
+    (void)!write(2, line.data(), line.size());
+    std::abort();
+  }
   if (is("hang")) for (;;) pause();
   if (is("thread") && calls > 1) std::thread([] { sleep(30); }).detach();
   if (is("child") && fork() == 0) { sleep(30); _exit(0); }
@@ -69,13 +96,13 @@ struct Fixture {
     REQUIRE(built);
     INFO(built->output);
     REQUIRE(built->ok());
-    for (const char* name :
-         {"forge", "crash", "hang", "thread", "child", "overrun", "background"})
+    for (const char* name : {"forge", "crash", "hang", "thread", "child", "overrun", "background",
+                             "chatty", "complain", "babble"})
       fs::create_symlink(executable, dir / name);
   }
-  backends::Session open(const char* name, int timeout_ms = 20000) {
+  backends::Session open(const char* name, int timeout_ms = 20000, fs::path log = {}) {
     auto s = backends::Session::open({(dir / name).string()},
-                                     std::chrono::milliseconds(timeout_ms));
+                                     std::chrono::milliseconds(timeout_ms), log);
     INFO((s ? std::string() : s.error()));
     REQUIRE(s);
     return std::move(*s);
@@ -146,4 +173,52 @@ TEST_CASE("session: what a kernel does to look fast ends the session with a stat
   backends::Reply late = first_failure("background", true);
   CHECK(late.status == Status::rejected);
   CHECK_THAT(late.message, Catch::Contains("changed after the call returned"));
+}
+
+TEST_CASE("session: a harness's output is kept apart, in a file up to a limit; a failure quotes "
+          "its end",
+          "[session]") {
+  Fixture f;
+  const fs::path log = f.dir / "harness.log";
+  // 20 MiB before the protocol starts and 1 MiB in each of its first calls, on both streams.
+  backends::Session s = f.open("chatty", 20000, log);
+  REQUIRE(s.problem(7, {}).ok());
+  for (int i = 0; i < 4; ++i) REQUIRE(s.call().ok());
+  fs::path out = f.dir / "out";
+  fs::create_directories(out);
+  REQUIRE(s.outputs(out).ok());
+  CHECK(fs::file_size(out / "y.bin") == 4000);
+  backends::Reply timed = s.time(3, 0.01, 1);
+  REQUIRE(timed.ok());
+  CHECK(timed.body.at("samples").size() == 3);
+  CHECK(s.end().ok());
+  s.close();
+  auto text = util::read_file(log);
+  REQUIRE(text);
+  CHECK(text->size() < backends::Session::k_log_limit + 200);
+  CHECK(text->rfind("chatter 0 on fd 1 ", 0) == 0);
+  CHECK_THAT(*text, Catch::EndsWith("more output was not kept past 8 MiB]\n"));
+
+  // A failed session quotes the end of the output, not all of it.
+  auto failure = [&](const char* name) {
+    backends::Session s = f.open(name, 20000, log);
+    backends::Reply r = s.problem(7, {});
+    for (int i = 0; r.ok() && i < 3; ++i) r = s.call();
+    s.close();
+    return r;
+  };
+  backends::Reply complained = failure("complain");
+  CHECK(complained.status == Status::crashed);
+  CHECK_THAT(complained.message, Catch::Contains("scale: the table for n=1000 is not ready"));
+  CHECK(complained.message.size() < 2300);
+  INFO(complained.message);
+  text = util::read_file(log);
+  REQUIRE(text);
+  CHECK(text->size() > (std::size_t{1} << 20));  // the whole of it is in the file
+  CHECK_THAT(*text, Catch::Contains("the table for n=1000 is not ready"));
+
+  backends::Reply babbled = failure("babble");
+  CHECK(babbled.status == Status::crashed);
+  CHECK_THAT(babbled.message, Catch::Contains("\n...xxxx"));
+  CHECK(babbled.message.size() < 2300);
 }

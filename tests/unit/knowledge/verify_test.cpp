@@ -170,9 +170,10 @@ TEST_CASE("verify: reviews and fallbacks are checked", "[knowledge][verify]") {
   evidence.speedup = 12;
   evidence.time_s = 1e-6;
   evidence.baseline_s = 1.2e-5;
-  good.records[0].review =
-      Review{ReviewState::pending, {"12.0x faster than the defaults"}, evidence, {}, {}};
-  good.records[0].fallback = Fallback{{{"BLOCK", space::Value(128)}}, 2e-5, 1.05, "2026-11-01"};
+  good.records[0].review = Review{ReviewState::pending, {"12.0x faster than the defaults"},
+                                  evidence, {}, {}};
+  good.records[0].fallback = Fallback{
+      {{"BLOCK", space::Value(128)}, {"ITEMS", space::Value(2)}}, 2e-5, 1.05, "2026-11-01"};
   REQUIRE(store->write(good));
   VerifyReport healthy = verify(dir / "k");
   INFO(dump(healthy));
@@ -320,4 +321,71 @@ TEST_CASE("verify: JSON nested 100,000 deep is an error at its position", "[know
       },
       20);
   CHECK(status == 0);
+}
+
+// Committed wisdom is untrusted (issue 17): a point a build must not inject is an error that
+// names the file, the record and the reason.
+TEST_CASE("verify: recorded points must be points of the wisdom's space", "[knowledge][verify]") {
+  using space::Value;
+  auto report_for = [](auto edit) {
+    test::TempDir dir;
+    auto store = KnowledgeDir::open_or_create(dir / "k");
+    REQUIRE(store);
+    Wisdom w = test::sample_wisdom();
+    edit(w);
+    REQUIRE(store->write(w));
+    VerifyReport report = verify(dir / "k");
+    INFO(dump(report));
+    return report;
+  };
+  auto error_for = [&](auto edit, const std::string& message) {
+    VerifyReport report = report_for(edit);
+    INFO(message);
+    INFO(dump(report));
+    const Problem* p = find(report, "saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.json", message);
+    REQUIRE(p);
+    CHECK(p->severity == Problem::Severity::error);
+    CHECK(p->message.find('\n') == std::string::npos);
+  };
+  error_for([](Wisdom& w) { w.records[0].best[0].second = Value(std::string("256\n#include <x>")); },
+            "records[0].best: the value '256\\x0a#include <x>' of BLOCK is neither an integer nor "
+            "an identifier; a build does not inject it");
+  error_for([](Wisdom& w) { w.records[0].best.emplace_back("#include </etc/passwd>", Value(1)); },
+            "records[0].best: parameter name '#include </etc/passwd>' is not an identifier");
+  error_for([](Wisdom& w) { w.records[0].best.emplace_back("main", Value(1)); },
+            "records[0].best: 'main' is not a parameter of the space");
+  error_for([](Wisdom& w) { w.records[0].best[0].second = Value(99999999); },
+            "records[0].best: BLOCK = 99999999 is not one of its values");
+  error_for([](Wisdom& w) { w.records[0].best[1].second = Value(std::string("long")); },
+            "records[0].best: ITEMS = 'long' is not one of its values");
+  error_for([](Wisdom& w) { w.records[0].best.pop_back(); },
+            "records[0].best: no value for parameter ITEMS");
+  error_for([](Wisdom& w) { w.records[0].best = {{"BLOCK", Value(1024)}, {"ITEMS", Value(16)}}; },
+            "records[0].best: ITEMS = 16 is not one of its values");
+  error_for(
+      [](Wisdom& w) {
+        w.space = "BLOCK: 32..1024 pow2; ITEMS: 1, 2, 4, 8; require BLOCK * ITEMS <= 4096";
+        w.records[0].best = {{"BLOCK", Value(1024)}, {"ITEMS", Value(8)}};
+      },
+            "records[0].best: BLOCK=1024 ITEMS=8 breaks the space's constraints");
+  error_for([](Wisdom& w) { w.records[1].top = {{{{"BLOCK", Value(3)}}, 1e-5}}; },
+            "records[1].top[0].params: BLOCK = 3 is not one of its values");
+  error_for([](Wisdom& w) { w.space = "BLOCK: 32..; ITEMS: 1"; }, "space: column");
+
+  SECTION("the defaults that stood may lie outside the space, but hold no control character") {
+    auto stood = [](Wisdom& w, Value block) {
+      SizeRecord& r = w.records[0];
+      r.best = {{"BLOCK", std::move(block)}, {"ITEMS", Value(4)}};
+      r.time_s = r.baseline_s;
+      r.speedup = r.speedup_low = r.speedup_high = 1;
+      r.top.clear();
+    };
+    VerifyReport report = report_for([&](Wisdom& w) { stood(w, Value(std::string("2 * 128"))); });
+    const Problem* p = find(report, "saxpy/", "records[0].best: the value '2 * 128' of BLOCK");
+    REQUIRE(p);
+    CHECK(p->severity == Problem::Severity::warning);
+    CHECK_THAT(p->message, Catch::Contains("the defaults stood"));
+    error_for([&](Wisdom& w) { stood(w, Value(std::string("1\n#define X"))); },
+              "records[0].best: the value '1\\x0a#define X' of BLOCK");
+  }
 }

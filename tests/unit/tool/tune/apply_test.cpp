@@ -2,8 +2,12 @@
 
 #include "temp_dir.hpp"
 #include "tool/tune/fake_candidates.hpp"
+#include "tool/tune/points.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <limits>
 
 using namespace kevolve;
 using knowledge::ReviewState;
@@ -14,20 +18,23 @@ const char* const k_device = "cpu-x86_64-test";
 
 knowledge::ParamValues x_is(std::int64_t x) { return {{"X", space::Value(x)}}; }
 
-// A knowledge directory with the wisdom of unit `u` (X: 1, 2, 4, 8; default 1) whose winner is
-// X=4, shaped by `edit`, and what a build of it would inject.
+// A knowledge directory with the wisdom of unit `u` (by default X: 1, 2, 4, 8; default 1)
+// whose winner is X=4, shaped by `edit`, and what a build of it would inject. A stale one was
+// recorded for other sources.
 struct Build {
   test::TempDir dir;
-  analyzers::Unit unit = test::unit_with("u", "X: 1, 2, 4, 8", {1});
+  analyzers::Unit unit;
 
   template <typename Edit>
-  explicit Build(Edit edit) {
+  explicit Build(Edit edit, analyzers::Unit u = test::unit_with("u", "X: 1, 2, 4, 8", {1}),
+                 bool stale = false)
+      : unit(std::move(u)) {
     unit.kernel_hash = "kernel-u";
     knowledge::Wisdom w;
     w.unit = "u";
     w.device_id = k_device;
     w.source_hash = unit.hash;
-    w.kernel_hash = unit.kernel_hash;
+    w.kernel_hash = stale ? "kernel-before" : unit.kernel_hash;
     w.space = unit.space;
     knowledge::SizeRecord r;
     r.primary = true;
@@ -45,7 +52,9 @@ struct Build {
   tune::UnitWisdom wisdom() const {
     auto store = knowledge::KnowledgeDir::open(dir / ".kevolve");
     REQUIRE(store);
-    auto w = tune::find_wisdom(&*store, unit, *knowledge::DeviceId::parse(k_device));
+    auto space = tune::unit_space(unit, nullptr);
+    REQUIRE(space);
+    auto w = tune::find_wisdom(&*store, unit, *space, *knowledge::DeviceId::parse(k_device));
     REQUIRE(w);
     return *w;
   }
@@ -134,4 +143,157 @@ TEST_CASE("apply: wisdom from before the gates bound is injected as before", "[a
   CHECK_FALSE(w.review);
   CHECK(w.injected == x_is(4));
   CHECK_THAT(b.injection().header, Catch::Contains("#define KEVOLVE_TUNED_u_X ~, 4\n"));
+}
+
+// Committed wisdom is untrusted (issue 17): whatever its `best` says, only a point of the unit's
+// current space reaches the header; anything else gives the defaults and a warning that names
+// the unit, the file and the reason.
+namespace {
+
+using Params = knowledge::ParamValues;
+
+space::Value v(std::int64_t x) { return space::Value(x); }
+space::Value text(const char* t) { return space::Value(std::string(t)); }
+
+// The header and warnings of a build whose recorded winner is `best`.
+struct Refusal {
+  tune::Injection injection;
+  tune::UnitWisdom wisdom;
+};
+
+Refusal refused(const Params& best, analyzers::Unit unit, bool stale = false) {
+  Build b([&](knowledge::SizeRecord& r) { r.best = best; }, std::move(unit), stale);
+  return {b.injection(), b.wisdom()};
+}
+
+void check_refused(const Refusal& r, const std::string& reason) {
+  INFO(r.injection.header);
+  CHECK_FALSE(r.wisdom.injectable);
+  // Only the prologue: no define, no text of the wisdom.
+  CHECK(r.injection.header.find("#define") == std::string::npos);
+  CHECK(r.injection.header.find("// u:") == std::string::npos);
+  REQUIRE(r.injection.warnings.size() == 1);
+  const std::string& warning = r.injection.warnings[0];
+  CHECK_THAT(warning, Catch::StartsWith("unit u: "));
+  CHECK_THAT(warning, Catch::Contains("u/cpu-x86_64-test.json is not a point"));
+  CHECK_THAT(warning, Catch::Contains(reason));
+  CHECK_THAT(warning, Catch::EndsWith("the defaults are used"));
+  CHECK(warning.find('\n') == std::string::npos);
+}
+
+analyzers::Unit x_unit() { return test::unit_with("u", "X: 1, 2, 4, 8", {1}); }
+
+}  // namespace
+
+TEST_CASE("apply: a value that carries code is refused", "[apply][hostile]") {
+  Params best = {{"X", text("16\n#include <cstdlib>\nstatic int x = std::system(\"id\");\n//")}};
+  auto r = refused(best, x_unit());
+  check_refused(r, "X = '16\\x0a#include <cstdlib>\\x0astatic int x = std::system(\"id\");\\x0a//' "
+                   "is not one of its values (1, 2, 4, 8)");
+  CHECK(r.injection.header.find("system") == std::string::npos);
+}
+
+TEST_CASE("apply: a parameter name that carries a directive is refused", "[apply][hostile]") {
+  auto r = refused({{"X", v(4)}, {"#include </etc/passwd>", v(1)}}, x_unit());
+  check_refused(r, "'#include </etc/passwd>' is not a parameter of the space (its parameters: X)");
+  CHECK(r.injection.header.find("passwd") == std::string::npos);
+}
+
+TEST_CASE("apply: macro injection defines only the unit's parameters", "[apply][hostile]") {
+  analyzers::Unit unit = test::unit_with("u", "inject: macros; X: 1, 2, 4, 8", {1});
+  unit.inject = space::InjectMode::macros;
+  SECTION("a valid point") {
+    Build b([](knowledge::SizeRecord&) {}, unit);
+    CHECK_THAT(b.injection().header, Catch::EndsWith(", 20.00x\n#define X 4\n"));
+  }
+  SECTION("main") {
+    check_refused(refused({{"X", v(4)}, {"main", v(0)}}, unit), "'main' is not a parameter");
+  }
+  SECTION("NULL") {
+    check_refused(refused({{"NULL", v(1)}, {"X", v(4)}}, unit), "'NULL' is not a parameter");
+  }
+}
+
+TEST_CASE("apply: integers outside the value list are refused", "[apply][hostile]") {
+  std::int64_t value = GENERATE(as<std::int64_t>{}, 99999999, -1, std::numeric_limits<std::int64_t>::min(),
+                                std::numeric_limits<std::int64_t>::max(), 3, 0);
+  check_refused(refused({{"X", v(value)}}, x_unit()),
+                fmt::format("X = {} is not one of its values (1, 2, 4, 8)", value));
+}
+
+TEST_CASE("apply: an integer written as a string is refused", "[apply][hostile]") {
+  check_refused(refused({{"X", text("4")}}, x_unit()), "X = '4' is not one of its values");
+}
+
+TEST_CASE("apply: a parameter the space lacks is refused", "[apply][hostile]") {
+  check_refused(refused({{"X", v(4)}, {"Y", v(2)}}, x_unit()),
+                "'Y' is not a parameter of the space (its parameters: X)");
+}
+
+TEST_CASE("apply: a point without every parameter is refused", "[apply][hostile]") {
+  analyzers::Unit unit = test::unit_with("u", "X: 1, 2, 4, 8; Y: 1, 2", {1, 1});
+  check_refused(refused({{"X", v(4)}}, unit), "no value for parameter Y");
+}
+
+TEST_CASE("apply: an identifier outside the list is refused", "[apply][hostile]") {
+  analyzers::Unit unit = test::unit_with("u", "T: float, double", {});
+  check_refused(refused({{"T", text("long double")}}, unit),
+                "T = 'long double' is not one of its values (float, double)");
+  check_refused(refused({{"T", text("int")}}, unit), "T = 'int' is not one of its values");
+}
+
+TEST_CASE("apply: a point that breaks a require is refused, stale or not", "[apply][hostile]") {
+  analyzers::Unit unit = test::unit_with("u", "X: 1, 2, 4, 8; Y: 1, 2, 4; require X * Y <= 8",
+                                         {1, 1});
+  bool stale = GENERATE(false, true);
+  auto r = refused({{"X", v(8)}, {"Y", v(4)}}, unit, stale);
+  check_refused(r, "X=8 Y=4 breaks the space's constraints");
+  CHECK(r.wisdom.stale == stale);
+  CHECK(r.wisdom.note.find("is still in the space") == std::string::npos);
+  Build ok([](knowledge::SizeRecord& rec) { rec.best = {{"X", v(4)}, {"Y", v(2)}}; }, unit, stale);
+  CHECK_THAT(ok.injection().header,
+             Catch::Contains("#define KEVOLVE_TUNED_u_X ~, 4\n#define KEVOLVE_TUNED_u_Y ~, 2\n"));
+}
+
+TEST_CASE("apply: a previous winner outside the space is refused with a warning",
+          "[apply][hostile][review]") {
+  analyzers::Unit unit = test::unit_with("u", "X: 1, 2, 4, 8; Y: 1, 2, 4; require X * Y <= 8",
+                                         {1, 1});
+  Params fallback = GENERATE(Params{{"X", v(8)}, {"Y", v(4)}}, Params{{"X", text("1\n#define Y")}});
+  Build b(
+      [&](knowledge::SizeRecord& r) {
+        r.best = {{"X", v(2)}, {"Y", v(2)}};
+        r.review = review(ReviewState::pending);
+        r.fallback = knowledge::Fallback{fallback, 0.5, 2, "2026-11-01T00:00:00Z"};
+      },
+      unit);
+  tune::Injection injection = b.injection();
+  CHECK(injection.header.find("#define") == std::string::npos);
+  REQUIRE(injection.warnings.size() == 1);
+  CHECK_THAT(injection.warnings[0], Catch::Contains("the previous winner in "));
+  CHECK_FALSE(b.wisdom().injectable);
+}
+
+TEST_CASE("apply: defaults that stood are not a refusal", "[apply][hostile]") {
+  // A record whose defaults stood holds the defaults, which may lie outside the space.
+  analyzers::Unit unit = test::unit_with("u", "X: 1, 2, 4, 8", {3});
+  Build b([](knowledge::SizeRecord& r) { r.best = x_is(3); }, unit);
+  tune::Injection injection = b.injection();
+  CHECK(injection.warnings.empty());
+  CHECK(injection.header.find("#define") == std::string::npos);
+}
+
+TEST_CASE("apply: a space without a valid point is an error at the marker", "[apply][space]") {
+  analyzers::Unit unit = test::unit_with("u", "X: 1, 2; require X > 2", {1});
+  unit.marker = {"/src/k.cpp", 12, 3, 0};
+  analyzers::TargetScan scan;
+  scan.units = {unit};
+  tune::TargetConfig config;
+  config.target = "app";
+  test::TempDir dir;
+  config.knowledge_dir = dir / ".kevolve";
+  auto injected = tune::render_injection(scan, config, k_device, backends::Inventory{});
+  REQUIRE_FALSE(injected);
+  CHECK_THAT(injected.error(), Catch::StartsWith("/src/k.cpp:12:3: in the space of unit 'u': "));
+  CHECK_THAT(injected.error(), Catch::Contains("no point satisfies the constraints"));
 }

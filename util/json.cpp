@@ -58,6 +58,9 @@ Expected<Json> parse_json(std::string_view text, std::string_view origin) {
     if (offset >= text.size()) reason = "unexpected end of file (truncated?): " + reason;
     return unexpected(
         fmt::format("{}:{}:{}: invalid JSON: {}", origin, pos.line, pos.column, reason));
+  } catch (const Json::exception& e) {
+    // A number out of range (1e400) is not a parse_error and carries no position.
+    return unexpected(fmt::format("{}: invalid JSON: {}", origin, e.what()));
   }
 }
 

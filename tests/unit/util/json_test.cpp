@@ -29,3 +29,10 @@ TEST_CASE("json: brackets inside strings do not count as nesting", "[util][json]
   CHECK((*parsed)["s"].get<std::string>().size() == 2001);
   CHECK((*parsed)["t"][0][0] == 1);
 }
+
+TEST_CASE("json: a number out of range is an error, not an exception", "[util][json]") {
+  auto doc = parse_json(R"({"schema": 1e400})", "w.json");
+  REQUIRE_FALSE(doc);
+  CHECK_THAT(doc.error(), Catch::StartsWith("w.json: invalid JSON"));
+  CHECK_THAT(doc.error(), Catch::Contains("number overflow"));
+}

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <limits>
+
 namespace kevolve::knowledge {
 
 const Migrations& builtin_migrations() {
@@ -17,12 +20,18 @@ util::Expected<int> upgrade(util::Json& document, std::string_view origin,
   if (it == document.end() || !it->is_number_integer()) {
     return util::unexpected(fmt::format("{}: missing integer field \"schema\"", origin));
   }
-  const int original = it->get<int>();
-  if (original > k_schema) {
+  // Compared as read, before it narrows to an int (4294967297 must not read as 1).
+  const bool negative = !it->is_number_unsigned() && it->get<std::int64_t>() < 0;
+  if (negative && it->get<std::int64_t>() < std::numeric_limits<int>::min()) {
+    return util::unexpected(
+        fmt::format("{}: schema {} is not a schema number", origin, it->dump()));
+  }
+  if (!negative && it->get<std::uint64_t>() > static_cast<std::uint64_t>(k_schema)) {
     return util::unexpected(fmt::format(
         "{}: schema {} is newer than this kevolve understands (schema {}); upgrade kevolve", origin,
-        original, k_schema));
+        it->dump(), k_schema));
   }
+  const int original = it->get<int>();
   for (int version = original; version < k_schema; ++version) {
     auto step = migrations.find(version);
     if (step == migrations.end()) {

@@ -10,6 +10,7 @@
 #include "util/expected.hpp"
 #include "util/json.hpp"
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <string>
@@ -17,6 +18,12 @@
 namespace kevolve::knowledge {
 
 inline constexpr int k_schema = 1;
+
+// The most bytes kevolve reads from one file of a knowledge directory (docs/knowledge-format.md):
+// a wisdom file or KNOWLEDGE.json is a few KiB, a trial log grows by about 1 KiB an evaluation.
+// A larger file is refused with its size and the limit, never read into memory.
+inline constexpr std::size_t k_max_wisdom_bytes = std::size_t(16) << 20;
+inline constexpr std::size_t k_max_trial_log_bytes = std::size_t(256) << 20;
 
 // One step: rewrites a document of schema N (the key) into schema N + 1, setting "schema".
 using Migration = std::function<util::Expected<void>(util::Json& document)>;

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 
 namespace kevolve::knowledge {
 
@@ -34,33 +36,45 @@ bool is_unit_name(std::string_view name) {
   });
 }
 
-util::Expected<KnowledgeDir> KnowledgeDir::open(const fs::path& root) {
-  fs::path marker = root / k_marker;
-  std::error_code ec;
-  if (!fs::is_directory(root, ec)) {
-    return util::unexpected(fmt::format("{}: no knowledge directory there", root.string()));
-  }
-  auto document = util::read_json_file(marker);
+util::Expected<void> check_marker(std::string_view text, std::string_view origin) {
+  auto document = util::parse_json(text, origin);
   if (!document) return util::unexpected(document.error());
-  if (auto version = upgrade(*document, marker.string()); !version) {
+  if (auto version = upgrade(*document, origin); !version) {
     return util::unexpected(version.error());
+  }
+  return {};
+}
+
+util::Expected<KnowledgeDir> KnowledgeDir::open(const fs::path& root) {
+  auto dir = util::ConfinedDir::open(root);
+  if (!dir) return util::unexpected(fmt::format("{}: no knowledge directory there", root.string()));
+  auto text = dir->read(k_marker, k_max_wisdom_bytes);
+  if (!text) return util::unexpected(text.error());
+  fs::path marker = root / k_marker;
+  if (!*text) {
+    return util::unexpected(
+        fmt::format("cannot read {}: {}", marker.string(), std::strerror(ENOENT)));
+  }
+  if (auto checked = check_marker(**text, marker.string()); !checked) {
+    return util::unexpected(checked.error());
   }
   return KnowledgeDir(root);
 }
 
 util::Expected<KnowledgeDir> KnowledgeDir::open_or_create(const fs::path& root) {
-  std::error_code ec;
-  if (fs::exists(root / k_marker, ec)) return open(root);
   if (auto made = util::ensure_directory(root); !made) return util::unexpected(made.error());
+  auto dir = util::ConfinedDir::open(root);
+  if (!dir) return util::unexpected(dir.error());
+  if (dir->kind(k_marker) != util::EntryKind::missing) return open(root);
   util::Json marker = util::Json::object();
   marker["schema"] = k_schema;
-  if (auto written = util::write_file_atomically(root / k_marker, util::dump_json(marker));
+  if (auto written = util::write_file_atomically(*dir, k_marker, util::dump_json(marker));
       !written) {
     return util::unexpected(written.error());
   }
-  if (!fs::exists(root / ".gitignore", ec)) {
+  if (dir->kind(".gitignore") == util::EntryKind::missing) {
     // Trials are large and machine-specific; the lock is transient.
-    if (auto written = util::write_file_atomically(root / ".gitignore", "trials/\n.lock\n");
+    if (auto written = util::write_file_atomically(*dir, ".gitignore", "trials/\n.lock\n");
         !written) {
       return util::unexpected(written.error());
     }
@@ -72,40 +86,55 @@ fs::path KnowledgeDir::wisdom_file(std::string_view unit, const DeviceId& device
   return m_root / std::string(unit) / (device.str() + ".json");
 }
 
-fs::path KnowledgeDir::trials_file(std::string_view unit, const DeviceId& device) const {
-  return m_root / "trials" / std::string(unit) / (device.str() + ".jsonl");
+util::PathBeneath KnowledgeDir::trials_file(std::string_view unit, const DeviceId& device) const {
+  return {m_root, fs::path("trials") / std::string(unit) / (device.str() + ".jsonl")};
 }
 
 std::vector<std::string> KnowledgeDir::units() const {
   std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(m_root, ec)) {
-    std::string name = entry.path().filename().string();
-    if (entry.is_directory() && is_unit_name(name) && !devices(name).empty()) out.push_back(name);
+  auto root = util::ConfinedDir::open(m_root);
+  auto entries = root ? root->list() : util::Expected<std::vector<util::DirEntry>>({});
+  if (!entries) return out;
+  for (const util::DirEntry& entry : *entries) {
+    if (entry.kind == util::EntryKind::directory && is_unit_name(entry.name) &&
+        !devices(entry.name).empty())
+      out.push_back(entry.name);
   }
-  std::sort(out.begin(), out.end());
   return out;
 }
 
-std::vector<DeviceId> KnowledgeDir::devices(std::string_view unit) const {
+util::Expected<std::vector<DeviceId>> KnowledgeDir::list_devices(std::string_view unit) const {
   std::vector<DeviceId> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(m_root / std::string(unit), ec)) {
-    const fs::path& p = entry.path();
-    if (!entry.is_regular_file() || p.extension() != ".json") continue;
-    if (auto id = DeviceId::parse(p.stem().string())) out.push_back(*id);
+  auto root = util::ConfinedDir::open(m_root);
+  if (!root) return util::unexpected(root.error());
+  auto dir = root->find(std::string(unit));
+  if (!dir) return util::unexpected(dir.error());
+  if (!*dir) return out;
+  auto entries = (*dir)->list();
+  if (!entries) return util::unexpected(entries.error());
+  for (const util::DirEntry& entry : *entries) {
+    fs::path name(entry.name);
+    if (entry.kind == util::EntryKind::directory || name.extension() != ".json") continue;
+    if (auto id = DeviceId::parse(name.stem().string())) out.push_back(*id);
   }
   std::sort(out.begin(), out.end(),
             [](const DeviceId& a, const DeviceId& b) { return a.str() < b.str(); });
   return out;
 }
 
+std::vector<DeviceId> KnowledgeDir::devices(std::string_view unit) const {
+  return list_devices(unit).value_or(std::vector<DeviceId>());
+}
+
 util::Expected<std::optional<Wisdom>> KnowledgeDir::read(std::string_view unit,
                                                          const DeviceId& device) const {
   fs::path file = wisdom_file(unit, device);
-  std::error_code ec;
-  if (!fs::exists(file, ec)) return std::optional<Wisdom>();
-  auto wisdom = read_wisdom_file(file);
+  auto root = util::ConfinedDir::open(m_root);
+  if (!root) return util::unexpected(root.error());
+  auto text = root->read(fs::path(std::string(unit)) / file.filename(), k_max_wisdom_bytes);
+  if (!text) return util::unexpected(text.error());
+  if (!*text) return std::optional<Wisdom>();
+  auto wisdom = parse_wisdom(**text, file.string());
   if (!wisdom) return util::unexpected(wisdom.error());
   if (wisdom->unit != unit || wisdom->device_id != device.str()) {
     return util::unexpected(fmt::format(
@@ -122,14 +151,18 @@ util::Expected<void> KnowledgeDir::write(const Wisdom& wisdom) const {
   auto device = DeviceId::parse(wisdom.device_id);
   if (!device) return util::unexpected(device.error());
   fs::path file = wisdom_file(wisdom.unit, *device);
-  if (auto made = util::ensure_directory(file.parent_path()); !made) return made;
-  return util::write_file_atomically(file, serialize(wisdom));
+  auto root = util::ConfinedDir::open(m_root);
+  if (!root) return util::unexpected(root.error());
+  auto dir = root->make(wisdom.unit);
+  if (!dir) return util::unexpected(fmt::format("cannot write {}: {}", file.string(), dir.error()));
+  return util::write_file_atomically(*dir, file.filename().string(), serialize(wisdom));
 }
 
 util::Expected<Lookup> KnowledgeDir::lookup(std::string_view unit, const DeviceId& device) const {
-  std::vector<DeviceId> known = devices(unit);
+  auto known = list_devices(unit);
+  if (!known) return util::unexpected(known.error());
   auto pick = [&](Match match) -> std::optional<DeviceId> {
-    for (const DeviceId& id : known) {
+    for (const DeviceId& id : *known) {
       bool ok = match == Match::exact  ? id == device
                 : match == Match::arch ? id.backend == device.backend && id.arch == device.arch
                                        : id.backend == device.backend;
@@ -150,7 +183,32 @@ util::Expected<Lookup> KnowledgeDir::lookup(std::string_view unit, const DeviceI
 }
 
 util::Expected<util::LockFile> KnowledgeDir::lock(std::string_view purpose) const {
-  return util::LockFile::acquire(m_root / ".lock", purpose);
+  auto root = util::ConfinedDir::open(m_root);
+  if (!root) return util::unexpected(root.error());
+  return util::LockFile::acquire(*root, ".lock", purpose);
+}
+
+WisdomEntries list_wisdom(const fs::path& root, const std::vector<std::string>& units) {
+  WisdomEntries out;
+  auto dir = util::ConfinedDir::open(root);
+  auto entries = dir ? dir->list() : util::Expected<std::vector<util::DirEntry>>({});
+  if (!entries) return out;
+  for (const util::DirEntry& entry : *entries) {
+    if (!is_unit_name(entry.name)) continue;
+    if (!units.empty() && std::find(units.begin(), units.end(), entry.name) == units.end())
+      continue;
+    if (entry.kind == util::EntryKind::symlink) out.files.push_back(root / entry.name);
+    if (entry.kind != util::EntryKind::directory) continue;
+    out.unit_dirs.push_back(root / entry.name);
+    auto unit = dir->find(entry.name);
+    auto files = unit && *unit ? (*unit)->list() : util::Expected<std::vector<util::DirEntry>>({});
+    if (!files) continue;
+    for (const util::DirEntry& file : *files) {
+      if (file.kind != util::EntryKind::directory && fs::path(file.name).extension() == ".json")
+        out.files.push_back(root / entry.name / file.name);
+    }
+  }
+  return out;
 }
 
 }  // namespace kevolve::knowledge

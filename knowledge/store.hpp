@@ -9,8 +9,15 @@
 //   skills/, docs/                   material for the LLM
 //
 // Writes are atomic; a tune run holds `.lock` for its whole duration.
+//
+// The directory is committed and changed by pull requests, so it is read as untrusted input:
+// everything beneath the root goes through util::ConfinedDir, which refuses a symbolic link
+// (naming it and its target) instead of following it, reads only regular files, and never more
+// than k_max_wisdom_bytes (k_max_trial_log_bytes for a trial log). The root itself is opened as
+// named: where the knowledge lives is the user's or the build's choice.
 
 #include "knowledge/device_id.hpp"
+#include "knowledge/trials.hpp"
 #include "knowledge/wisdom.hpp"
 #include "util/expected.hpp"
 #include "util/files.hpp"
@@ -41,11 +48,12 @@ class KnowledgeDir {
 
   const std::filesystem::path& root() const { return m_root; }
   std::filesystem::path wisdom_file(std::string_view unit, const DeviceId& device) const;
-  std::filesystem::path trials_file(std::string_view unit, const DeviceId& device) const;
+  util::PathBeneath trials_file(std::string_view unit, const DeviceId& device) const;
 
-  // Units with at least one wisdom file, sorted.
+  // Units with at least one wisdom file, sorted; a unit directory that is a link is left out.
   std::vector<std::string> units() const;
-  // Device ids with wisdom for `unit`, sorted.
+  // Device ids with wisdom for `unit`, sorted: the `<device-id>.json` entries that are not
+  // directories (a link among them is listed, and refused when read).
   std::vector<DeviceId> devices(std::string_view unit) const;
 
   util::Expected<std::optional<Wisdom>> read(std::string_view unit, const DeviceId& device) const;
@@ -62,8 +70,22 @@ class KnowledgeDir {
 
  private:
   explicit KnowledgeDir(std::filesystem::path root) : m_root(std::move(root)) {}
+  util::Expected<std::vector<DeviceId>> list_devices(std::string_view unit) const;
   std::filesystem::path m_root;
 };
+
+// Checks the text of KNOWLEDGE.json (JSON of a schema this kevolve reads); errors name `origin`.
+util::Expected<void> check_marker(std::string_view text, std::string_view origin);
+
+// What apply reads without opening the directory as a knowledge directory (its no-op check and
+// its depfile): the unit directories of `units` (all when empty) that are real directories, and
+// their `*.json` entries that are not directories. A unit entry that is a link is not entered;
+// it is listed among `files`, so that the build reads it and refuses it by name.
+struct WisdomEntries {
+  std::vector<std::filesystem::path> unit_dirs;
+  std::vector<std::filesystem::path> files;
+};
+WisdomEntries list_wisdom(const std::filesystem::path& root, const std::vector<std::string>& units);
 
 // A unit name is a C identifier (it is pasted into macro names).
 bool is_unit_name(std::string_view name);

@@ -80,33 +80,41 @@ std::string new_trial_id() {
   return fmt::format("{}-{}-{}", now, ::getpid(), counter++);
 }
 
-util::Expected<TrialLog> read_trials(const fs::path& file) {
+TrialLog parse_trials(std::string_view text, std::string_view origin) {
   TrialLog log;
-  std::error_code ec;
-  if (!fs::exists(file, ec)) return log;
-  auto text = util::read_file(file);
-  if (!text) return util::unexpected(text.error());
-  auto lines = util::split(*text, '\n');
+  auto lines = util::split(text, '\n');
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (util::trim(lines[i]).empty()) continue;
-    auto json = util::parse_json(lines[i], file.string());
+    auto json = util::parse_json(lines[i], origin);
     std::optional<TrialRecord> record = json ? trial_from_json(*json) : std::nullopt;
     if (record) {
       log.records.push_back(std::move(*record));
     } else {
-      log.skipped.push_back(fmt::format("{}:{}", file.string(), i + 1));
+      log.skipped.push_back(fmt::format("{}:{}", origin, i + 1));
     }
   }
   return log;
 }
 
-util::Expected<void> append_trial(const fs::path& file, const TrialRecord& record) {
-  if (auto made = util::ensure_directory(file.parent_path()); !made) return made;
+util::Expected<TrialLog> read_trials(const util::PathBeneath& file) {
+  auto root = util::ConfinedDir::open(file.root);
+  if (!root) return util::unexpected(root.error());
+  auto text = root->read(file.relative, k_max_trial_log_bytes);
+  if (!text) return util::unexpected(text.error());
+  if (!*text) return TrialLog{};
+  return parse_trials(**text, file.path().string());
+}
+
+util::Expected<void> append_trial(const util::PathBeneath& file, const TrialRecord& record) {
+  auto root = util::ConfinedDir::open(file.root);
+  if (!root) return util::unexpected(root.error());
+  auto dir = root->make(file.relative.parent_path());
+  if (!dir)
+    return util::unexpected(fmt::format("cannot write {}: {}", file.path().string(), dir.error()));
   std::string line = to_json(record).dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
-  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return util::unexpected(
-        fmt::format("cannot write {}: {}", file.string(), std::strerror(errno)));
+  auto opened = dir->open_file(file.relative.filename().string(), O_RDWR | O_CREAT | O_APPEND);
+  if (!opened) return util::unexpected(fmt::format("cannot write {}", opened.error()));
+  int fd = opened->get();
   // A line that an earlier kill cut short must not swallow this one: start on a fresh line.
   off_t size = ::lseek(fd, 0, SEEK_END);
   char last = '\n';
@@ -114,10 +122,9 @@ util::Expected<void> append_trial(const fs::path& file, const TrialRecord& recor
   ssize_t written = ::write(fd, line.data(), line.size());
   int error = errno;
   ::fdatasync(fd);
-  ::close(fd);
   if (written != static_cast<ssize_t>(line.size())) {
     return util::unexpected(
-        fmt::format("cannot write {}: {}", file.string(), std::strerror(error)));
+        fmt::format("cannot write {}: {}", file.path().string(), std::strerror(error)));
   }
   return {};
 }

@@ -6,10 +6,12 @@
 
 #include "knowledge/wisdom.hpp"
 #include "util/expected.hpp"
+#include "util/files.hpp"
 
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kevolve::knowledge {
@@ -50,10 +52,15 @@ struct TrialLog {
   std::vector<std::string> skipped;  // lines that could not be read, with their line numbers
 };
 
-// Reads a log; a missing file is an empty log.
-util::Expected<TrialLog> read_trials(const std::filesystem::path& file);
+// Reads a log's text; `origin` names it in the skipped lines.
+TrialLog parse_trials(std::string_view text, std::string_view origin);
 
-// Appends one record as one line with one write (O_APPEND), then syncs it.
-util::Expected<void> append_trial(const std::filesystem::path& file, const TrialRecord& record);
+// Reads a log; a missing file is an empty log. Neither a link beneath `file.root` nor anything
+// but a regular file of at most k_max_trial_log_bytes is read.
+util::Expected<TrialLog> read_trials(const util::PathBeneath& file);
+
+// Appends one record as one line with one write (O_APPEND), then syncs it. The directories
+// beneath `file.root` are made as needed; a link among them, or as the log, is refused.
+util::Expected<void> append_trial(const util::PathBeneath& file, const TrialRecord& record);
 
 }  // namespace kevolve::knowledge

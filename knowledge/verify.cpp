@@ -31,25 +31,25 @@ class Verifier {
   explicit Verifier(fs::path root) : m_root(std::move(root)) {}
 
   VerifyReport run() {
-    std::error_code ec;
-    if (!fs::is_directory(m_root, ec)) {
+    auto root = util::ConfinedDir::open(m_root);
+    if (!root) {
       error(m_root, "not a directory");
       return std::move(m_report);
     }
-    check_marker();
-    std::vector<fs::path> entries;
-    for (const auto& entry : fs::directory_iterator(m_root, ec)) entries.push_back(entry.path());
-    std::sort(entries.begin(), entries.end());
-    for (const fs::path& path : entries) {
-      std::string name = path.filename().string();
+    check_marker(*root);
+    for (const util::DirEntry& entry : entries_of(*root)) {
+      const std::string& name = entry.name;
+      fs::path path = m_root / name;
+      if (!is_plain(*root, entry)) continue;
       if (name == KnowledgeDir::k_marker || name == ".gitignore" || name == ".lock") continue;
-      if (name == "skills" || name == "docs") continue;  // free-form material for the LLM
-      if (util::AtomicFile::is_temporary_name(name)) {
+      if (name == "skills" || name == "docs") {  // free-form material for the LLM
+        if (entry.kind == util::EntryKind::directory) check_links_only(*root, name);
+      } else if (util::AtomicFile::is_temporary_name(name)) {
         stray_temporary(path);
-      } else if (name == "trials" && fs::is_directory(path)) {
-        check_trials(path);
-      } else if (fs::is_directory(path) && is_unit_name(name)) {
-        check_unit(path, name);
+      } else if (name == "trials" && entry.kind == util::EntryKind::directory) {
+        check_trials(*root, name);
+      } else if (entry.kind == util::EntryKind::directory && is_unit_name(name)) {
+        check_unit(*root, name);
       } else {
         warning(path, "unexpected entry in a knowledge directory");
       }
@@ -76,43 +76,91 @@ class Verifier {
     return std::string(util::trim(rest));
   }
 
-  void check_marker() {
+  // The entries of `dir`, sorted; a directory that cannot be listed is an error.
+  std::vector<util::DirEntry> entries_of(const util::ConfinedDir& dir) {
+    auto entries = dir.list();
+    if (!entries) {
+      error(dir.path(), without_file(entries.error(), dir.path()));
+      return {};
+    }
+    return std::move(*entries);
+  }
+
+  // Links and special files are errors wherever they are: kevolve neither follows nor reads
+  // them (docs/knowledge-format.md).
+  bool is_plain(const util::ConfinedDir& dir, const util::DirEntry& entry) {
+    fs::path path = dir.path() / entry.name;
+    if (entry.kind == util::EntryKind::symlink) {
+      error(path, without_file(dir.link_error(entry.name), path) +
+                      "; replace it with the file or directory itself");
+      return false;
+    }
+    if (entry.kind == util::EntryKind::other) {
+      error(path,
+            "not a regular file or directory (a FIFO, device or socket); kevolve reads "
+            "only regular files");
+      return false;
+    }
+    return true;
+  }
+
+  // The directory `name` of `parent`, or an error reported (it changed under us).
+  std::optional<util::ConfinedDir> enter(const util::ConfinedDir& parent, const std::string& name) {
+    auto dir = parent.find(name);
+    if (!dir || !*dir) {
+      if (!dir) error(parent.path() / name, without_file(dir.error(), parent.path() / name));
+      return std::nullopt;
+    }
+    return std::move(**dir);
+  }
+
+  // Reads `file` (beneath the root) as kevolve would: no link, a regular file, within `limit`.
+  util::Expected<std::string> read_beneath(const fs::path& file, std::size_t limit) {
+    auto root = util::ConfinedDir::open(m_root);
+    if (!root) return util::unexpected(root.error());
+    auto text = root->read(file.lexically_relative(m_root), limit);
+    if (!text) return util::unexpected(text.error());
+    if (!*text) return util::unexpected(fmt::format("{}: missing", file.string()));
+    return std::move(**text);
+  }
+
+  void check_marker(const util::ConfinedDir& root) {
     fs::path marker = m_root / KnowledgeDir::k_marker;
     ++m_report.files_checked;
-    std::error_code ec;
-    if (!fs::exists(marker, ec)) {
+    if (root.kind(KnowledgeDir::k_marker) == util::EntryKind::missing) {
       error(marker, "missing: every knowledge directory starts with {\"schema\": N}");
       return;
     }
-    auto document = util::read_json_file(marker);
-    if (!document) {
-      error(marker, without_file(document.error(), marker));
+    auto text = read_beneath(marker, k_max_wisdom_bytes);
+    if (!text) {
+      error(marker, without_file(text.error(), marker));
       return;
     }
-    if (auto version = upgrade(*document, marker.string()); !version) {
-      error(marker, without_file(version.error(), marker));
+    if (auto checked = knowledge::check_marker(*text, marker.string()); !checked) {
+      error(marker, without_file(checked.error(), marker));
     }
   }
 
-  void check_unit(const fs::path& dir, const std::string& unit) {
-    std::vector<fs::path> entries;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) entries.push_back(entry.path());
-    std::sort(entries.begin(), entries.end());
+  void check_unit(const util::ConfinedDir& parent, const std::string& unit) {
+    auto dir = enter(parent, unit);
+    if (!dir) return;
     std::set<std::string> referenced;
-    for (const fs::path& path : entries) {
-      std::string name = path.filename().string();
+    std::optional<util::ConfinedDir> variants;
+    for (const util::DirEntry& entry : entries_of(*dir)) {
+      const std::string& name = entry.name;
+      fs::path path = dir->path() / name;
+      if (!is_plain(*dir, entry)) continue;
       if (util::AtomicFile::is_temporary_name(name)) {
         stray_temporary(path);
-      } else if (name == "variants" && fs::is_directory(path)) {
-        continue;  // checked below, once every reference is known
-      } else if (path.extension() == ".json" && fs::is_regular_file(path)) {
+      } else if (name == "variants" && entry.kind == util::EntryKind::directory) {
+        variants = enter(*dir, name);  // checked below, once every reference is known
+      } else if (path.extension() == ".json" && entry.kind == util::EntryKind::regular) {
         check_wisdom(path, unit, referenced);
       } else {
         warning(path, "unexpected entry: a unit directory holds <device-id>.json and variants/");
       }
     }
-    check_variants(dir / "variants", referenced);
+    check_variants(variants ? &*variants : nullptr, dir->path() / "variants", referenced);
   }
 
   void check_wisdom(const fs::path& file, const std::string& unit,
@@ -120,7 +168,7 @@ class Verifier {
     ++m_report.files_checked;
     auto id = DeviceId::parse(file.stem().string());
     if (!id) error(file, "the file name " + id.error());
-    auto text = util::read_file(file);
+    auto text = read_beneath(file, k_max_wisdom_bytes);
     if (!text) {
       error(file, without_file(text.error(), file));
       return;
@@ -291,12 +339,13 @@ class Verifier {
   // here, that line must exist, be correct, and hold the same parameters and time; and no later
   // line may say those parameters failed (a failed re-verification).
   void check_measured_trials(const fs::path& file, const Wisdom& w) {
-    fs::path log_file = m_root / "trials" / w.unit / (file.stem().string() + ".jsonl");
-    std::error_code ec;
-    if (!fs::is_regular_file(log_file, ec)) return;
-    auto log = read_trials(log_file);
-    if (!log) return;  // reported with the trial logs
-    std::string log_name = log_file.lexically_relative(m_root).string();
+    fs::path relative = fs::path("trials") / w.unit / (file.stem().string() + ".jsonl");
+    auto root = util::ConfinedDir::open(m_root);
+    auto present = root ? root->read(relative, k_max_trial_log_bytes)
+                        : util::Expected<std::optional<std::string>>(std::nullopt);
+    if (!present || !*present) return;  // an unreadable log is reported with the trial logs
+    TrialLog log = parse_trials(**present, (m_root / relative).string());
+    std::string log_name = relative.string();
     for (std::size_t i = 0; i < w.records.size(); ++i) {
       const SizeRecord& r = w.records[i];
       std::string at = fmt::format("records[{}]", i);
@@ -306,7 +355,7 @@ class Verifier {
                                   at, log_name));
         continue;
       }
-      check_trial_reference(file, at, w, r, log->records, log_name);
+      check_trial_reference(file, at, w, r, log.records, log_name);
     }
   }
 
@@ -365,45 +414,66 @@ class Verifier {
     return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b));
   }
 
-  void check_variants(const fs::path& dir, std::set<std::string> referenced) {
-    std::error_code ec;
-    if (fs::is_directory(dir, ec)) {
-      for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        std::string stem = entry.path().stem().string();
-        if (referenced.erase(stem) == 0) {
-          warning(entry.path(), "code variant that no wisdom refers to (kevolve knowledge gc)");
+  void check_variants(const util::ConfinedDir* dir, const fs::path& path,
+                      std::set<std::string> referenced) {
+    if (dir) {
+      for (const util::DirEntry& entry : entries_of(*dir)) {
+        if (!is_plain(*dir, entry)) continue;
+        fs::path file = path / entry.name;
+        if (referenced.erase(file.stem().string()) == 0) {
+          warning(file, "code variant that no wisdom refers to (kevolve knowledge gc)");
         }
       }
     }
     for (const std::string& hash : referenced) {
-      error(dir / (hash + ".*"), "code variant referred to by wisdom is missing");
+      error(path / (hash + ".*"), "code variant referred to by wisdom is missing");
     }
   }
 
-  void check_trials(const fs::path& dir) {
-    std::error_code ec;
-    std::vector<fs::path> files;
-    for (auto it = fs::recursive_directory_iterator(dir, ec);
-         it != fs::recursive_directory_iterator(); ++it) {
-      if (it->is_regular_file()) files.push_back(it->path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const fs::path& file : files) {
-      if (file.extension() != ".jsonl") {
-        if (util::AtomicFile::is_temporary_name(file.filename().string())) {
-          stray_temporary(file);
+  // trials/<unit>/<device-id>.jsonl, walked without entering a link.
+  void check_trials(const util::ConfinedDir& parent, const std::string& name, int depth = 0) {
+    auto dir = enter(parent, name);
+    if (!dir) return;
+    for (const util::DirEntry& entry : entries_of(*dir)) {
+      fs::path path = dir->path() / entry.name;
+      if (!is_plain(*dir, entry)) continue;
+      if (entry.kind == util::EntryKind::directory) {
+        if (depth == 0) {
+          check_trials(*dir, entry.name, depth + 1);
         } else {
-          warning(file, "unexpected file among trials (expected <unit>/<device-id>.jsonl)");
+          warning(path, "unexpected directory among trials (expected <unit>/<device-id>.jsonl)");
         }
-        continue;
+      } else if (path.extension() != ".jsonl") {
+        if (util::AtomicFile::is_temporary_name(entry.name)) {
+          stray_temporary(path);
+        } else {
+          warning(path, "unexpected file among trials (expected <unit>/<device-id>.jsonl)");
+        }
+      } else {
+        check_trial_log(path);
       }
-      check_trial_log(file);
+    }
+  }
+
+  // Free-form material: only links and special files are looked for, k_max_depth deep.
+  void check_links_only(const util::ConfinedDir& parent, const std::string& name, int depth = 0) {
+    static constexpr int k_max_depth = 16;
+    auto dir = enter(parent, name);
+    if (!dir) return;
+    for (const util::DirEntry& entry : entries_of(*dir)) {
+      if (!is_plain(*dir, entry) || entry.kind != util::EntryKind::directory) continue;
+      if (depth + 1 < k_max_depth) {
+        check_links_only(*dir, entry.name, depth + 1);
+      } else {
+        warning(dir->path() / entry.name,
+                fmt::format("not checked: nested deeper than {} directories", k_max_depth));
+      }
     }
   }
 
   void check_trial_log(const fs::path& file) {
     ++m_report.files_checked;
-    auto text = util::read_file(file);
+    auto text = read_beneath(file, k_max_trial_log_bytes);
     if (!text) {
       error(file, without_file(text.error(), file));
       return;
@@ -421,8 +491,10 @@ class Verifier {
         if ((i + 1 == lines.size() && !ends_with_newline) || cut) {
           warning(file, "line cut short (a run interrupted while writing); it is ignored", number);
         } else if (!record) {
+          // The parser's "<file>:<line>:<col>: " prefix counts lines within this line alone.
           const std::string& message = record.error();
-          error(file, message.substr(message.find("invalid JSON")), number);
+          auto what = std::min(message.find("invalid JSON"), message.find("JSON nested"));
+          error(file, what == std::string::npos ? message : message.substr(what), number);
         } else {
           error(file, "expected a JSON object", number);
         }

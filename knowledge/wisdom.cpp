@@ -383,10 +383,10 @@ Wisdom wisdom_from_json(const Json& document, std::vector<std::string>& problems
   return w;
 }
 
-util::Expected<Wisdom> read_wisdom_file(const std::filesystem::path& file) {
-  auto document = util::read_json_file(file);
+util::Expected<Wisdom> parse_wisdom(std::string_view text, std::string_view origin) {
+  auto document = util::parse_json(text, origin);
   if (!document) return util::unexpected(document.error());
-  if (auto version = upgrade(*document, file.string()); !version) {
+  if (auto version = upgrade(*document, origin); !version) {
     return util::unexpected(version.error());
   }
   std::vector<std::string> problems;
@@ -394,9 +394,15 @@ util::Expected<Wisdom> read_wisdom_file(const std::filesystem::path& file) {
   if (!problems.empty()) {
     std::string all;
     for (const std::string& p : problems) all += "\n  " + p;
-    return util::unexpected(fmt::format("{}: not a valid wisdom file:{}", file.string(), all));
+    return util::unexpected(fmt::format("{}: not a valid wisdom file:{}", origin, all));
   }
   return wisdom;
+}
+
+util::Expected<Wisdom> read_wisdom_file(const std::filesystem::path& file) {
+  auto text = util::read_regular_file(file, k_max_wisdom_bytes);
+  if (!text) return util::unexpected(text.error());
+  return parse_wisdom(*text, file.string());
 }
 
 }  // namespace kevolve::knowledge

@@ -11,8 +11,10 @@
 #include "util/json.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -128,7 +130,11 @@ std::string serialize(const Wisdom& wisdom);
 // `problems` as "<json path>: <what>"; the result is usable only when none was added.
 Wisdom wisdom_from_json(const util::Json& document, std::vector<std::string>& problems);
 
-// Reads, upgrades and checks one wisdom file; errors name the file.
+// Parses, upgrades and checks the text of a wisdom file; errors name `origin` (the file) with
+// the line and column or the JSON path. Every read of wisdom goes through it.
+util::Expected<Wisdom> parse_wisdom(std::string_view text, std::string_view origin);
+
+// Reads one wisdom file: a regular file, not a link, of at most k_max_wisdom_bytes.
 util::Expected<Wisdom> read_wisdom_file(const std::filesystem::path& file);
 
 }  // namespace kevolve::knowledge

@@ -5,9 +5,44 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace kevolve::util {
 
+namespace {
+
+// Where `text` first opens more than `limit` arrays and objects at once, if it does. Brackets
+// inside strings do not count. Linear, with no stack: it runs before the parser builds a tree.
+std::optional<std::size_t> too_deep_at(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Expected<Json> parse_json(std::string_view text, std::string_view origin) {
+  if (auto deep = too_deep_at(text, k_max_json_depth)) {
+    auto pos = position_of(text, *deep);
+    return unexpected(fmt::format("{}:{}:{}: JSON nested deeper than {} levels", origin, pos.line,
+                                  pos.column, k_max_json_depth));
+  }
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {
@@ -23,6 +58,9 @@ Expected<Json> parse_json(std::string_view text, std::string_view origin) {
     if (offset >= text.size()) reason = "unexpected end of file (truncated?): " + reason;
     return unexpected(
         fmt::format("{}:{}:{}: invalid JSON: {}", origin, pos.line, pos.column, reason));
+  } catch (const Json::exception& e) {
+    // A number out of range (1e400) is not a parse_error and carries no position.
+    return unexpected(fmt::format("{}: invalid JSON: {}", origin, e.what()));
   }
 }
 

@@ -15,7 +15,13 @@ namespace kevolve::util {
 
 using Json = nlohmann::ordered_json;
 
-// `origin` names the text in messages ("<file>:<line>:<col>: invalid JSON: ...").
+// How deeply arrays and objects may nest. kevolve's own files nest a handful of levels; the
+// limit keeps a hostile file (100,000 levels) from exhausting the stack of the recursive copy
+// and destruction of the tree: it is checked on the text, before any tree is built.
+inline constexpr int k_max_json_depth = 64;
+
+// `origin` names the text in messages ("<file>:<line>:<col>: invalid JSON: ...", and
+// "<file>:<line>:<col>: JSON nested deeper than 64 levels").
 Expected<Json> parse_json(std::string_view text, std::string_view origin);
 Expected<Json> read_json_file(const std::filesystem::path& file);
 

@@ -167,14 +167,7 @@ std::string header_prologue(const TargetConfig& config) {
 }
 
 bool has_wisdom(const fs::path& knowledge_dir) {
-  std::error_code ec;
-  for (const auto& unit : fs::directory_iterator(knowledge_dir, ec)) {
-    if (!unit.is_directory() || !knowledge::is_unit_name(unit.path().filename().string())) continue;
-    for (const auto& file : fs::directory_iterator(unit.path(), ec)) {
-      if (file.path().extension() == ".json") return true;
-    }
-  }
-  return false;
+  return !knowledge::list_wisdom(knowledge_dir, {}).files.empty();
 }
 
 util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
@@ -183,7 +176,9 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
                                            const backends::Inventory& inventory) {
   std::optional<knowledge::KnowledgeDir> knowledge;
   std::error_code ec;
-  if (fs::exists(config.knowledge_dir / knowledge::KnowledgeDir::k_marker, ec)) {
+  // A marker that is a link counts as present: opening it then refuses it by name.
+  if (fs::exists(
+          fs::symlink_status(config.knowledge_dir / knowledge::KnowledgeDir::k_marker, ec))) {
     auto opened = knowledge::KnowledgeDir::open(config.knowledge_dir);
     if (!opened) return util::unexpected(opened.error());
     knowledge = std::move(*opened);
@@ -237,14 +232,10 @@ std::vector<std::string> knowledge_inputs(const fs::path& knowledge_dir,
     return out;
   }
   out.push_back(knowledge_dir.string());
-  for (const std::string& unit : units) {
-    fs::path dir = knowledge_dir / unit;
-    if (!fs::is_directory(dir, ec)) continue;
-    out.push_back(dir.string());
-    for (const auto& file : fs::directory_iterator(dir, ec)) {
-      if (file.path().extension() == ".json") out.push_back(file.path().string());
-    }
-  }
+  if (units.empty()) return out;
+  knowledge::WisdomEntries entries = knowledge::list_wisdom(knowledge_dir, units);
+  for (const fs::path& dir : entries.unit_dirs) out.push_back(dir.string());
+  for (const fs::path& file : entries.files) out.push_back(file.string());
   return out;
 }
 

@@ -97,7 +97,7 @@ class UnitTune {
   double m_baseline_s = 0;
   double m_baseline_spread = 0;
   TrialKey m_key;
-  fs::path m_log_file;
+  util::PathBeneath m_log_file;
 };
 
 UnitOutcome UnitTune::fail(std::string message) {

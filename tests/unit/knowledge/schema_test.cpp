@@ -1,4 +1,5 @@
 #include "knowledge/schema.hpp"
+#include "util/json.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -60,4 +61,12 @@ TEST_CASE("schema: documents without a schema are refused", "[knowledge][schema]
   CHECK_THAT(upgrade(doc, "f.json").error(), Catch::Contains("missing integer field \"schema\""));
   util::Json list = util::Json::array();
   CHECK_THAT(upgrade(list, "f.json").error(), Catch::Contains("expected a JSON object"));
+}
+
+TEST_CASE("schema: a number past int is refused as read, not truncated", "[knowledge][schema]") {
+  auto doc = util::parse_json(R"({"schema": 4294967297})", "f.json");
+  REQUIRE(doc);
+  auto version = upgrade(*doc, "f.json");
+  REQUIRE_FALSE(version);
+  CHECK_THAT(version.error(), Catch::Contains("schema 4294967297 is newer"));
 }

@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
+#include "child.hpp"
 #include "temp_dir.hpp"
 
 using namespace kevolve;
@@ -218,10 +221,11 @@ TEST_CASE("verify: each winner agrees with the trial it was measured in", "[know
   Wisdom edited = w;
   edited.records[0].best[0].second = space::Value(512);
   std::string report = problems_with(measured_lines(w), edited);
-  CHECK_THAT(report, Catch::Contains("saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.json: records[0].best: "
-                                     "{BLOCK=512 ITEMS=4} but trial '20261121T095800Z-4242-17' in "
-                                     "trials/saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.jsonl measured "
-                                     "{BLOCK=256 ITEMS=4}"));
+  CHECK_THAT(report,
+             Catch::Contains("saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.json: records[0].best: "
+                             "{BLOCK=512 ITEMS=4} but trial '20261121T095800Z-4242-17' in "
+                             "trials/saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.jsonl measured "
+                             "{BLOCK=256 ITEMS=4}"));
 
   // A trial that is not in the log, one that failed, one of another time.
   std::vector<TrialRecord> lines = measured_lines(w);
@@ -256,6 +260,67 @@ TEST_CASE("verify: each winner agrees with the trial it was measured in", "[know
   for (SizeRecord& r : old.records) r.trial.reset();
   CHECK_THAT(problems_with(measured_lines(w), old),
              Catch::Contains("records[0]: no trial reference to check against"));
+}
+
+TEST_CASE("verify: links and special files are errors, and nothing is followed or hangs",
+          "[knowledge][verify]") {
+  namespace fs = std::filesystem;
+  test::TempDir dir;
+  auto store = KnowledgeDir::open_or_create(dir / ".kevolve");
+  REQUIRE(store);
+  REQUIRE(store->write(test::sample_wisdom()));
+  // Outside: a directory with its own (broken) wisdom, which a followed link would report.
+  dir.write("outside/cuda-sm_80-nvidia-a100.json", "{ broken");
+  dir.write("outside/log.jsonl", "{ broken\n");
+  fs::create_directory_symlink(dir / "outside", dir / ".kevolve/gemm");
+  fs::create_symlink(dir / "outside/cuda-sm_80-nvidia-a100.json",
+                     dir / ".kevolve/saxpy/cuda-sm_80-nvidia-a100.json");
+  fs::create_symlink(dir / "outside/log.jsonl", dir / ".kevolve/.lock");
+  fs::create_directories(dir / ".kevolve/trials/saxpy");
+  fs::create_symlink(dir / "outside/log.jsonl",
+                     dir / ".kevolve/trials/saxpy/cuda-sm_80-nvidia-a100.jsonl");
+  fs::create_directory_symlink(dir / "outside", dir / ".kevolve/skills");
+  REQUIRE(::mkfifo((dir / ".kevolve/saxpy/cpu-x86_64-fifo.json").c_str(), 0644) == 0);
+  REQUIRE(::mkfifo((dir / ".kevolve/trials/saxpy/cpu-x86_64-fifo.jsonl").c_str(), 0644) == 0);
+
+  int status = test::in_child(
+      [&] {
+        VerifyReport report = verify(dir / ".kevolve");
+        INFO(dump(report));
+        bool ok =
+            find(report, ".kevolve/gemm", "a symbolic link (to " + (dir / "outside").string()) &&
+            find(report, "saxpy/cuda-sm_80-nvidia-a100.json", "a symbolic link") &&
+            find(report, ".kevolve/.lock", "a symbolic link") &&
+            find(report, "trials/saxpy/cuda-sm_80-nvidia-a100.jsonl", "a symbolic link") &&
+            find(report, ".kevolve/skills", "a symbolic link") &&
+            find(report, "saxpy/cpu-x86_64-fifo.json", "not a regular file") &&
+            find(report, "trials/saxpy/cpu-x86_64-fifo.jsonl", "not a regular file") &&
+            !find(report, "", "broken") && !find(report, "", "invalid JSON") &&
+            report.errors() == 7;
+        return ok ? 0 : 1;
+      },
+      20);
+  CHECK(status == 0);
+  CHECK(*util::read_file(dir / "outside/log.jsonl") == "{ broken\n");
+}
+
+TEST_CASE("verify: JSON nested 100,000 deep is an error at its position", "[knowledge][verify]") {
+  test::TempDir dir;
+  auto store = KnowledgeDir::open_or_create(dir / ".kevolve");
+  REQUIRE(store);
+  dir.write(".kevolve/saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.json",
+            std::string(100000, '[') + std::string(100000, ']'));
+  dir.write(".kevolve/trials/saxpy/cuda-sm_90-nvidia-h100-80gb-hbm3.jsonl",
+            "{}\n" + std::string(100000, '{') + "\n");
+  int status = test::in_child(
+      [&] {
+        VerifyReport report = verify(dir / ".kevolve");
+        bool ok = find(report, "hbm3.json", "1:65: JSON nested deeper than 64 levels") &&
+                  find(report, "hbm3.jsonl", "JSON nested deeper than 64 levels");
+        return ok ? 0 : 1;
+      },
+      20);
+  CHECK(status == 0);
 }
 
 // Committed wisdom is untrusted (issue 17): a point a build must not inject is an error that

@@ -107,6 +107,34 @@ TEST_CASE("wisdom: reading a file checks JSON and schema", "[knowledge][wisdom]"
   CHECK_THAT(missing.error(), Catch::Contains("absent.json"));
 }
 
+TEST_CASE("wisdom: parsing text refuses deep nesting before building a tree",
+          "[knowledge][wisdom]") {
+  auto good = parse_wisdom(serialize(test::sample_wisdom()), "w.json");
+  REQUIRE(good);
+  CHECK(good->unit == "saxpy");
+  std::string deep =
+      "{\"schema\": 1, \"extra\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  auto refused = parse_wisdom(deep, "w.json");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error() == "w.json:1:87: JSON nested deeper than 64 levels");
+  auto garbage = parse_wisdom(std::string("\0\xff{", 3), "w.json");
+  REQUIRE_FALSE(garbage);
+  CHECK_THAT(garbage.error(), Catch::StartsWith("w.json:1:1: invalid JSON"));
+}
+
+TEST_CASE("wisdom: reading a file that is a link or not a regular file is refused",
+          "[knowledge][wisdom]") {
+  test::TempDir dir;
+  auto real = dir.write("real.json", serialize(test::sample_wisdom()));
+  std::filesystem::create_symlink(real, dir / "link.json");
+  auto link = read_wisdom_file(dir / "link.json");
+  REQUIRE_FALSE(link);
+  CHECK_THAT(link.error(), Catch::Contains("link.json: a symbolic link (to " + real.string()));
+  auto device = read_wisdom_file("/dev/null");
+  REQUIRE_FALSE(device);
+  CHECK_THAT(device.error(), Catch::Contains("/dev/null: not a regular file (a character device)"));
+}
+
 TEST_CASE("wisdom: a review and its fallback round-trip", "[knowledge][wisdom]") {
   Wisdom w = test::sample_wisdom();
   SizeRecord& r = w.records[0];
@@ -117,9 +145,11 @@ TEST_CASE("wisdom: a review and its fallback round-trip", "[knowledge][wisdom]")
   e.bytes_per_s = 4e12;
   e.peak_bytes_per_s = 3e12;
   e.memory_level = "memory";
-  r.review = Review{ReviewState::pending, {"23.5x faster than the defaults (more than 10x)"}, e,
-                    {}, {}};
-  r.fallback = Fallback{{{"BLOCK", space::Value(128)}, {"ITEMS", space::Value(2)}}, 1.5e-05, 1.4,
+  r.review =
+      Review{ReviewState::pending, {"23.5x faster than the defaults (more than 10x)"}, e, {}, {}};
+  r.fallback = Fallback{{{"BLOCK", space::Value(128)}, {"ITEMS", space::Value(2)}},
+                        1.5e-05,
+                        1.4,
                         "2026-11-01T10:00:00Z"};
   const std::string text = serialize(w);
   CHECK_THAT(text, Catch::Contains("\"review\": {\n        \"state\": \"pending\","));
@@ -151,7 +181,8 @@ TEST_CASE("wisdom: files from before the gates bound read as before", "[knowledg
   // Then a review was a string note beside an injected winner: it stays a note.
   auto json = to_json(test::sample_wisdom());
   json["records"][0]["achieved"] = util::Json{{"bytes_per_s", 1e12}};
-  json["records"][0]["review"] = "speedup above 10x: check that the harness measures what the build runs";
+  json["records"][0]["review"] =
+      "speedup above 10x: check that the harness measures what the build runs";
   json["records"][0]["profile"] = util::Json::array();
   const std::string text = util::dump_json(json);
   Wisdom w = parse(text);
@@ -167,8 +198,8 @@ TEST_CASE("wisdom: malformed reviews are reported with their paths", "[knowledge
                                             {"reasons", util::Json::array()},
                                             {"evidence", util::Json{{"speedup", "big"}}},
                                             {"accepted_by", "bob"}};
-  json["records"][1]["review"] = util::Json{
-      {"state", "accepted"}, {"reasons", {"fast", 3}}, {"evidence", 1}};
+  json["records"][1]["review"] =
+      util::Json{{"state", "accepted"}, {"reasons", {"fast", 3}}, {"evidence", 1}};
   json["records"][1]["fallback"] = util::Json{{"best", 4}, {"time_s", 1e-5}};
   std::vector<std::string> problems;
   wisdom_from_json(json, problems);

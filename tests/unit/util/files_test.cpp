@@ -2,11 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <fstream>
 #include <signal.h>
 #include <string>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.hpp"
 #include "temp_dir.hpp"
 
 using namespace kevolve::util;
@@ -154,4 +158,131 @@ TEST_CASE("read and mapped files: the bytes, whole; errors name the file", "[uti
   auto directory = MappedFile::open(dir.path());
   REQUIRE_FALSE(directory);
   CHECK_THAT(directory.error(), Catch::Contains("not a file"));
+}
+
+namespace fs = std::filesystem;
+
+TEST_CASE("confined dir: reads regular files beneath it, refuses links and climbing out",
+          "[util][files]") {
+  TempDir dir;
+  dir.write("root/sub/file.txt", "inside\n");
+  auto outside = dir.write("outside/secret.txt", "secret\n");
+  fs::create_symlink(outside, dir / "root/sub/link.txt");
+  fs::create_directory_symlink(dir / "outside", dir / "root/linked");
+  auto root = ConfinedDir::open(dir / "root");
+  REQUIRE(root);
+
+  auto inside = root->read("sub/file.txt", 100);
+  REQUIRE(inside);
+  CHECK(**inside == "inside\n");
+  auto absent = root->read("sub/absent.txt", 100);
+  REQUIRE(absent);
+  CHECK_FALSE(*absent);
+  auto absent_dir = root->read("nowhere/absent.txt", 100);
+  REQUIRE(absent_dir);
+  CHECK_FALSE(*absent_dir);
+
+  auto link = root->read("sub/link.txt", 100);
+  REQUIRE_FALSE(link);
+  CHECK(link.error() == (dir / "root/sub/link.txt").string() + ": a symbolic link (to " +
+                            outside.string() + "); links inside " + (dir / "root").string() +
+                            " are not followed");
+  auto through = root->read("linked/secret.txt", 100);
+  REQUIRE_FALSE(through);
+  CHECK_THAT(through.error(), Catch::Contains("root/linked: a symbolic link"));
+  CHECK_FALSE(root->find("linked"));
+  CHECK_FALSE(root->make("linked/deeper"));
+  CHECK_FALSE(fs::exists(dir / "outside/deeper"));
+  auto climb = root->read("../outside/secret.txt", 100);
+  REQUIRE_FALSE(climb);
+  CHECK_THAT(climb.error(), Catch::Contains("climbs out"));
+  CHECK_FALSE(root->read(outside, 100));  // absolute
+
+  auto entries = root->list();
+  REQUIRE(entries);
+  REQUIRE(entries->size() == 2);
+  CHECK(((*entries)[0].name == "linked" && (*entries)[0].kind == EntryKind::symlink));
+  CHECK(((*entries)[1].name == "sub" && (*entries)[1].kind == EntryKind::directory));
+  CHECK(root->kind("sub") == EntryKind::directory);
+  CHECK(root->kind("absent") == EntryKind::missing);
+}
+
+TEST_CASE("confined dir: the root may be a link the caller named", "[util][files]") {
+  TempDir dir;
+  dir.write("real/file.txt", "x");
+  fs::create_directory_symlink(dir / "real", dir / "named");
+  auto root = ConfinedDir::open(dir / "named");
+  REQUIRE(root);
+  CHECK(**root->read("file.txt", 10) == "x");
+}
+
+TEST_CASE("regular files only, and never more than the limit", "[util][files]") {
+  TempDir dir;
+  dir.write("small.txt", "12345");
+  CHECK(*read_regular_file(dir / "small.txt", 5) == "12345");
+  auto over = read_regular_file(dir / "small.txt", 4);
+  REQUIRE_FALSE(over);
+  CHECK(over.error() == (dir / "small.txt").string() + ": 5 bytes, more than the limit of 4 bytes");
+
+  auto zero = read_regular_file("/dev/zero", std::size_t(16) << 20);
+  REQUIRE_FALSE(zero);
+  CHECK(zero.error() == "/dev/zero: not a regular file (a character device)");
+  auto directory = read_regular_file(dir.path(), 100);
+  REQUIRE_FALSE(directory);
+  CHECK_THAT(directory.error(), Catch::Contains("not a regular file (a directory)"));
+
+  REQUIRE(::mkfifo((dir / "fifo").c_str(), 0644) == 0);
+  int status = kevolve::test::in_child(
+      [&] {
+        auto fifo = read_regular_file(dir / "fifo", 100);
+        auto root = ConfinedDir::open(dir.path());
+        auto opened = root->open_file("fifo", O_WRONLY);
+        bool refused = !fifo &&
+                       fifo.error().find("not a regular file (a FIFO)") != std::string::npos &&
+                       !opened && opened.error().find("a FIFO") != std::string::npos;
+        return refused ? 0 : 1;
+      },
+      20);
+  CHECK(status == 0);
+
+  CHECK(describe_size(std::size_t(16) << 20) == "16 MiB");
+  CHECK(describe_size(4096) == "4 KiB");
+  CHECK(describe_size(100) == "100 bytes");
+}
+
+TEST_CASE("atomic file in a confined dir: replaces a link, never writes through it",
+          "[util][files]") {
+  TempDir dir;
+  auto outside = dir.write("outside/target.json", "outside\n");
+  fs::create_directories(dir / "root");
+  fs::create_symlink(outside, dir / "root/w.json");
+  auto root = ConfinedDir::open(dir / "root");
+  REQUIRE(root);
+  REQUIRE(write_file_atomically(*root, "w.json", "new\n"));
+  CHECK(fs::is_regular_file(fs::symlink_status(dir / "root/w.json")));
+  CHECK(*read_file(dir / "root/w.json") == "new\n");
+  CHECK(*read_file(outside) == "outside\n");
+  CHECK(count_entries(dir / "root") == 1);  // no temporary left
+  CHECK(count_entries(dir / "outside") == 1);
+}
+
+TEST_CASE("lock file: a link or a FIFO in its place is refused", "[util][files]") {
+  TempDir dir;
+  auto outside = dir.write("outside.txt", "keep me\n");
+  fs::create_symlink(outside, dir / ".lock");
+  auto held = LockFile::acquire(dir / ".lock", "kevolve tune");
+  REQUIRE_FALSE(held);
+  CHECK_THAT(held.error(), Catch::StartsWith("cannot lock " + (dir / ".lock").string() +
+                                             ": a symbolic link (to " + outside.string()));
+  CHECK(*read_file(outside) == "keep me\n");
+
+  fs::remove(dir / ".lock");
+  REQUIRE(::mkfifo((dir / ".lock").c_str(), 0644) == 0);
+  int status = kevolve::test::in_child(
+      [&] {
+        auto fifo = LockFile::acquire(dir / ".lock", "kevolve tune");
+        return !fifo && fifo.error().find("a FIFO") != std::string::npos ? 0 : 1;
+      },
+      20);
+  CHECK(status == 0);
 }

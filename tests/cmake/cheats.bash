@@ -13,23 +13,6 @@ start=$(date +%s)
 run "$KEVOLVE_CLI" tune -B "$B" --timeout 3 "${QUICK[@]}"
 elapsed=$(( $(date +%s) - start ))
 expect_status 0
-trial() { cat "$K"/trials/"$1"/*.jsonl 2>/dev/null; }
-# The CHEAT value each record of a unit's wisdom names as its best (nothing without wisdom).
-best() {
-  python3 -c 'import json, sys
-for path in sys.argv[1:]:
-    for record in json.load(open(path))["records"]:
-        print(record["best"].get("CHEAT"))' "$K/$1"/*.json 2>/dev/null
-}
-# unit, the statuses its cheating candidate may end with (a regex), a reason it must give
-caught() {
-  local unit=$1 statuses=$2 reason=$3 line
-  line=$(trial "$unit" | grep '"CHEAT":1}' | head -1)
-  [ -n "$line" ] || fail "$unit: the cheating candidate was never evaluated: $(trial "$unit")"
-  echo "$line" | grep -Eq "\"status\":\"($statuses)\"" || fail "$unit: expected $statuses: $line"
-  [ -z "$reason" ] || echo "$line" | grep -q "$reason" || fail "$unit: the reason lacks '$reason': $line"
-  if best "$unit" | grep -q 1; then fail "$unit: the cheat was recorded: $(cat "$K/$unit"/*.json)"; fi
-}
 caught cache_by_pointer wrong_result "refilled in place"
 caught partial_after_first wrong_result ""
 caught stash_in_input wrong_result "wrote to input 'in'"

@@ -1,5 +1,6 @@
 #include "knowledge/store.hpp"
 
+#include "knowledge/recorded_point.hpp"
 #include "knowledge/schema.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
@@ -29,12 +30,7 @@ std::string_view describe(Match match) {
   return "?";
 }
 
-bool is_unit_name(std::string_view name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front()))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  });
-}
+bool is_unit_name(std::string_view name) { return is_identifier(name); }
 
 util::Expected<void> check_marker(std::string_view text, std::string_view origin) {
   auto document = util::parse_json(text, origin);

@@ -154,6 +154,46 @@ util::Expected<void> KnowledgeDir::write(const Wisdom& wisdom) const {
   return util::write_file_atomically(*dir, file.filename().string(), serialize(wisdom));
 }
 
+util::Expected<fs::path> KnowledgeDir::write_variant(std::string_view unit, std::string_view code,
+                                                     std::string_view ext,
+                                                     VariantPlace place) const {
+  if (!is_unit_name(unit)) return util::unexpected(fmt::format("'{}' is not a unit name", unit));
+  if (!is_variant_ext(ext))
+    return util::unexpected(fmt::format("'{}' is not a source suffix", ext));
+  fs::path relative = fs::path(std::string(unit)) / "variants";
+  if (place == VariantPlace::trials) relative = fs::path("trials") / relative;
+  std::string name = variant_hash(code) + "." + std::string(ext);
+  auto root = util::ConfinedDir::open(m_root);
+  if (!root) return util::unexpected(root.error());
+  auto dir = root->make(relative);
+  if (!dir) return util::unexpected(dir.error());
+  if (auto written = util::write_file_atomically(*dir, name, code); !written)
+    return util::unexpected(written.error());
+  return m_root / relative / name;
+}
+
+util::Expected<std::string> KnowledgeDir::read_variant(std::string_view unit,
+                                                       const VariantRef& ref) const {
+  fs::path relative = fs::path(std::string(unit)) / "variants" / ref.file_name();
+  if (!is_unit_name(unit) || !is_variant_hash(ref.hash) || !is_variant_ext(ref.ext))
+    return util::unexpected(fmt::format("{}: not a variant's name", relative.string()));
+  auto root = util::ConfinedDir::open(m_root);
+  if (!root) return util::unexpected(root.error());
+  auto text = root->read(relative, k_max_wisdom_bytes);
+  if (!text) return util::unexpected(text.error());
+  if (!*text) {
+    return util::unexpected(fmt::format("{}: the code variant the wisdom refers to is missing",
+                                        (m_root / relative).string()));
+  }
+  if (variant_hash(**text) != ref.hash) {
+    return util::unexpected(fmt::format(
+        "{}: its text is not what its name says (edited after tuning?); a variant is used only "
+        "as tuned",
+        (m_root / relative).string()));
+  }
+  return std::move(**text);
+}
+
 util::Expected<Lookup> KnowledgeDir::lookup(std::string_view unit, const DeviceId& device) const {
   auto known = list_devices(unit);
   if (!known) return util::unexpected(known.error());

@@ -63,6 +63,17 @@ class KnowledgeDir {
   // else one of the same backend (the first by id), else none (the defaults).
   util::Expected<Lookup> lookup(std::string_view unit, const DeviceId& device) const;
 
+  // A code variant's text, content-addressed: `<unit>/variants/<hash>.<ext>` (committed, the
+  // winners), or `trials/<unit>/variants/<hash>.<ext>` (git-ignored: every variant a tune
+  // tried, for reading what failed). Writing the same text again changes nothing.
+  enum class VariantPlace { committed, trials };
+  util::Expected<std::filesystem::path> write_variant(std::string_view unit, std::string_view code,
+                                                      std::string_view ext,
+                                                      VariantPlace place) const;
+  // The committed text `ref` names; an error when it is missing, a link, too large, or not the
+  // text its name is the hash of (an edited variant is refused, never built).
+  util::Expected<std::string> read_variant(std::string_view unit, const VariantRef& ref) const;
+
   // Held by a tune run for its whole duration; a second run gets an error naming the first.
   util::Expected<util::LockFile> lock(std::string_view purpose) const;
 

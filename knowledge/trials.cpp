@@ -38,6 +38,8 @@ util::Json to_json(const TrialRecord& t) {
   out["strategy"] = t.strategy;
   out["date"] = t.date;
   if (!t.diagnosis.empty()) out["diagnosis"] = t.diagnosis;
+  if (!t.variant.empty()) out["variant"] = t.variant;
+  if (!t.llm.empty()) out["llm"] = t.llm;
   return out;
 }
 
@@ -66,6 +68,8 @@ std::optional<TrialRecord> trial_from_json(const Json& j) {
     t.strategy = j.value("strategy", "");
     t.date = j.value("date", "");
     if (j.contains("diagnosis") && j["diagnosis"].is_object()) t.diagnosis = j["diagnosis"];
+    t.variant = j.value("variant", "");
+    if (j.contains("llm") && j["llm"].is_object()) t.llm = j["llm"];
   } catch (const Json::exception&) {
     return std::nullopt;
   }

@@ -38,6 +38,12 @@ struct TrialRecord {
   // Achieved rates against the device's measured peaks, when known: bytes_per_s, flops_per_s,
   // peak_percent, bound (tool/eval/diagnosis.hpp). Profiler metrics, when asked for.
   util::Json diagnosis = util::Json::object();
+  // A code variant's evaluation: its hash (knowledge/wisdom.hpp, VariantRef); "" for the
+  // original. Its params are of the variant's space.
+  std::string variant;
+  // The LLM call that made it (provider, model, prompt_hash, tokens, seconds, attempts), on the
+  // line of the variant's first evaluation.
+  util::Json llm = util::Json::object();
 };
 
 util::Json to_json(const TrialRecord& t);

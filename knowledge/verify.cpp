@@ -239,7 +239,7 @@ class Verifier {
       }
     }
     if (r.evaluations < 0) error(file, at + ".evaluations: must not be negative");
-    if (r.variant) variants.insert(*r.variant);
+    if (r.variant) variants.insert(r.variant->hash);
     if (r.review) check_review(file, *r.review, at + ".review");
     if (r.fallback) {
       if (!r.pending_review())

@@ -2,8 +2,11 @@
 
 #include "knowledge/schema.hpp"
 #include "util/files.hpp"
+#include "util/hash.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace kevolve::knowledge {
 
@@ -215,6 +218,41 @@ Json review_json(const Review& review) {
   return out;
 }
 
+// The variant a record refers to; its hash and extension name a file, so they are checked as
+// names before anything uses them.
+VariantRef variant_from_json(const Json& json, const std::string& path,
+                             std::vector<std::string>& problems) {
+  ObjectReader r(json, path, problems);
+  VariantRef v;
+  v.hash = r.string("hash");
+  if (!v.hash.empty() && !is_variant_hash(v.hash)) r.note("hash", "expected 32 hex digits");
+  v.ext = r.string("ext");
+  if (!v.ext.empty() && !is_variant_ext(v.ext)) r.note("ext", "expected cpp, cc, cxx, cu or hip");
+  v.parent = r.string("parent");
+  v.provider = r.string("provider");
+  v.model = r.string("model");
+  v.prompt_hash = r.string("prompt_hash");
+  if (auto tokens = r.take("tokens")) {
+    ObjectReader t(*tokens, r.path_of("tokens"), problems);
+    v.prompt_tokens = t.integer("prompt");
+    v.answer_tokens = t.integer("answer");
+  }
+  v.original_best = params_from_json(r.take("original_best"), r.path_of("original_best"), problems);
+  if (!std::move(r).rest().empty()) problems.push_back(path + ": unknown fields");
+  return v;
+}
+
+Json variant_json(const VariantRef& v) {
+  return Json{{"hash", v.hash},
+              {"ext", v.ext},
+              {"parent", v.parent},
+              {"provider", v.provider},
+              {"model", v.model},
+              {"prompt_hash", v.prompt_hash},
+              {"tokens", Json{{"prompt", v.prompt_tokens}, {"answer", v.answer_tokens}}},
+              {"original_best", params_json(v.original_best)}};
+}
+
 SizeRecord record_from_json(const Json& json, const std::string& path,
                             std::vector<std::string>& problems) {
   ObjectReader r(json, path, problems);
@@ -231,12 +269,8 @@ SizeRecord record_from_json(const Json& json, const std::string& path,
   }
   rec.primary = r.boolean("primary");
   rec.best = params_from_json(r.take("best"), r.path_of("best"), problems);
-  if (auto variant = r.take("variant", false)) {
-    if (variant->is_string()) {
-      rec.variant = variant->get<std::string>();
-    } else if (!variant->is_null()) {
-      r.note("variant", "expected a string or null");
-    }
+  if (auto variant = r.take("variant", false); variant && !variant->is_null()) {
+    rec.variant = variant_from_json(*variant, r.path_of("variant"), problems);
   }
   if (auto trial = r.take("trial", false); trial && !trial->is_null()) {
     ObjectReader t(*trial, r.path_of("trial"), problems);
@@ -327,7 +361,7 @@ Json to_json(const Wisdom& w) {
     rec["problem"] = std::move(problem);
     rec["primary"] = r.primary;
     rec["best"] = params_json(r.best);
-    rec["variant"] = r.variant ? Json(*r.variant) : Json(nullptr);
+    rec["variant"] = r.variant ? variant_json(*r.variant) : Json(nullptr);
     if (r.trial) {
       rec["trial"] =
           Json{{"id", r.trial->id}, {"time_s", r.trial->time_s}, {"status", r.trial->status}};
@@ -403,6 +437,21 @@ util::Expected<Wisdom> read_wisdom_file(const std::filesystem::path& file) {
   auto text = util::read_regular_file(file, k_max_wisdom_bytes);
   if (!text) return util::unexpected(text.error());
   return parse_wisdom(*text, file.string());
+}
+
+std::string variant_hash(std::string_view code) {
+  std::string digest = util::hash_of(code);
+  return digest.substr(digest.find(':') + 1);
+}
+
+bool is_variant_hash(std::string_view text) {
+  return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+bool is_variant_ext(std::string_view text) {
+  return text == "cpp" || text == "cc" || text == "cxx" || text == "cu" || text == "hip";
 }
 
 }  // namespace kevolve::knowledge

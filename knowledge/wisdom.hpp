@@ -80,16 +80,43 @@ struct TrialRef {
   std::string status;
 };
 
+// An LLM-written code variant the record's winner is (docs/knowledge-format.md, "Variants"): its
+// text is `<unit>/variants/<hash>.<ext>`, content-addressed, and replaces the kernel's text of
+// the original whose kernel_hash is `parent`. Builds never use it once that text changed; they
+// fall back to `original_best`, the original's own best parameters, where still valid.
+struct VariantRef {
+  std::string hash;  // variant_hash() of the file's text
+  std::string ext;   // "cpp", "cu", "hip": its kernel file's extension
+  std::string parent;
+  std::string provider;  // "openai", "anthropic", "command"
+  std::string model;
+  std::string prompt_hash;
+  std::int64_t prompt_tokens = 0;
+  std::int64_t answer_tokens = 0;
+  ParamValues original_best;
+
+  std::string file_name() const { return hash + "." + ext; }
+  friend bool operator==(const VariantRef& a, const VariantRef& b) {
+    return a.hash == b.hash && a.parent == b.parent;
+  }
+};
+
+// The content address of a variant's text: 32 hex digits of its XXH3 hash.
+std::string variant_hash(std::string_view code);
+// A hash as variant_hash writes it, and an extension of a source kevolve compiles.
+bool is_variant_hash(std::string_view text);
+bool is_variant_ext(std::string_view text);
+
 struct SizeRecord {
   std::vector<std::pair<std::string, std::int64_t>> problem;  // size name -> value
   bool primary = false;
   ParamValues best;
-  std::optional<std::string> variant;  // code variant hash (LLM-made), if the winner is one
-  std::optional<TrialRef> trial;       // absent in records from before kevolve wrote it
-  double time_s = 0;                   // median time of the winner
-  double baseline_s = 0;               // median time of the defaults
-  double speedup = 1;                  // baseline_s / time_s
-  double speedup_low = 1;              // confidence interval of the speedup
+  std::optional<VariantRef> variant;  // the winner is this code variant (LLM-made)
+  std::optional<TrialRef> trial;      // absent in records from before kevolve wrote it
+  double time_s = 0;                  // median time of the winner
+  double baseline_s = 0;              // median time of the defaults
+  double speedup = 1;                 // baseline_s / time_s
+  double speedup_low = 1;             // confidence interval of the speedup
   double speedup_high = 1;
   std::optional<double> peak_percent;  // of the measured peak of the bound resource
   std::string bound;                   // "memory", "compute" or ""

@@ -8,7 +8,7 @@ namespace kevolve::tune {
 
 bool TrialKey::matches(const knowledge::TrialRecord& t) const {
   return t.unit == unit && t.source_hash == source_hash && t.device_id == device_id &&
-         t.problem == problem && (t.build.empty() || t.build == build);
+         t.problem == problem && (t.build.empty() || t.build == build) && t.variant == variant;
 }
 
 knowledge::TrialRecord TrialKey::record(knowledge::ParamValues params, std::string strategy) const {
@@ -18,6 +18,7 @@ knowledge::TrialRecord TrialKey::record(knowledge::ParamValues params, std::stri
   r.source_hash = source_hash;
   r.device_id = device_id;
   r.build = build;
+  r.variant = variant;
   r.problem = problem;
   r.params = std::move(params);
   r.strategy = std::move(strategy);

@@ -25,7 +25,8 @@ struct TrialKey {
   std::string source_hash;
   std::string device_id;
   Problem problem;
-  std::string build;  // the build configuration's key (tool/tune/build_config.hpp)
+  std::string build;    // the build configuration's key (tool/tune/build_config.hpp)
+  std::string variant;  // the code variant evaluated ("": the original)
 
   bool matches(const knowledge::TrialRecord& t) const;
   // A trial-log line of this key with a new id, dated now; the caller fills in the outcome.

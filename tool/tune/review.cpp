@@ -110,7 +110,7 @@ std::optional<std::string> defaults_beyond_light(const knowledge::ReviewEvidence
 }
 
 GateDecision decide_review(const knowledge::ParamValues& best,
-                           const std::optional<std::string>& variant,
+                           const std::optional<knowledge::VariantRef>& variant,
                            const knowledge::ReviewEvidence& evidence,
                            const knowledge::SizeRecord* previous,
                            const knowledge::ParamValues& defaults) {

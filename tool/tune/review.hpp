@@ -57,7 +57,7 @@ struct GateDecision {
 // Pure: the review of a winner (`best`, `variant`) with `evidence`, given `previous`: the
 // record of this unit and device that builds use now, if any; `defaults`: the unit's defaults.
 GateDecision decide_review(const knowledge::ParamValues& best,
-                           const std::optional<std::string>& variant,
+                           const std::optional<knowledge::VariantRef>& variant,
                            const knowledge::ReviewEvidence& evidence,
                            const knowledge::SizeRecord* previous,
                            const knowledge::ParamValues& defaults);

@@ -181,7 +181,7 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
 
   Problem problem;
   for (const auto& [name, value] : m_described.problem) problem.emplace_back(name, value);
-  m_key = {m_unit.name, m_unit.hash, m_ctx.device.id.str(), problem, m_build.key()};
+  m_key = {m_unit.name, m_unit.hash, m_ctx.device.id.str(), problem, m_build.key(), ""};
   m_log_file = m_ctx.knowledge.trials_file(m_unit.name, m_ctx.device.id);
   auto log = knowledge::read_trials(m_log_file);
   if (!log) return fail(log.error());

@@ -48,4 +48,12 @@ inline knowledge::Wisdom sample_wisdom(std::string unit = "saxpy",
   return w;
 }
 
+// A reference to a code variant of the given hash (a C++ source).
+inline knowledge::VariantRef variant_ref(std::string hash) {
+  knowledge::VariantRef v;
+  v.hash = std::move(hash);
+  v.ext = "cpp";
+  return v;
+}
+
 }  // namespace kevolve::test

@@ -96,7 +96,7 @@ TEST_CASE("verify: reports every problem with its file", "[knowledge][verify]") 
   Wisdom odd = test::sample_wisdom("softmax", "cpu-x86_64-amd-epyc");
   odd.records[0].speedup = 5.0;
   odd.records[1].primary = true;
-  odd.records[0].variant = "abc123";
+  odd.records[0].variant = test::variant_ref("abc1230123456789abcdef0123456789");
   dir.write("k/softmax/cpu-x86_64-other.json", serialize(odd));
   // A file name that is not a device id, a stray temporary, an unexpected entry.
   dir.write("k/norm/Not A Device.json", serialize(test::sample_wisdom("norm")));

@@ -21,7 +21,7 @@ knowledge::TrialRecord line(const tune::TrialKey& key, std::int64_t x, std::stri
 
 TEST_CASE("resume takes the lines of the same unit, sources, device and problem", "[resume]") {
   space::Space space = test::space_of("X: 1, 2, 3, 4");
-  tune::TrialKey key{"u", "h1", "cpu-x86_64-test", {{"n", 1024}}, "b1"};
+  tune::TrialKey key{"u", "h1", "cpu-x86_64-test", {{"n", 1024}}, "b1", ""};
   std::vector<knowledge::TrialRecord> log = {line(key, 1, "ok", 2.0)};
   tune::TrialKey other = key;
   other.source_hash = "h0";  // the sources changed since
@@ -49,7 +49,7 @@ TEST_CASE("resume takes the lines of the same unit, sources, device and problem"
 
 TEST_CASE("resume: a later failure of a point overrides its correct run", "[resume]") {
   space::Space space = test::space_of("X: 1, 2, 3, 4");
-  tune::TrialKey key{"u", "h1", "cpu", {}, "b1"};
+  tune::TrialKey key{"u", "h1", "cpu", {}, "b1", ""};
   std::vector<knowledge::TrialRecord> log = {
       line(key, 2, "ok", 0.5), line(key, 3, "ok", 0.9),
       line(key, 2, "wrong_result", std::nullopt),  // its re-verification failed
@@ -65,7 +65,7 @@ TEST_CASE("resume: a later failure of a point overrides its correct run", "[resu
 
 TEST_CASE("resume counts each point once and skips points not in today's space", "[resume]") {
   space::Space space = test::space_of("X: 1, 2, 3, 4");
-  tune::TrialKey key{"u", "h1", "cpu", {}, "b1"};
+  tune::TrialKey key{"u", "h1", "cpu", {}, "b1", ""};
   std::vector<knowledge::TrialRecord> log = {
       line(key, 2, "ok", 1.0),
       line(key, 2, "ok", 0.5),   // a repeat: the first line counts
@@ -83,7 +83,7 @@ TEST_CASE("resume counts each point once and skips points not in today's space",
 TEST_CASE("resume: environment failures are tried again; other builds' lines do not count",
           "[resume]") {
   space::Space space = test::space_of("X: 1, 2, 3, 4");
-  tune::TrialKey key{"u", "h1", "cpu", {}, "b1"};
+  tune::TrialKey key{"u", "h1", "cpu", {}, "b1", ""};
   std::vector<knowledge::TrialRecord> log = {
       line(key, 1, "ok", 1.0),
       line(key, 2, std::string(knowledge::k_environment_error), std::nullopt),

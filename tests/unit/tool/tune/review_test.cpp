@@ -1,5 +1,7 @@
 #include "tool/tune/review.hpp"
 
+#include "knowledge/sample_wisdom.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace kevolve;
@@ -169,7 +171,7 @@ TEST_CASE("gates: what builds use while a winner waits", "[review]") {
     REQUIRE(other.fallback);  // the accepted winner is what builds keep
     CHECK(other.fallback->best == params(4));
 
-    auto variant = tune::decide_review(params(4), std::string("abc"), fast, &previous, defaults);
+    auto variant = tune::decide_review(params(4), kevolve::test::variant_ref("0123456789abcdef0123456789abcdef"), fast, &previous, defaults);
     CHECK(variant.review->state == ReviewState::pending);
   }
 }

@@ -155,7 +155,7 @@ TEST_CASE("a failed re-verification goes to the trial log, and no later tune pic
 
   // The next tune resumes from the log the search and the verdict wrote: X = 5 counts as failed,
   // so it is neither re-timed nor in `top`, however fast its search run was.
-  tune::TrialKey key{"u", "hash-u", "cpu", {}, "b"};
+  tune::TrialKey key{"u", "hash-u", "cpu", {}, "b", ""};
   std::vector<knowledge::TrialRecord> log;
   for (const tune::Evaluated& e : f.history.all()) {
     knowledge::TrialRecord t = key.record(tune::params_of(f.space, e.point), "exhaustive");

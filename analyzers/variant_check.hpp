@@ -1,0 +1,41 @@
+#pragma once
+
+// The static checks of an LLM-written variant (docs/design.md §8 item 6, docs/llm.md "Checks"):
+// the file with the variant spliced in (tool/variant/splice.hpp) is parsed with the target's
+// flags like any source, and the variant is refused when its kernel is missing, renamed or of
+// another signature (parameter and return types), its KEVOLVE_TUNE marker is missing or names
+// another unit, or its code (the spliced range) holds a red flag: threads, streams, events or
+// graphs created; static or global mutable state; inline asm; timing calls; I/O; process or
+// environment calls; an #include beyond the allow-list; a call to the unit's reference.
+
+#include "analyzers/scan.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kevolve::analyzers {
+
+struct VariantSource {
+  std::filesystem::path patched;  // the spliced copy of the kernel's file
+  std::size_t code_begin = 0;     // the variant's range in it
+  std::size_t code_end = 0;
+};
+
+struct VariantCheck {
+  // Why the variant is refused, one line each ("line 12: starts a thread (std::thread)"), lines
+  // counted in the variant's text; empty: it passed.
+  std::vector<std::string> rejections;
+  // The variant as a unit of its target (its space, parameters, extents in `patched`, hashes),
+  // when it passed.
+  std::optional<Unit> unit;
+};
+
+// `request` is the scan of the unit's target (analyzers/scan.hpp) and `original` the unit as
+// scanned there; the patched file takes the place of the original's file.
+VariantCheck check_variant(const ScanRequest& request, const ParseOptions& options,
+                           const Unit& original, const VariantSource& variant);
+
+}  // namespace kevolve::analyzers

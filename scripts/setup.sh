@@ -11,7 +11,9 @@ packages=(
   python3                    # tests/architecture/layers.py, tests/cli/simulate.bash
   libclang-16-dev            # scanner (libclang 16 parses CUDA 13 and HIP)
   nlohmann-json3-dev libcli11-dev libfmt-dev libxxhash-dev
-  libcurl4-openssl-dev       # not used yet: the LLM providers of the next issue
+  libcurl4-openssl-dev       # the LLM providers' HTTP (tool/llm)
+  libcpp-httplib-dev         # the test doubles of the LLM servers on 127.0.0.1 (tests only)
+  libdtl-dev                 # kevolve show: a variant's diff against the original
   zlib1g-dev                 # kevolve simulate reads gzipped Kernel Tuner caches
   libeigen3-dev              # linear algebra of the bayes strategy's Gaussian process
   libbenchmark-dev catch2

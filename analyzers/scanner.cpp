@@ -335,7 +335,7 @@ constexpr unsigned k_parse_options =
 
 // Parses one file; `pch` may be empty. Returns the libclang error code.
 CXErrorCode parse_file(CXIndex index, const SourceJob& job, const std::string& pch,
-                       FileFindings& out) {
+                       const ParseOptions& options, FileFindings& out) {
   std::vector<std::string> args = job.args;
   if (!pch.empty()) {
     args.push_back("-include-pch");
@@ -351,6 +351,7 @@ CXErrorCode parse_file(CXIndex index, const SourceJob& job, const std::string& p
   collect_errors(tu, walker, out);
   collect_inputs(tu, walker, out);
   clang_visitChildren(clang_getTranslationUnitCursor(tu), &Walker::visit, &walker);
+  if (options.inspect && job.file == options.inspect_file) options.inspect(tu);
   clang_disposeTranslationUnit(tu);
   out.parsed = true;
   return CXError_Success;
@@ -444,7 +445,11 @@ std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
   // What the cache knows needs no parse; what is left gets its prelude first, each once, so
   // that parallel workers do not race to build the same one.
   std::vector<bool> done(jobs.size(), false);
+  auto inspected = [&](const SourceJob& job) {
+    return options.inspect && job.file == options.inspect_file;
+  };
   for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (inspected(jobs[i])) continue;
     if (auto found = cache.find(jobs[i])) {
       results[i] = std::move(*found);
       done[i] = true;
@@ -463,17 +468,17 @@ std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
   // One job, with the prelude rebuilt once or dropped if it does not load.
   auto parse_one = [&](CXIndex index, const SourceJob& job, const std::string& prelude,
                        FileFindings& out) {
-    CXErrorCode code = parse_file(index, job, prelude, out);
+    CXErrorCode code = parse_file(index, job, prelude, options, out);
     if (code == CXError_ASTReadError && !prelude.empty()) {
       KEVOLVE_LOG("scan: prelude {} does not load for {}; rebuilding", prelude, job.file.string());
       out = FileFindings{};
       out.file = job.file.string();
       std::string again = preludes.replace(index, job, prelude);
-      code = parse_file(index, job, again, out);
+      code = parse_file(index, job, again, options, out);
       if (code == CXError_ASTReadError) {
         out = FileFindings{};
         out.file = job.file.string();
-        code = parse_file(index, job, "", out);
+        code = parse_file(index, job, "", options, out);
       }
     }
     if (code != CXError_Success) {
@@ -502,7 +507,7 @@ std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
       out.seconds = std::chrono::duration<double>(Clock::now() - begin).count();
       KEVOLVE_LOG("scan: {} in {:.3f} s{}", out.file, out.seconds,
                   pch[i].empty() ? "" : " (prelude)");
-      cache.store(job, out);
+      if (!inspected(job)) cache.store(job, out);
     }
     clang_disposeIndex(index);
   };

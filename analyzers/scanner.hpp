@@ -9,8 +9,13 @@
 #include "util/expected.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
+
+// libclang's translation unit (clang-c/Index.h's CXTranslationUnit), named here without its
+// headers.
+struct CXTranslationUnitImpl;
 
 namespace kevolve::analyzers {
 
@@ -19,6 +24,10 @@ struct ParseOptions {
   bool use_prelude = true;          // share a precompiled CUDA/HIP runtime prelude
   std::filesystem::path work_dir;   // where preludes are cached
   std::filesystem::path cache_dir;  // findings of unchanged sources (scan_cache.hpp); empty: none
+  // A source whose parsed translation unit `inspect` sees before it is disposed of (the variant
+  // checks walk its AST: one parse serves both); its findings bypass the cache.
+  std::filesystem::path inspect_file;
+  std::function<void(CXTranslationUnitImpl*)> inspect;
 };
 
 struct ParseStats {

@@ -1,6 +1,7 @@
 #include "analyzers/variant_check.hpp"
 
-// How this works (docs/variants.md, "Checks"): three passes over the patched file.
+// How this works (docs/variants.md, "Checks"): three passes over the patched file, the second and
+// third on one parse (ParseOptions::inspect).
 //  1. Its text: the variant's preprocessor lines (#include beyond the allow-list, #define
 //     beyond a constant, #undef, #line) and `asm` keywords, read line by line.
 //  2. Its AST, parsed by libclang with the target's flags: its first errors, and every cursor
@@ -401,8 +402,9 @@ void check_text(const Patched& patched, const std::string& original_text, Refusa
       break;
     }
     pos = next;
-    // Strips comments and literals from the line, carrying a block comment to the next one.
-    std::string plain;
+    // Strips comments from the line, carrying a block comment to the next one. `plain` keeps
+    // the literals' text (an include's name), `code_only` only their quotes.
+    std::string plain, code_only;
     for (std::size_t i = 0; i < logical.size(); ++i) {
       if (in_comment) {
         if (logical.compare(i, 2, "*/") == 0) in_comment = false, ++i;
@@ -412,18 +414,21 @@ void check_text(const Patched& patched, const std::string& original_text, Refusa
         in_comment = true;
         ++i;
         plain += ' ';
+        code_only += ' ';
       } else if (logical.compare(i, 2, "//") == 0) {
         break;
       } else if (logical[i] == '"' || logical[i] == '\'') {
         char quote = logical[i];
-        plain += quote;  // keeps include names, whose quotes are no literal
+        plain += quote;
         for (++i; i < logical.size() && logical[i] != quote; ++i) {
           if (logical[i] == '\\') ++i;
           if (i < logical.size()) plain += logical[i];
         }
         plain += quote;
+        code_only += "\"\"";
       } else {
         plain += logical[i];
+        code_only += logical[i];
       }
     }
     std::string_view trimmed = util::trim(plain);
@@ -431,14 +436,14 @@ void check_text(const Patched& patched, const std::string& original_text, Refusa
       check_directive(trimmed, first, original_text, out);
       continue;
     }
-    for (std::size_t i = 0; i < plain.size();) {
-      if (!is_word_char(plain[i])) {
+    for (std::size_t i = 0; i < code_only.size();) {
+      if (!is_word_char(code_only[i])) {
         ++i;
         continue;
       }
       std::size_t start = i;
-      while (i < plain.size() && is_word_char(plain[i])) ++i;
-      std::string_view word = std::string_view(plain).substr(start, i - start);
+      while (i < code_only.size() && is_word_char(code_only[i])) ++i;
+      std::string_view word = std::string_view(code_only).substr(start, i - start);
       if (word == "asm" || word == "__asm" || word == "__asm__")
         out.add(first, fmt::format("inline assembly ({})", word));
     }
@@ -671,52 +676,30 @@ CXChildVisitResult visit(CXCursor c, CXCursor, CXClientData data) {
   return CXChildVisit_Recurse;
 }
 
-std::vector<const char*> c_args(const std::vector<std::string>& args) {
-  std::vector<const char*> out;
-  for (const std::string& a : args) out.push_back(a.c_str());
-  return out;
-}
-
-// Parses the patched file; its first errors and the AST's red flags go to `out`. Returns false
-// when libclang could not parse it at all.
-bool check_ast(const SourceJob& job, const Patched& patched, AstContext& context) {
-  CXIndex index = clang_createIndex(0, 0);
-  auto argv = c_args(job.args);
-  CXTranslationUnit tu = nullptr;
-  CXErrorCode code = clang_parseTranslationUnit2(
-      index, patched.path.c_str(), argv.data(), static_cast<int>(argv.size()), nullptr, 0,
-      CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, &tu);
-  bool parsed = code == CXError_Success && tu;
-  if (!parsed) {
-    context.out.add(0, fmt::format("does not parse: libclang could not parse {} (error {})",
-                                   patched.path, static_cast<int>(code)));
-  } else {
-    constexpr unsigned k_max_errors = 3;
-    unsigned errors = 0;
-    for (unsigned i = 0, n = clang_getNumDiagnostics(tu); i < n; ++i) {
-      CXDiagnostic d = clang_getDiagnostic(tu, i);
-      if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error && ++errors <= k_max_errors) {
-        unsigned offset = 0;
-        std::string file = file_of(clang_getDiagnosticLocation(d), &offset);
-        std::string message(util::trim(take_string(clang_getDiagnosticSpelling(d))).substr(0, 300));
-        if (file == patched.path && patched.in_range(offset)) {
-          context.out.add(patched.variant_line(offset), "does not parse: " + message);
-        } else {
-          std::string where = file == patched.path ? patched.presumed(offset) : file;
-          context.out.add(0, fmt::format("does not parse: {}: {}", where, message));
-        }
+// The patched file's first errors and the red flags of its AST, partial (KeepGoing) or not:
+// what the variant refers to shows either way.
+void inspect_ast(CXTranslationUnit tu, const Patched& patched, AstContext& context) {
+  constexpr unsigned k_max_errors = 3;
+  unsigned errors = 0;
+  for (unsigned i = 0, n = clang_getNumDiagnostics(tu); i < n; ++i) {
+    CXDiagnostic d = clang_getDiagnostic(tu, i);
+    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error && ++errors <= k_max_errors) {
+      unsigned offset = 0;
+      std::string file = file_of(clang_getDiagnosticLocation(d), &offset);
+      std::string message(util::trim(take_string(clang_getDiagnosticSpelling(d))).substr(0, 300));
+      if (file == patched.path && patched.in_range(offset)) {
+        context.out.add(patched.variant_line(offset), "does not parse: " + message);
+      } else {
+        std::string where = file == patched.path ? patched.presumed(offset) : file;
+        context.out.add(0, fmt::format("does not parse: {}: {}", where, message));
       }
-      clang_disposeDiagnostic(d);
     }
-    if (errors > k_max_errors)
-      context.out.add(0,
-                      fmt::format("does not parse: ... and {} more errors", errors - k_max_errors));
-    // A partial AST (KeepGoing) still shows what the variant refers to.
-    clang_visitChildren(clang_getTranslationUnitCursor(tu), &visit, &context);
+    clang_disposeDiagnostic(d);
   }
-  if (tu) clang_disposeTranslationUnit(tu);
-  clang_disposeIndex(index);
-  return parsed;
+  if (errors > k_max_errors)
+    context.out.add(0,
+                    fmt::format("does not parse: ... and {} more errors", errors - k_max_errors));
+  clang_visitChildren(clang_getTranslationUnitCursor(tu), &visit, &context);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -829,10 +812,6 @@ VariantCheck check_variant(const ScanRequest& request, const ParseOptions& optio
   check_text(patched, original_text, out);
 
   ScanRequest replaced = with_source_replaced(request, original.kernel.name.file, patched.path);
-  const SourceJob* job = nullptr;
-  for (const SourceJob& j : replaced.sources) {
-    if (j.file == patched.path) job = &j;
-  }
   std::set<std::string> harness_files, harness_names;
   for (const SourceJob& h : request.harnesses) {
     harness_files.insert(h.file.lexically_normal().string());
@@ -842,11 +821,20 @@ VariantCheck check_variant(const ScanRequest& request, const ParseOptions& optio
   std::string short_name = original.kernel.function.substr(original.kernel.function.rfind(':') + 1);
   harness_names.erase(short_name);  // the harness declares the kernel it calls
   AstContext context{patched, harness_names, harness_files, "kevolve_bench_" + original.name, out};
-  SourceJob fallback{patched.path, Language::cxx, {}};
-  if (check_ast(job ? *job : fallback, patched, context)) {
-    TargetScan scan = scan_target(replaced, options);
-    const Unit* unit = check_unit(scan, original, patched, out);
-    if (out.empty() && unit) result.unit = *unit;
+
+  // One parse of the patched file serves the scan and the AST's checks.
+  ParseOptions scan_options = options;
+  scan_options.inspect_file = patched.path;
+  bool inspected = false;
+  scan_options.inspect = [&](CXTranslationUnit tu) {
+    inspected = true;
+    inspect_ast(tu, patched, context);
+  };
+  TargetScan scan = scan_target(replaced, scan_options);
+  if (!inspected) {
+    out.add(0, fmt::format("does not parse: libclang could not parse {}", patched.path));
+  } else if (const Unit* unit = check_unit(scan, original, patched, out); unit && out.empty()) {
+    result.unit = *unit;
   }
   result.rejections = std::move(out).lines();
   if (!result.rejections.empty()) result.unit.reset();

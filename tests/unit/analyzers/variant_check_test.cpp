@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "skip.hpp"
 #include "temp_dir.hpp"
 
 using namespace kevolve;
@@ -96,10 +97,13 @@ TEST_CASE("variant check: the scan gives the kernel's signature", "[analyzers][v
 
 TEST_CASE("variant check: a loop interchange with a new space passes", "[analyzers][variant]") {
   std::string code =
+      "#include <cmath>\n"   // on the allow-list
+      "#include <vector>\n"  // not new: the original includes it
       "#define TILE 32\n"
       "KEVOLVE_TUNE(matmul, \"UNROLL: 1, 2, 4; BLOCK: 16, 32, 64\")\n"
       "void matmul(const float* a, const float* b, float* c, int n) {\n"
       "  constexpr int unroll = KEVOLVE_PARAM(matmul, UNROLL, 1);\n"
+      "  static_assert(sizeof(float) == 4, \"no asm, no printf\");  // asm in a comment\n"
       "  constexpr int block = KEVOLVE_PARAM(matmul, BLOCK, 32) + 0 * TILE;\n"
       "  for (int i = 0; i < n * n; ++i) c[i] = 0;\n"
       "  for (int jb = 0; jb < n; jb += block)\n"
@@ -175,4 +179,68 @@ TEST_CASE("variant check: the kernel's name, signature and marker", "[analyzers]
       "in the space of unit 'matmul'");
   refused(variant_with("  for (int i = 0; i < n ++i) {}\n"),
           "line 3: does not parse: expected ';'");
+}
+
+TEST_CASE("variant check: a CUDA kernel's variants", "[analyzers][variant]") {
+  test::TempDir dir;
+  auto env = make_environment(nullptr, dir / "work");
+  REQUIRE(env);
+  if (env->cuda_path.empty()) KEVOLVE_SKIP("no CUDA toolkit here");
+  fs::path kernel = fs::path(KEVOLVE_FIXTURES_DIR) / "template_kernel.cu";
+  CompileGroup group;
+  group.standard = "17";
+  group.includes.push_back({KEVOLVE_INCLUDE_DIR, false});
+  auto args = clang_args(group, Language::cuda, *env);
+  REQUIRE(args);
+  ScanRequest request;
+  request.target = "test";
+  request.sources.push_back({kernel, Language::cuda, *args});
+  ParseOptions options;
+  options.jobs = 1;
+  options.work_dir = dir / "work";
+  TargetScan scan = scan_target(request, options);
+  REQUIRE(scan.find("saxpy"));
+  Unit original = *scan.find("saxpy");
+  CHECK(original.kernel.signature == "void (int, float, const float *, float *)");
+  std::string source = *util::read_file(kernel);
+
+  auto check = [&](const std::string& code) {
+    variant::Spliced s = variant::splice(
+        {source, original.kernel.begin, original.kernel.end, code, kernel.string(), "v.cu"});
+    fs::path patched = dir.write("build/template_kernel.cu", s.text);
+    return check_variant(request, options, original, {patched, s.code_begin, s.code_end});
+  };
+  const std::string marker =
+      "KEVOLVE_TUNE(saxpy, \"BLOCK: 32..1024 pow2; ITEMS: 1, 2, 4, 8; require BLOCK * ITEMS <= "
+      "8192\")\n";
+  const std::string head =
+      "__global__ void saxpy_kernel(int n, float a, const float* x, float* y) {\n";
+  const std::string templates =
+      "template <int BLOCK = KEVOLVE_PARAM(saxpy, BLOCK, 256), int ITEMS = KEVOLVE_PARAM(saxpy, "
+      "ITEMS, 1)";
+  const std::string body =
+      "  int i = blockIdx.x * BLOCK * ITEMS + threadIdx.x;\n"
+      "  for (int k = 0; k < ITEMS; ++k, i += BLOCK) if (i < n) y[i] = a * x[i] + y[i];\n}\n";
+
+  // A new template parameter with a default: existing launches still compile.
+  VariantCheck good = check(templates + ", bool GUARD = true>\n" + marker + head + body);
+  INFO(joined(good));
+  CHECK(good.rejections.empty());
+  CHECK(good.unit);
+
+  VariantCheck global = check("__device__ int launches;\n" + templates + ">\n" + marker + head +
+                              "  atomicAdd(&launches, 1);\n" + body);
+  CHECK_THAT(joined(global), Catch::Contains("line 1: __device__ variable 'launches'"));
+  VariantCheck clock =
+      check(templates + ">\n" + marker + head + "  long long t = clock64();\n  (void)t;\n" + body);
+  CHECK_THAT(joined(clock), Catch::Contains("line 4: reads a clock (clock64)"));
+  VariantCheck host =
+      check(templates + ">\n" + marker + head + "  if (n < 0) printf(\"%d\\n\", n);\n" + body);
+  CHECK_THAT(joined(host), Catch::Contains("line 4: does I/O (printf)"));
+  VariantCheck types = check(templates + ">\n" + marker +
+                             "__global__ void saxpy_kernel(int n, double a, const float* x, float* "
+                             "y) {\n" +
+                             body);
+  CHECK_THAT(joined(types), Catch::Contains("the kernel's signature changed: void (int, double, "
+                                            "const float *, float *)"));
 }

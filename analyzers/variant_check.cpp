@@ -292,9 +292,10 @@ struct Patched {
       if (nl == std::string_view::npos || nl >= offset) break;
       std::string_view l = t.substr(pos, nl - pos);
       if (l.substr(0, 6) == "#line ") {
-        auto number = util::parse_int(util::split(l.substr(6), ' ').front());
+        std::string_view rest = l.substr(6);
+        auto number = util::parse_int(rest.substr(0, rest.find(' ')));
         auto quote = l.find('"');
-        if (number) line = static_cast<std::size_t>(*number) - 1;
+        if (number && *number >= 1) line = static_cast<std::size_t>(*number) - 1;
         if (quote != std::string_view::npos && l.size() > quote + 1)
           file = std::string(l.substr(quote + 1, l.rfind('"') - quote - 1));
       }
@@ -370,7 +371,8 @@ void check_directive(std::string_view line, unsigned number, const std::string& 
     }
   } else if (directive == "undef") {
     out.add(number, fmt::format("#undef {}: a variant may not undefine macros", rest));
-  } else if (directive == "line") {
+  } else if (directive == "line" || (directive.empty() && !rest.empty() &&
+                                     std::isdigit(static_cast<unsigned char>(rest[0])))) {
     out.add(number, "#line: a variant's lines must map to its own file");
   }
 }

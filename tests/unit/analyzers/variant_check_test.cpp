@@ -158,6 +158,13 @@ TEST_CASE("variant check: each red flag is refused at its line", "[analyzers][va
           "line 1: #define ADD: a variant's macros may only stand for a constant number");
   refused("#define KEVOLVE_PARAM(u, n, d) 4\n" + variant_with(""),
           "line 1: #define KEVOLVE_PARAM: redefines one of kevolve's macros");
+  refused("#line 40 \"elsewhere.cpp\"\n" + variant_with(""),
+          "line 1: #line: a variant's lines must map to its own file");
+  refused("# 40 \"elsewhere.cpp\"\n" + variant_with(""), "line 1: #line: a variant's lines");
+  refused("#undef LOG_VALUE\n" + variant_with(""), "line 1: #undef LOG_VALUE: a variant may not");
+  refused("extern int g;\n" + variant_with("  ++g;\n"), "line 1: global variable 'g'");
+  refused(variant_with("  __asm__(\"nop\");\n"), "line 3: inline assembly");
+  refused(variant_with("  std::ofstream out(\"/tmp/x\");\n"), "line 3: does I/O (std::");
   refused("void reference_matmul(const float*, const float*, float*, int);\n" +
               variant_with("  reference_matmul(a, b, c, n);\n  return;\n"),
           "line 4: calls reference_matmul, a function of the harness");
@@ -243,4 +250,24 @@ TEST_CASE("variant check: a CUDA kernel's variants", "[analyzers][variant]") {
                              body);
   CHECK_THAT(joined(types), Catch::Contains("the kernel's signature changed: void (int, double, "
                                             "const float *, float *)"));
+}
+
+TEST_CASE("variant check: the patched file takes the original's place in the scan",
+          "[analyzers][variant]") {
+  ScanRequest request;
+  request.sources.push_back({"/p/a.cpp", Language::cxx, {"-DA"}});
+  request.sources.push_back({"/p/b.cu", Language::cuda, {"-DB"}});
+  request.harnesses.push_back({"/p/h.cpp", Language::cxx, {"-DH"}});
+  ScanRequest source = with_source_replaced(request, "/p/./a.cpp", "/b/a.cpp");
+  REQUIRE(source.sources.size() == 2);
+  CHECK(source.sources[0].file == "/b/a.cpp");
+  CHECK(source.sources[0].args == std::vector<std::string>{"-DA"});
+  CHECK(source.sources[1].file == "/p/b.cu");
+  CHECK(source.harnesses[0].file == "/p/h.cpp");
+  // A kernel in a header: its patched copy is parsed on its own, like a source of its language.
+  ScanRequest header = with_source_replaced(request, "/p/k.cuh", "/b/k.cu");
+  REQUIRE(header.sources.size() == 3);
+  CHECK(header.sources[2].file == "/b/k.cu");
+  CHECK(header.sources[2].language == Language::cuda);
+  CHECK(header.sources[2].args == std::vector<std::string>{"-DB"});
 }

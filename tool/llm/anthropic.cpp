@@ -1,7 +1,6 @@
 // Anthropic's messages API: POST {url}/v1/messages with x-api-key and anthropic-version; the
 // answer is the text blocks of `content`, joined.
 
-#include "tool/llm/providers.hpp"
 #include "tool/llm/remote.hpp"
 
 #include <fmt/format.h>

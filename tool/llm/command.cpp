@@ -7,7 +7,7 @@
 // command with stdin from that file and stderr to another file there; stdout alone comes back
 // through the pipe. No retries: a program's failure is not a server's passing overload.
 
-#include "tool/llm/providers.hpp"
+#include "tool/llm/provider.hpp"
 #include "tool/llm/redact.hpp"
 #include "util/environment.hpp"
 #include "util/log.hpp"

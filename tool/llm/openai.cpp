@@ -2,7 +2,6 @@
 // (llama.cpp's server, vLLM, Ollama). POST {url}/v1/chat/completions with a Bearer key;
 // the answer is choices[0].message.content.
 
-#include "tool/llm/providers.hpp"
 #include "tool/llm/remote.hpp"
 
 #include <fmt/format.h>

@@ -1,10 +1,13 @@
 #include "tool/llm/provider.hpp"
 
-#include "tool/llm/providers.hpp"
-
 #include <fmt/format.h>
 
 namespace kevolve::llm {
+
+// Each in its file (openai.cpp, anthropic.cpp, command.cpp), checking its own settings.
+util::Expected<std::unique_ptr<Provider>> make_openai(const Settings& settings);
+util::Expected<std::unique_ptr<Provider>> make_anthropic(const Settings& settings);
+util::Expected<std::unique_ptr<Provider>> make_command(const Settings& settings);
 
 util::Expected<std::unique_ptr<Provider>> make_provider(const Settings& settings) {
   if (settings.provider == "openai") return make_openai(settings);

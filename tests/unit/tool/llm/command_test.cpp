@@ -1,7 +1,6 @@
 // The command provider with scripted programs.
 
 #include "tool/llm/provider.hpp"
-
 #include "util/files.hpp"
 
 #include <catch2/catch.hpp>
@@ -37,9 +36,10 @@ util::Expected<llm::Reply> run(const llm::Settings& s) {
 TEST_CASE("llm command: the prompt on stdin, the answer on stdout", "[llm]") {
   test::TestKeys keys;
   test::TempDir dir;
-  auto script = dir.write("agent.sh", "cat > \"$(dirname \"$0\")/stdin.txt\"\n"
-                                      "echo \"model=$KEVOLVE_LLM_MODEL\" >&2\n"
-                                      "printf '```cpp\\nvoid k() {}\\n```\\n'\n");
+  auto script = dir.write("agent.sh",
+                          "cat > \"$(dirname \"$0\")/stdin.txt\"\n"
+                          "echo \"model=$KEVOLVE_LLM_MODEL\" >&2\n"
+                          "printf '```cpp\\nvoid k() {}\\n```\\n'\n");
   llm::Settings s = command(script);
   s.model = "agent-model";
   auto reply = run(s);
@@ -57,9 +57,10 @@ TEST_CASE("llm command: a non-zero exit is a failed call with its stderr", "[llm
   test::TestKeys keys;
   test::TempDir dir;
   // A CLI that prints the key it was given: the message masks it.
-  auto script = dir.write("agent.sh", "echo partial answer\n"
-                                      "echo \"bad key $OPENAI_API_KEY\" >&2\n"
-                                      "echo 'quota exceeded' >&2\nexit 3\n");
+  auto script = dir.write("agent.sh",
+                          "echo partial answer\n"
+                          "echo \"bad key $OPENAI_API_KEY\" >&2\n"
+                          "echo 'quota exceeded' >&2\nexit 3\n");
   auto reply = run(command(script));
   REQUIRE_FALSE(reply);
   CHECK_THAT(reply.error(), Catch::StartsWith("command `sh " + script.string() + "`: exit 3"));

@@ -75,14 +75,13 @@ std::string openai_answer(const std::string& content, const std::string& model) 
 }
 
 std::string anthropic_answer(const std::string& text, const std::string& model) {
-  nlohmann::json answer = {
-      {"id", "msg_1"},
-      {"type", "message"},
-      {"role", "assistant"},
-      {"model", model},
-      {"content", {{{"type", "text"}, {"text", text}}}},
-      {"stop_reason", "end_turn"},
-      {"usage", {{"input_tokens", 200}, {"output_tokens", 60}}}};
+  nlohmann::json answer = {{"id", "msg_1"},
+                           {"type", "message"},
+                           {"role", "assistant"},
+                           {"model", model},
+                           {"content", {{{"type", "text"}, {"text", text}}}},
+                           {"stop_reason", "end_turn"},
+                           {"usage", {{"input_tokens", 200}, {"output_tokens", 60}}}};
   return answer.dump();
 }
 

@@ -4,9 +4,8 @@
 // answers POSTs in the order of its script and records what it received. A scripted delay waits
 // on a condition the destructor signals, so a test that times out does not wait for it.
 
-#include <httplib.h>
-
 #include <condition_variable>
+#include <httplib.h>
 #include <mutex>
 #include <string>
 #include <thread>

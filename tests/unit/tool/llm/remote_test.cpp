@@ -181,7 +181,8 @@ TEST_CASE("llm: 5xx is retried; the last one is reported when retries run out", 
     CHECK(complete_ok(settings_for("openai", server)).attempts == 2);
   }
   {
-    const std::string overloaded = R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})";
+    const std::string overloaded =
+        R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})";
     FakeLlmServer server({{529, overloaded}, {529, overloaded}, {529, overloaded}});
     std::string error = complete_error(settings_for("anthropic", server));
     CHECK_THAT(error, Catch::Contains("HTTP 529 after 3 attempts: Overloaded"));
@@ -283,7 +284,8 @@ TEST_CASE("llm: a server that is not there", "[llm]") {
   REQUIRE(provider);
   auto reply = (*provider)->complete(k_prompt);
   REQUIRE_FALSE(reply);
-  CHECK_THAT(reply.error(), Catch::StartsWith("openai gpt-4o at " + url + ": cannot reach the server"));
+  CHECK_THAT(reply.error(),
+             Catch::StartsWith("openai gpt-4o at " + url + ": cannot reach the server"));
   CHECK_THAT(reply.error(), Catch::EndsWith("(2 attempts)"));
 }
 

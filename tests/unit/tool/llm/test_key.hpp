@@ -27,8 +27,8 @@ std::string llm_log();
 }  // namespace kevolve::test
 
 // Checks that `text` (a reply, an error) and the log hold no trace of the key.
-#define CHECK_NO_KEY(text)                                                                 \
-  do {                                                                                     \
-    CHECK(std::string(text).find(::kevolve::test::k_test_key) == std::string::npos);       \
+#define CHECK_NO_KEY(text)                                                                    \
+  do {                                                                                        \
+    CHECK(std::string(text).find(::kevolve::test::k_test_key) == std::string::npos);          \
     CHECK(::kevolve::test::llm_log().find(::kevolve::test::k_test_key) == std::string::npos); \
   } while (false)

@@ -59,6 +59,7 @@ struct Sink {
   std::string body;
   std::size_t max = 0;
   bool too_big = false;
+  char error[CURL_ERROR_SIZE] = "";  // curl's words for a failed transfer; curl holds on to it
 };
 
 std::size_t write_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -114,14 +115,13 @@ struct Attempt {
 };
 
 Attempt attempt(CURL* curl, Sink& sink) {
-  char error[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   sink.body.clear();
   sink.too_big = false;
+  sink.error[0] = '\0';
   Attempt a;
   a.code = curl_easy_perform(curl);
   if (a.code != CURLE_OK) {
-    a.error = *error ? error : curl_easy_strerror(a.code);
+    a.error = *sink.error ? sink.error : curl_easy_strerror(a.code);
     return a;
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a.status);
@@ -173,6 +173,8 @@ util::Expected<HttpResponse> post(const HttpRequest& request, const RetryPolicy&
   const double budget_s = policy.timeout_s * (policy.retries + 1);
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
 
+  Sink sink;  // before the handle, which points into it until its cleanup
+  sink.max = policy.max_body;
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) return util::unexpected(std::string("cannot start libcurl"));
   std::unique_ptr<curl_slist, ListDeleter> headers;
@@ -188,8 +190,6 @@ util::Expected<HttpResponse> post(const HttpRequest& request, const RetryPolicy&
   for (const char* h : {"Content-Type: application/json", "Expect:"})
     added = added && add_header(h);
   if (!added) return util::unexpected(std::string("out of memory for the request's headers"));
-  Sink sink;
-  sink.max = policy.max_body;
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -199,10 +199,12 @@ util::Expected<HttpResponse> post(const HttpRequest& request, const RetryPolicy&
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(policy.timeout_s * 1000));
+  const double timeout_ms = std::min(policy.timeout_s, 1e6) * 1000;  // no overflow of a long
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
   curl_easy_setopt(c, CURLOPT_USERAGENT, "kevolve");
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, sink.error);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 

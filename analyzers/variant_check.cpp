@@ -274,12 +274,18 @@ struct Patched {
   std::size_t begin = 0;
   std::size_t end = 0;
 
+  std::vector<std::size_t> line_starts;  // of the variant's lines, for variant_line
+
+  void index_lines() {
+    line_starts.assign(1, begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      if (text[i] == '\n') line_starts.push_back(i + 1);
+    }
+  }
   bool in_range(std::size_t offset) const { return offset >= begin && offset < end; }
   unsigned variant_line(std::size_t offset) const {
-    offset = std::clamp(offset, begin, end);
-    return 1 + static_cast<unsigned>(std::count(text.begin() + static_cast<std::ptrdiff_t>(begin),
-                                                text.begin() + static_cast<std::ptrdiff_t>(offset),
-                                                '\n'));
+    auto after = std::upper_bound(line_starts.begin(), line_starts.end(), offset);
+    return static_cast<unsigned>(std::max<std::ptrdiff_t>(1, after - line_starts.begin()));
   }
   // The line the #line directives give `offset` outside the variant: "file:line".
   std::string presumed(std::size_t offset) const {
@@ -511,6 +517,7 @@ struct AstContext {
   const std::set<std::string>& harness_files;
   std::string reference;  // kevolve_bench_<unit>
   Refusals& out;
+  CXFile file = nullptr;  // the patched file in the translation unit being walked
 };
 
 std::string file_of(CXSourceLocation loc, unsigned* offset = nullptr) {
@@ -628,14 +635,18 @@ void check_reference(CXCursor target, unsigned line, AstContext& context) {
 
 CXChildVisitResult visit(CXCursor c, CXCursor, CXClientData data) {
   auto& context = *static_cast<AstContext*>(data);
+  // Cursors of other files (headers, system or not) are skipped with all their children.
+  auto in_patched = [&](CXSourceLocation loc, unsigned* offset) {
+    CXFile file = nullptr;
+    clang_getExpansionLocation(loc, &file, nullptr, nullptr, offset);
+    return file && clang_File_isEqual(file, context.file);
+  };
   CXSourceRange extent = clang_getCursorExtent(c);
-  unsigned begin = 0, end = 0;
-  std::string file = file_of(clang_getRangeStart(extent), &begin);
-  file_of(clang_getRangeEnd(extent), &end);
-  if (file != context.patched.path) return CXChildVisit_Continue;
+  unsigned begin = 0, end = 0, offset = 0;
+  if (!in_patched(clang_getRangeStart(extent), &begin)) return CXChildVisit_Continue;
+  if (!in_patched(clang_getRangeEnd(extent), &end)) end = ~0u;
   if (end < context.patched.begin || begin >= context.patched.end) return CXChildVisit_Continue;
-  unsigned offset = 0;
-  file_of(clang_getCursorLocation(c), &offset);
+  in_patched(clang_getCursorLocation(c), &offset);
   if (!context.patched.in_range(offset)) return CXChildVisit_Recurse;
   unsigned line = context.patched.variant_line(offset);
   CXCursorKind kind = clang_getCursorKind(c);
@@ -701,6 +712,11 @@ void inspect_ast(CXTranslationUnit tu, const Patched& patched, AstContext& conte
   if (errors > k_max_errors)
     context.out.add(0,
                     fmt::format("does not parse: ... and {} more errors", errors - k_max_errors));
+  context.file = clang_getFile(tu, patched.path.c_str());
+  if (!context.file) {
+    context.out.add(0, fmt::format("does not parse: libclang does not know {}", patched.path));
+    return;
+  }
   clang_visitChildren(clang_getTranslationUnitCursor(tu), &visit, &context);
 }
 
@@ -809,6 +825,7 @@ VariantCheck check_variant(const ScanRequest& request, const ParseOptions& optio
   patched.text = std::move(*text);
   patched.begin = variant.code_begin;
   patched.end = variant.code_end;
+  patched.index_lines();
   std::string original_text = util::read_file(original.kernel.name.file).value_or(std::string());
 
   check_text(patched, original_text, out);

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "child.hpp"
 #include "skip.hpp"
 #include "temp_dir.hpp"
 
@@ -270,4 +271,23 @@ TEST_CASE("variant check: the patched file takes the original's place in the sca
   CHECK(header.sources[2].file == "/b/k.cu");
   CHECK(header.sources[2].language == Language::cuda);
   CHECK(header.sources[2].args == std::vector<std::string>{"-DB"});
+}
+
+TEST_CASE("variant check: a huge variant full of red flags ends with its reasons capped",
+          "[analyzers][variant]") {
+  std::string body;
+  for (int i = 0; i < 20000; ++i)
+    body += "  std::printf(\"x\"); static int s" + std::to_string(i) + ";\n";
+  Checker& c = checker();
+  // In a child with a generous alarm: a check that went quadratic would hang, not pass.
+  int status = test::in_child(
+      [&] {
+        VariantCheck result = c.check(variant_with(body));
+        bool capped = result.rejections.size() == 21 &&
+                      result.rejections.back() == "... and 39980 more" &&
+                      result.rejections.front() == "line 3: does I/O (printf)";
+        return capped && !result.unit ? 0 : 1;
+      },
+      120);
+  CHECK(status == 0);
 }

@@ -236,6 +236,10 @@ TEST_CASE("variant check: a CUDA kernel's variants", "[analyzers][variant]") {
   CHECK(good.rejections.empty());
   CHECK(good.unit);
 
+  // Without a default, the file's existing launch no longer compiles.
+  VariantCheck no_default = check(templates + ", bool GUARD>\n" + marker + head + body);
+  CHECK_THAT(joined(no_default), Catch::Contains("does not parse: " + kernel.string() + ":"));
+
   VariantCheck global = check("__device__ int launches;\n" + templates + ">\n" + marker + head +
                               "  atomicAdd(&launches, 1);\n" + body);
   CHECK_THAT(joined(global), Catch::Contains("line 1: __device__ variable 'launches'"));

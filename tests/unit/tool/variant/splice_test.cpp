@@ -145,3 +145,11 @@ TEST_CASE("splice: quoted includes are made absolute line for line, others stay"
                          near + "\"\n";
   CHECK(s.text == expected);
 }
+
+TEST_CASE("splice: extents outside the source are clamped", "[variant][splice]") {
+  variant::Spliced past = variant::splice({"int a;\n", 50, 60, "int k;\n", "k.cpp", "v.cpp"});
+  CHECK(past.text == "#line 1 \"k.cpp\"\nint a;\n#line 1 \"v.cpp\"\nint k;\n#line 2 \"k.cpp\"\n");
+  variant::Spliced reversed = variant::splice({"int a;\n", 5, 2, "", "k.cpp", "v.cpp"});
+  CHECK(reversed.code_begin == reversed.code_end);
+  CHECK_THAT(reversed.text, Catch::StartsWith("#line 1 \"k.cpp\"\nin\n#line 1 \"v.cpp\"\n"));
+}

@@ -118,4 +118,27 @@ analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsi
   return analyzers::scan_target(requests->front(), options);
 }
 
+util::Expected<FoundUnit> find_unit(const Workspace& ws, std::string_view unit) {
+  std::string scanned;
+  for (const TargetConfig& config : ws.configs) {
+    analyzers::TargetScan found = scan(ws, config, 0);
+    const analyzers::Unit* u = found.find(unit);
+    if (!u) {
+      scanned += (scanned.empty() ? "" : ", ") + config.target;
+      continue;
+    }
+    if (found.errors() > 0) {
+      for (const analyzers::Problem& p : found.problems) {
+        if (p.severity != analyzers::Problem::Severity::error) continue;
+        return util::unexpected(fmt::format("{}:{}:{}: {} (target {})", p.where.file, p.where.line,
+                                            p.where.column, p.message, config.target));
+      }
+    }
+    return FoundUnit{config, *u};
+  }
+  return util::unexpected(fmt::format("no unit '{}' in the targets of {} (scanned: {})", unit,
+                                      ws.build.build_dir.string(),
+                                      scanned.empty() ? "none" : scanned));
+}
+
 }  // namespace kevolve::tune

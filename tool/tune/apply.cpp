@@ -97,6 +97,7 @@ void use_instead_of_pending(UnitWisdom& w, const analyzers::Unit& unit, const sp
 void fall_back_from_variant(UnitWisdom& w, const analyzers::Unit& unit, const space::Space& space,
                             const std::string& why) {
   w.variant.reset();
+  w.note.clear();
   w.injectable = false;
   w.injected.clear();
   std::string instead = "its defaults";
@@ -214,14 +215,18 @@ std::optional<std::string> ship_variant(UnitWisdom& w, const analyzers::Unit& un
                                         std::vector<ShippedVariant>& shipped) {
   const knowledge::VariantRef ref = *w.variant;
   std::string file = fmt::format("{}/variants/{}", unit.name, ref.file_name());
+  out.inputs.push_back((knowledge.root() / file).string());
   if (!context || config.wrapped.empty()) {
+    // Without a variant file the build wraps nothing: say what is wrong with the file first.
+    auto code = knowledge.read_variant(unit.name, ref);
+    std::string why = code ? fmt::format("{} compiles no kevolve wrapper (configure the build "
+                                         "again)",
+                                         config.target)
+                           : code.error();
     fall_back_from_variant(w, unit, space,
-                           fmt::format("its code variant {} is not built: {} compiles no kevolve "
-                                       "wrapper (configure the build again)",
-                                       file, config.target));
+                           fmt::format("its code variant {} is not built: {}", file, why));
     return std::nullopt;
   }
-  out.inputs.push_back((knowledge.root() / file).string());
   auto variant = prepare_variant(knowledge, config, unit, ref, *context);
   if (!variant) {
     fall_back_from_variant(w, unit, space, fmt::format("its code variant {} is not built: {}",

@@ -53,6 +53,39 @@ std::string first_error(const analyzers::TargetScan& scan) {
   return "";
 }
 
+std::size_t line_at(std::string_view text, std::size_t offset) {
+  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
+}
+
+// `message` with each "<copy>:<line>:" inside the variant's code named as the variant's file and
+// line, as the compiler will name it through #line; lines before it are the original's.
+std::string in_variant_terms(std::string message, const std::string& copy,
+                             const variant::Spliced& spliced, const std::string& original,
+                             const std::string& variant) {
+  std::size_t first = line_at(spliced.text, spliced.code_begin);
+  std::size_t last = line_at(spliced.text, spliced.code_end);
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t found; (found = message.find(copy + ":", at)) != std::string::npos;) {
+    out.append(message, at, found - at);
+    std::size_t digits = found + copy.size() + 1;
+    std::size_t end = message.find_first_not_of("0123456789", digits);
+    std::size_t line = 0;
+    if (end != digits && end != std::string::npos && message[end] == ':')
+      line = std::stoul(message.substr(digits, end - digits));
+    if (line >= first && line <= last) {
+      out += fmt::format("{}:{}", variant, line - first + 1);
+    } else if (line > 0 && line < first) {
+      out += fmt::format("{}:{}", original, line);
+    } else {
+      out.append(message, found, end == std::string::npos ? std::string::npos : end - found);
+    }
+    at = end == std::string::npos ? message.size() : end;
+  }
+  out.append(message, std::min(at, message.size()), std::string::npos);
+  return out;
+}
+
 }  // namespace
 
 util::Expected<ShippedVariant> prepare_variant(const knowledge::KnowledgeDir& knowledge,
@@ -96,8 +129,10 @@ util::Expected<ShippedVariant> prepare_variant(const knowledge::KnowledgeDir& kn
   analyzers::TargetScan scan = analyzers::scan_target(request, context.options);
   if (scan.errors() > 0) {
     return util::unexpected(
-        fmt::format("{} with the variant spliced in does not scan: {}", copy.string(),
-                    first_error(scan)));
+        fmt::format("it does not compile in {} ({}): {}", out.original.filename().string(),
+                    copy.string(),
+                    in_variant_terms(first_error(scan), copy.string(), spliced, original_path,
+                                     variant_path)));
   }
   const analyzers::Unit* found = scan.find(unit.name);
   if (!found) {

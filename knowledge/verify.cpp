@@ -459,7 +459,8 @@ class Verifier {
     std::string ext = file.extension().string();
     if (entry.kind != util::EntryKind::regular || !is_variant_hash(file.stem().string()) ||
         ext.size() < 2 || !is_variant_ext(ext.substr(1))) {
-      warning(file, "unexpected entry: variants/ holds <hash>.<ext> files (ext: cpp, cu, hip, ...)");
+      warning(file,
+              "unexpected entry: variants/ holds <hash>.<ext> files (ext: cpp, cu, hip, ...)");
       return false;
     }
     ++m_report.files_checked;
@@ -469,8 +470,9 @@ class Verifier {
       return false;
     }
     if (variant_hash(**text) != file.stem().string()) {
-      error(file, "its text is not the one its name is the hash of (edited after tuning?); "
-                  "builds refuse it");
+      error(file,
+            "its text is not the one its name is the hash of (edited after tuning?); "
+            "builds refuse it");
     }
     return true;
   }
@@ -513,9 +515,8 @@ class Verifier {
       std::string ext = file.extension().string();
       if (util::AtomicFile::is_temporary_name(entry.name)) {
         stray_temporary(file);
-      } else if (entry.kind != util::EntryKind::regular ||
-                 !is_variant_hash(file.stem().string()) || ext.size() < 2 ||
-                 !is_variant_ext(ext.substr(1))) {
+      } else if (entry.kind != util::EntryKind::regular || !is_variant_hash(file.stem().string()) ||
+                 ext.size() < 2 || !is_variant_ext(ext.substr(1))) {
         warning(file, "unexpected entry among tried variants (expected <hash>.<ext>)");
       }
     }

@@ -142,6 +142,14 @@ run "$KEVOLVE_CLI" knowledge verify "$K"
 expect_status 0
 expect_out "code variant that no wisdom refers to (kevolve knowledge gc)"
 
+describe "knowledge gc removes the variants no wisdom refers to, and only those"
+run "$KEVOLVE_CLI" knowledge gc "$K"
+expect_status 0
+expect_out "removed $BROKEN"
+[ ! -e "$GOOD" ] || fail "the adopted variant is still there"
+run "$KEVOLVE_CLI" knowledge verify "$K"
+expect_out "0 errors, 0 warnings"
+
 describe "kevolve_tune's LLM names a provider only"
 sed -i 's/LLM command/LLM gemini/' "$P/CMakeLists.txt"
 run "$CMAKE" -S "$P" -B "$B"

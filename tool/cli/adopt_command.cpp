@@ -51,15 +51,17 @@ knowledge::Wisdom wisdom_to_adopt(const AdoptOptions& o, const knowledge::Knowle
                             knowledge.root().string(), o.unit, where));
   }
   if (with_variant.size() > 1) {
-    throw Error(fmt::format("unit '{}' has a winning variant on several devices ({}); name one "
-                            "with --device",
-                            o.unit, devices));
+    throw Error(
+        fmt::format("unit '{}' has a winning variant on several devices ({}); name one "
+                    "with --device",
+                    o.unit, devices));
   }
   const knowledge::SizeRecord& r = *with_variant.front().primary();
   if (r.pending_review()) {
-    throw Error(fmt::format("the winner of unit '{}' on {} waits for review; kevolve accept it "
-                            "first",
-                            o.unit, with_variant.front().device_id));
+    throw Error(
+        fmt::format("the winner of unit '{}' on {} waits for review; kevolve accept it "
+                    "first",
+                    o.unit, with_variant.front().device_id));
   }
   return std::move(with_variant.front());
 }
@@ -111,9 +113,10 @@ int run_adopt(const AdoptOptions& o) {
   const analyzers::Unit& unit = found->unit;
   fs::path file = unit.kernel.name.file;
   if (unit.kernel_hash != ref.parent || wisdom.kernel_hash != ref.parent) {
-    throw Error(fmt::format("the code variant {}/variants/{} is stale: the kernel in {} or its "
-                            "space changed since tuning; nothing adopted (tune again)",
-                            o.unit, ref.file_name(), file.string()));
+    throw Error(
+        fmt::format("the code variant {}/variants/{} is stale: the kernel in {} or its "
+                    "space changed since tuning; nothing adopted (tune again)",
+                    o.unit, ref.file_name(), file.string()));
   }
   auto code = knowledge->read_variant(o.unit, ref);
   if (!code) throw Error(fmt::format("{}; nothing adopted", code.error()));
@@ -121,8 +124,8 @@ int run_adopt(const AdoptOptions& o) {
   if (!source) throw Error(source.error());
   if (unit.kernel.begin > unit.kernel.end || unit.kernel.end > source->size())
     throw Error(fmt::format("{}: the kernel's extent is not in the file", file.string()));
-  std::string adopted = source->substr(0, unit.kernel.begin) + *code +
-                        source->substr(unit.kernel.end);
+  std::string adopted =
+      source->substr(0, unit.kernel.begin) + *code + source->substr(unit.kernel.end);
   rewrite_source(file, adopted);
   fmt::print("{}", unified_diff(*source, adopted, file.string(), file.string()));
 

@@ -1,11 +1,11 @@
 // `kevolve apply -B <build> --target T`: write the target's injected header from the knowledge
 // directory. The build runs it; it changes the header only when its content changes.
 
+#include "analyzers/scan_cache.hpp"
 #include "backends/device.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/tune/apply.hpp"
-#include "analyzers/scan_cache.hpp"
 #include "tool/tune/depfile.hpp"
 #include "tool/tune/variant_apply.hpp"
 #include "tool/tune/workspace.hpp"

@@ -1,8 +1,8 @@
 #include "tool/cli/code_diff.hpp"
 
-#include <dtl/dtl.hpp>
 #include <fmt/format.h>
 
+#include <dtl/dtl.hpp>
 #include <sstream>
 #include <vector>
 

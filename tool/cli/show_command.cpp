@@ -83,9 +83,10 @@ void print_variant_diff(const ShowOptions& o, const knowledge::KnowledgeDir& kno
     return;
   }
   if (o.build.empty()) {
-    fmt::print("  (kevolve show -B <build dir> {} prints the variant's diff against the original "
-               "kernel)\n",
-               o.unit);
+    fmt::print(
+        "  (kevolve show -B <build dir> {} prints the variant's diff against the original "
+        "kernel)\n",
+        o.unit);
     return;
   }
   find_original(o, original);
@@ -95,8 +96,9 @@ void print_variant_diff(const ShowOptions& o, const knowledge::KnowledgeDir& kno
   }
   const analyzers::Unit& unit = original.found->unit;
   if (unit.kernel_hash != v.parent)
-    fmt::print("  the kernel changed since this variant was made (it is stale); the diff is "
-               "against its current text\n");
+    fmt::print(
+        "  the kernel changed since this variant was made (it is stale); the diff is "
+        "against its current text\n");
   fmt::print("{}", unified_diff(original.text, *code,
                                 fmt::format("{} (kernel {})", unit.kernel.name.file, o.unit),
                                 (knowledge.root() / o.unit / "variants" / v.file_name()).string()));

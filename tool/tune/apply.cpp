@@ -108,9 +108,10 @@ void fall_back_from_variant(UnitWisdom& w, const analyzers::Unit& unit, const sp
       use(w, space, std::move(*point));
       instead = "the original's best " + params_text_of(w.injected);
     } else if (best != defaults_params(unit)) {
-      instead = fmt::format("its defaults (the original's best {} is not a point of its current "
-                            "space: {})",
-                            params_text_of(best), point.error());
+      instead = fmt::format(
+          "its defaults (the original's best {} is not a point of its current "
+          "space: {})",
+          params_text_of(best), point.error());
     }
   }
   w.refused = fmt::format("{}; the original kernel is built with {}", why, instead);
@@ -164,8 +165,8 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
       return w;
     }
     w.variant = ref;
-    w.note = fmt::format("its winner is the code variant {}/variants/{}", unit.name,
-                         ref.file_name());
+    w.note =
+        fmt::format("its winner is the code variant {}/variants/{}", unit.name, ref.file_name());
     return w;
   }
   auto point =
@@ -219,9 +220,10 @@ std::optional<std::string> ship_variant(UnitWisdom& w, const analyzers::Unit& un
   if (!context || config.wrapped.empty()) {
     // Without a variant file the build wraps nothing: say what is wrong with the file first.
     auto code = knowledge.read_variant(unit.name, ref);
-    std::string why = code ? fmt::format("{} compiles no kevolve wrapper (configure the build "
-                                         "again)",
-                                         config.target)
+    std::string why = code ? fmt::format(
+                                 "{} compiles no kevolve wrapper (configure the build "
+                                 "again)",
+                                 config.target)
                            : code.error();
     fall_back_from_variant(w, unit, space,
                            fmt::format("its code variant {} is not built: {}", file, why));
@@ -229,14 +231,15 @@ std::optional<std::string> ship_variant(UnitWisdom& w, const analyzers::Unit& un
   }
   auto variant = prepare_variant(knowledge, config, unit, ref, *context);
   if (!variant) {
-    fall_back_from_variant(w, unit, space, fmt::format("its code variant {} is not built: {}",
-                                                       file, variant.error()));
+    fall_back_from_variant(
+        w, unit, space, fmt::format("its code variant {} is not built: {}", file, variant.error()));
     return std::nullopt;
   }
   auto variant_space = unit_space(variant->unit, facts);
   if (!variant_space) {
-    fall_back_from_variant(w, unit, space, fmt::format("its code variant {} is not built: {}",
-                                                       file, variant_space.error()));
+    fall_back_from_variant(
+        w, unit, space,
+        fmt::format("its code variant {} is not built: {}", file, variant_space.error()));
     return std::nullopt;
   }
   const knowledge::SizeRecord& record = *w.lookup.wisdom->primary();

@@ -31,7 +31,7 @@ struct VariantContext {
 
 // A variant ready to build.
 struct ShippedVariant {
-  analyzers::Unit unit;           // the variant as a unit of its spliced copy
+  analyzers::Unit unit;            // the variant as a unit of its spliced copy
   std::filesystem::path original;  // the kernel's file
   std::size_t begin = 0;           // the original kernel's extent in it
   std::size_t end = 0;

@@ -37,7 +37,8 @@ util::Expected<Workspace> open_workspace(const fs::path& build_dir,
     std::vector<analyzers::TargetSources> targets;
     for (const TargetConfig& c : ws.configs) {
       analyzers::TargetSources t{c.target, c.sources};
-      for (const WrappedSource& w : c.wrapped) std::replace(t.sources.begin(), t.sources.end(), w.source, w.wrapper);
+      for (const WrappedSource& w : c.wrapped)
+        std::replace(t.sources.begin(), t.sources.end(), w.source, w.wrapper);
       targets.push_back(std::move(t));
     }
     auto build = analyzers::read_compile_commands(fs::absolute(build_dir),

@@ -29,8 +29,9 @@ Spliced splice(const SpliceInput& in) {
   out.text.append(in.code);
   out.code_end = out.text.size();
   if (out.text.back() != '\n') out.text += '\n';
-  std::size_t line = 1 + static_cast<std::size_t>(
-                             std::count(in.source.begin(), in.source.begin() + static_cast<long>(in.end), '\n'));
+  std::size_t line =
+      1 + static_cast<std::size_t>(
+              std::count(in.source.begin(), in.source.begin() + static_cast<long>(in.end), '\n'));
   out.text += line_directive(line, in.source_path);
   // The rest of the kernel's last line keeps its column only approximately.
   out.text.append(in.source.substr(in.end));

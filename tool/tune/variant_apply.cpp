@@ -1,6 +1,5 @@
 #include "tool/tune/variant_apply.hpp"
 
-#include "tool/tune/apply.hpp"
 #include "tool/variant/splice.hpp"
 #include "util/files.hpp"
 
@@ -119,8 +118,13 @@ util::Expected<ShippedVariant> prepare_variant(const knowledge::KnowledgeDir& kn
   // directory searched for its quoted includes.
   fs::path copy =
       context.work_dir / (unit.name + "-" + ref.hash + out.original.extension().string());
-  if (auto written = write_if_changed(copy, spliced.text); !written)
-    return util::unexpected(written.error());
+  // Rewritten only when it changes: the scan cache keys on its content and time.
+  if (auto current = util::read_file(copy); !current || *current != spliced.text) {
+    if (auto made = util::ensure_directory(copy.parent_path()); !made)
+      return util::unexpected(made.error());
+    if (auto written = util::write_file_atomically(copy, spliced.text); !written)
+      return util::unexpected(written.error());
+  }
   analyzers::SourceJob job = *compiled_source(context.request, out.original);
   job.file = copy;
   job.args.push_back("-I" + out.original.parent_path().string());

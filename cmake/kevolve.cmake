@@ -70,7 +70,14 @@ endfunction()
 function(_kevolve_wrap_sources target knowledge dir out wrappers_out)
   set(${out} "[]" PARENT_SCOPE)
   set(${wrappers_out} "" PARENT_SCOPE)
-  file(GLOB variants CONFIGURE_DEPENDS "${knowledge}/*/variants/*")
+  # CMake writes a CONFIGURE_DEPENDS pattern into its VerifyGlobs.cmake unescaped: a '"', a '\'
+  # or a '${' in the path breaks every later build. There, the first variant needs a configure
+  # (apply says so).
+  if(knowledge MATCHES "[\"\\]|\\$\\{")
+    file(GLOB variants "${knowledge}/*/variants/*")
+  else()
+    file(GLOB variants CONFIGURE_DEPENDS "${knowledge}/*/variants/*")
+  endif()
   if(NOT variants)
     return()
   endif()

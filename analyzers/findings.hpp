@@ -34,7 +34,10 @@ struct AnnotatedFunction {
   Position marker;         // where the marker macro is used
   Position name;           // the function's name
   std::string function;    // qualified name, "ns::Class::method"
-  std::size_t begin = 0;   // extent of the whole function, its template header included
+  // Return and parameter types, canonical: "void (const float *, float *, int)"; a template's
+  // own parameters read "type-parameter-0-0", so renaming them keeps the signature.
+  std::string signature;
+  std::size_t begin = 0;  // extent of the whole function, its template header included
   std::size_t end = 0;
   std::size_t body_begin = 0;  // '{' .. one past '}'; equal to end when there is no body
   std::size_t body_end = 0;

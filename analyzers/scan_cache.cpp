@@ -17,6 +17,11 @@ using util::Json;
 
 namespace {
 
+// Part of every key: findings of another shape are never read back.
+//   1: the first format
+//   2: functions carry their signature (issue 18, variant checks)
+constexpr std::string_view k_cache_version = "kevolve scan cache 2";
+
 Json position_json(const Position& p) { return Json::array({p.file, p.line, p.column, p.offset}); }
 
 Position position_from(const Json& j) {
@@ -42,6 +47,7 @@ Json to_json(const FileFindings& f) {
              {"marker", position_json(fn.marker)},
              {"name", position_json(fn.name)},
              {"function", fn.function},
+             {"signature", fn.signature},
              {"extent", Json::array({fn.begin, fn.end, fn.body_begin, fn.body_end})},
              {"has_body", fn.has_body},
              {"templates", std::move(templates)}});
@@ -82,6 +88,7 @@ FileFindings from_json(const Json& j) {
     a.marker = position_from(fn.at("marker"));
     a.name = position_from(fn.at("name"));
     a.function = fn.at("function").get<std::string>();
+    a.signature = fn.at("signature").get<std::string>();
     const Json& e = fn.at("extent");
     a.begin = e.at(0).get<std::size_t>();
     a.end = e.at(1).get<std::size_t>();
@@ -130,7 +137,7 @@ fs::path default_scan_cache() {
 
 std::string ScanCache::key(const SourceJob& job) const {
   util::Hasher h;
-  h.add("kevolve scan cache 1").add(libclang_version()).add(job.file.string());
+  h.add(k_cache_version).add(libclang_version()).add(job.file.string());
   for (const std::string& a : job.args) h.add(a);
   h.add(util::read_file(job.file).value_or(std::string()));
   return h.digest().substr(5);

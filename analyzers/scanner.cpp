@@ -154,6 +154,12 @@ struct Walker {
     return name;
   }
 
+  // The canonical function type; of a function template, that of its templated declaration.
+  static std::string signature_of(CXCursor c) {
+    CXType type = clang_getCanonicalType(clang_getCursorType(c));
+    return type.kind == CXType_Invalid ? std::string() : take(clang_getTypeSpelling(type));
+  }
+
   // A template parameter's default argument as written: the tokens after its '=' up to the ','
   // or '>' that ends it. (The cursor's own extent stops short when the default is a macro.)
   std::string default_text(CXCursor param, CXCursor function) {
@@ -233,6 +239,7 @@ struct Walker {
     AnnotatedFunction& fn = seen.fn;
     fn.name = position(clang_getCursorLocation(c));
     fn.function = qualified_name(c);
+    fn.signature = signature_of(c);
     CXSourceRange extent = clang_getCursorExtent(c);
     fn.begin = Tokens::offset_of(clang_getRangeStart(extent));
     fn.end = Tokens::offset_of(clang_getRangeEnd(extent));

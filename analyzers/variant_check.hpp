@@ -33,6 +33,12 @@ struct VariantCheck {
   std::optional<Unit> unit;
 };
 
+// `request` with `patched` parsed in place of `original`, with the same arguments, among its
+// sources and harnesses; where no job parses `original` (a kernel in a header), `patched` is
+// added as a source of its own with the arguments of a source of its language.
+ScanRequest with_source_replaced(const ScanRequest& request, const std::filesystem::path& original,
+                                 const std::filesystem::path& patched);
+
 // `request` is the scan of the unit's target (analyzers/scan.hpp) and `original` the unit as
 // scanned there; the patched file takes the place of the original's file.
 VariantCheck check_variant(const ScanRequest& request, const ParseOptions& options,

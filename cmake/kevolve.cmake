@@ -112,8 +112,8 @@ function(_kevolve_wrap_sources target knowledge dir out wrappers_out)
     list(APPEND kept "${wrapper}")
     list(APPEND wrappers "${wrapper}")
     set_source_files_properties("${wrapper}" TARGET_DIRECTORY "${target}" PROPERTIES GENERATED ON)
-    # The original's own flags follow it; its directory is searched for its quoted includes
-    # (a spliced copy lives in the build directory).
+    # The original's own flags follow it. A spliced copy lives in the build directory: the
+    # splice makes the quoted includes of files beside the original absolute.
     foreach(property COMPILE_DEFINITIONS COMPILE_OPTIONS COMPILE_FLAGS INCLUDE_DIRECTORIES LANGUAGE
                      SKIP_PRECOMPILE_HEADERS)
       get_source_file_property(value "${path}" TARGET_DIRECTORY "${target}" ${property})
@@ -122,9 +122,6 @@ function(_kevolve_wrap_sources target knowledge dir out wrappers_out)
                                     PROPERTIES ${property} "${value}")
       endif()
     endforeach()
-    get_filename_component(original_dir "${path}" DIRECTORY)
-    set_property(SOURCE "${wrapper}" TARGET_DIRECTORY "${target}" APPEND
-                 PROPERTY INCLUDE_DIRECTORIES "${original_dir}")
     _kevolve_json_string(j_path "${path}")
     _kevolve_json_string(j_wrapper "${wrapper}")
     list(APPEND wrapped "{\"source\": ${j_path}, \"wrapper\": ${j_wrapper}}")

@@ -1,7 +1,7 @@
 #pragma once
 
-// Templates of generated code (templates/*.cpp), embedded at build time. Placeholders are
-// written @NAME@ and replaced by kevolve.
+// Templates of generated code (templates/*.cpp) and of the LLM prompts (templates/prompts/*.md),
+// embedded at build time. Placeholders are written @NAME@ and replaced by kevolve.
 
 namespace kevolve::templates {
 
@@ -13,5 +13,14 @@ extern const char* const candidate_entry_cpp;
 extern const char* const runner_main_cpp;
 // Measures a GPU's copy bandwidth and FMA throughput (kevolve hw --measure).
 extern const char* const peaks_gpu_cpp;
+
+// The prompt asking an LLM for a kernel variant (tool/variant/prompt.cpp; each file's header
+// comment gives its placeholders and its optional-section syntax).
+extern const char* const prompts_system_md;   // the instructions and the answer format
+extern const char* const prompts_variant_md;  // the kernel, its context and measurements
+extern const char* const prompts_attempt_md;  // one earlier attempt of the tune
+extern const char* const prompts_guidance_cpu_md;
+extern const char* const prompts_guidance_cuda_md;
+extern const char* const prompts_guidance_hip_md;
 
 }  // namespace kevolve::templates

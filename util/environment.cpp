@@ -32,6 +32,15 @@ constexpr std::array k_variables = {
     EnvironmentVariable{"KEVOLVE_CACHE_DIR", "kevolve's user cache (peaks, scan cache)"},
     EnvironmentVariable{"KEVOLVE_CACHE_KEYS",
                         "`preprocessed`: key candidate objects by preprocessed text"},
+    // The LLM providers (docs/llm-providers.md): below the command line, above kevolve_tune()'s.
+    EnvironmentVariable{"KEVOLVE_LLM", "the LLM provider: openai, anthropic or command (--llm)"},
+    EnvironmentVariable{"KEVOLVE_LLM_MODEL", "the LLM's model (--llm-model)"},
+    EnvironmentVariable{"KEVOLVE_LLM_URL", "the LLM server's base URL (--llm-url)"},
+    EnvironmentVariable{"KEVOLVE_LLM_COMMAND",
+                        "the program of the command provider (--llm-command)"},
+    EnvironmentVariable{"KEVOLVE_LLM_CALLS", "LLM variants asked for per unit (--llm-calls)"},
+    EnvironmentVariable{"KEVOLVE_LLM_KEY_ENV",
+                        "the variable holding the LLM key (OPENAI_API_KEY, ANTHROPIC_API_KEY)"},
     EnvironmentVariable{"KEVOLVE_LOG_FILE", "append the debug log to this file"},
     EnvironmentVariable{"KEVOLVE_LIBCUDA", "the CUDA driver library to load (libcuda.so.1)"},
     // Read as other tools read them.
@@ -57,6 +66,20 @@ std::optional<std::string> environment(std::string_view name) {
                            [&](const EnvironmentVariable& v) { return v.name == name; });
   assert(known && "an environment variable missing from util/environment.cpp's table");
   if (!known) return std::nullopt;
+  const char* value = std::getenv(std::string(name).c_str());
+  if (!value || !*value) return std::nullopt;
+  return std::string(value);
+}
+
+bool is_variable_name(std::string_view name) {
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return !name.empty() && letter(name[0]) &&
+         std::all_of(name.begin(), name.end(), [&](char c) { return letter(c) || digit(c); });
+}
+
+std::optional<std::string> secret_from_environment(std::string_view name) {
+  if (!is_variable_name(name)) return std::nullopt;
   const char* value = std::getenv(std::string(name).c_str());
   if (!value || !*value) return std::nullopt;
   return std::string(value);

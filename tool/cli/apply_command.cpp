@@ -49,7 +49,7 @@ void write_wrappers(const std::vector<tune::WrapperFile>& wrappers) {
 std::vector<tune::WrapperFile> plain_wrappers(const tune::TargetConfig& config) {
   std::vector<tune::WrapperFile> out;
   for (const tune::WrappedSource& w : config.wrapped) {
-    auto text = tune::wrapper_text(w.source, {});
+    auto text = tune::wrapper_text(w.source, nullptr);
     if (!text) throw Error(text.error());
     out.push_back({w.wrapper, std::move(*text)});
   }

@@ -229,6 +229,16 @@ std::optional<std::string> ship_variant(UnitWisdom& w, const analyzers::Unit& un
                            fmt::format("its code variant {} is not built: {}", file, why));
     return std::nullopt;
   }
+  for (const ShippedVariant& other : shipped) {
+    if (other.original.lexically_normal() == fs::path(unit.kernel.name.file).lexically_normal()) {
+      fall_back_from_variant(
+          w, unit, space,
+          fmt::format("its code variant {} is not built: the variant of unit {} is already "
+                      "built in {} (one variant per file)",
+                      file, other.unit.name, unit.kernel.name.file));
+      return std::nullopt;
+    }
+  }
   auto variant = prepare_variant(knowledge, config, unit, ref, *context);
   if (!variant) {
     fall_back_from_variant(
@@ -264,16 +274,15 @@ std::optional<std::string> ship_variant(UnitWisdom& w, const analyzers::Unit& un
   return defines;
 }
 
-// Every wrapped source's wrapper: the original, or the variants of its kernels spliced in.
+// Every wrapped source's wrapper: the original, or the variant of its kernel spliced in.
 util::Expected<void> render_wrappers(const TargetConfig& config,
                                      const std::vector<ShippedVariant>& shipped, Injection& out) {
   for (const WrappedSource& wrapped : config.wrapped) {
-    std::vector<const ShippedVariant*> variants;
+    const ShippedVariant* variant = nullptr;
     for (const ShippedVariant& v : shipped) {
-      if (v.original.lexically_normal() == wrapped.source.lexically_normal())
-        variants.push_back(&v);
+      if (v.original.lexically_normal() == wrapped.source.lexically_normal()) variant = &v;
     }
-    auto text = wrapper_text(wrapped.source, variants);
+    auto text = wrapper_text(wrapped.source, variant);
     if (!text) return util::unexpected(text.error());
     out.wrappers.push_back({wrapped.wrapper, std::move(*text)});
   }

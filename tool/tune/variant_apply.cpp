@@ -57,32 +57,35 @@ std::size_t line_at(std::string_view text, std::size_t offset) {
   return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
 }
 
-// `message` with each "<copy>:<line>:" inside the variant's code named as the variant's file and
-// line, as the compiler will name it through #line; lines before it are the original's.
-std::string in_variant_terms(std::string message, const std::string& copy,
-                             const variant::Spliced& spliced, const std::string& original,
-                             const std::string& variant) {
+// `message` with each "<copy>:<line>" named as the compiler will name it through the splice's
+// #line directives: the variant's file and line inside its code, the original's elsewhere.
+// `resume` is the original's line where its text resumes after the kernel.
+std::string in_variant_terms(const std::string& message, const std::string& copy,
+                             const variant::Spliced& spliced, std::size_t resume,
+                             const std::string& original, const std::string& variant) {
   std::size_t first = line_at(spliced.text, spliced.code_begin);
-  std::size_t last = line_at(spliced.text, spliced.code_end);
+  std::size_t last = line_at(spliced.text, spliced.code_end);       // the #line after the code
+  std::size_t lead = spliced.text.rfind("#line ", 0) == 0 ? 1 : 0;  // the #line before all
+  auto named = [&](std::size_t line) {
+    if (line >= first && line < last) return fmt::format("{}:{}", variant, line - first + 1);
+    if (line > last) return fmt::format("{}:{}", original, resume + (line - last - 1));
+    return fmt::format("{}:{}", original, line > lead ? line - lead : line);
+  };
   std::string out;
   std::size_t at = 0;
   for (std::size_t found; (found = message.find(copy + ":", at)) != std::string::npos;) {
     out.append(message, at, found - at);
     std::size_t digits = found + copy.size() + 1;
     std::size_t end = message.find_first_not_of("0123456789", digits);
-    std::size_t line = 0;
-    if (end != digits && end != std::string::npos && message[end] == ':')
-      line = std::stoul(message.substr(digits, end - digits));
-    if (line >= first && line <= last) {
-      out += fmt::format("{}:{}", variant, line - first + 1);
-    } else if (line > 0 && line < first) {
-      out += fmt::format("{}:{}", original, line);
+    if (end == std::string::npos) end = message.size();
+    if (end > digits) {
+      out += named(std::stoul(message.substr(digits, end - digits)));
     } else {
-      out.append(message, found, end == std::string::npos ? std::string::npos : end - found);
+      out.append(message, found, end - found);
     }
-    at = end == std::string::npos ? message.size() : end;
+    at = end;
   }
-  out.append(message, std::min(at, message.size()), std::string::npos);
+  out.append(message, at, std::string::npos);
   return out;
 }
 
@@ -114,8 +117,8 @@ util::Expected<ShippedVariant> prepare_variant(const knowledge::KnowledgeDir& kn
   variant::Spliced spliced =
       variant::splice({*source, out.begin, out.end, out.code, original_path, variant_path});
 
-  // The copy is scanned as the wrapper will be compiled: with the original's flags and its
-  // directory searched for its quoted includes.
+  // The copy is scanned as the wrapper will be compiled: with the original's flags (the splice
+  // made its quoted includes of files beside the original absolute).
   fs::path copy =
       context.work_dir / (unit.name + "-" + ref.hash + out.original.extension().string());
   // Rewritten only when it changes: the scan cache keys on its content and time.
@@ -127,7 +130,6 @@ util::Expected<ShippedVariant> prepare_variant(const knowledge::KnowledgeDir& kn
   }
   analyzers::SourceJob job = *compiled_source(context.request, out.original);
   job.file = copy;
-  job.args.push_back("-I" + out.original.parent_path().string());
   analyzers::ScanRequest request;
   request.target = context.request.target;
   request.source_dir = context.request.source_dir;
@@ -136,7 +138,8 @@ util::Expected<ShippedVariant> prepare_variant(const knowledge::KnowledgeDir& kn
   if (scan.errors() > 0) {
     return util::unexpected(fmt::format(
         "it does not compile in {} ({}): {}", out.original.filename().string(), copy.string(),
-        in_variant_terms(first_error(scan), copy.string(), spliced, original_path, variant_path)));
+        in_variant_terms(first_error(scan), copy.string(), spliced, line_at(*source, out.end),
+                         original_path, variant_path)));
   }
   const analyzers::Unit* found = scan.find(unit.name);
   if (!found) {
@@ -147,49 +150,27 @@ util::Expected<ShippedVariant> prepare_variant(const knowledge::KnowledgeDir& kn
   return out;
 }
 
-util::Expected<std::string> wrapper_text(const fs::path& original,
-                                         std::vector<const ShippedVariant*> variants) {
+util::Expected<std::string> wrapper_text(const fs::path& original, const ShippedVariant* variant) {
   std::string prologue =
       "// Generated by kevolve apply: do not edit (docs/cmake.md, \"Code variants\").\n";
-  if (variants.empty()) {
-    // The original itself, so that diagnostics and debuggers name it.
-    std::string path = original.string();
-    if (path.find_first_of("\n\r") != std::string::npos ||
-        (path.find('"') != std::string::npos && path.find('>') != std::string::npos)) {
-      return util::unexpected(fmt::format(
-          "{}: no #include can name this path (a newline, or both '\"' and '>')", path));
-    }
-    bool quote = path.find('"') != std::string::npos;
-    return prologue + fmt::format("#include {}{}{}\n", quote ? '<' : '"', path, quote ? '>' : '"');
+  if (variant) {
+    auto text = util::read_file(original);
+    if (!text) return util::unexpected(text.error());
+    std::string original_path = original.string();
+    std::string variant_path = variant->file.string();
+    return prologue + variant::splice({*text, variant->begin, variant->end, variant->code,
+                                       original_path, variant_path})
+                          .text;
   }
-  auto text = util::read_file(original);
-  if (!text) return util::unexpected(text.error());
-  std::sort(variants.begin(), variants.end(),
-            [](const ShippedVariant* a, const ShippedVariant* b) { return a->begin > b->begin; });
-  std::string spliced = std::move(*text);
-  std::string original_path = original.string();
-  std::size_t previous_begin = spliced.size();
-  for (const ShippedVariant* v : variants) {
-    if (v->end > previous_begin) {
-      return util::unexpected(
-          fmt::format("{}: the kernels of two variants overlap", original_path));
-    }
-    std::string variant_path = v->file.string();
-    // Splicing from the end keeps the offsets and line numbers before each extent the
-    // original's.
-    spliced =
-        variant::splice({spliced, v->begin, v->end, v->code, original_path, variant_path}).text;
-    previous_begin = v->begin;
+  // The original itself, so that diagnostics and debuggers name it.
+  std::string path = original.string();
+  if (path.find_first_of("\n\r") != std::string::npos ||
+      (path.find('"') != std::string::npos && path.find('>') != std::string::npos)) {
+    return util::unexpected(fmt::format(
+        "{}: no #include can name this path (a line break, or both '\"' and '>')", path));
   }
-  // Lines before the first kernel are the original's too (a path with a newline cannot be
-  // named: they keep the wrapper's name).
-  if (original_path.find_first_of("\n\r") != std::string::npos) return prologue + spliced;
-  std::string escaped;
-  for (char c : original_path) {
-    if (c == '\\' || c == '"') escaped += '\\';
-    escaped += c;
-  }
-  return prologue + "#line 1 \"" + escaped + "\"\n" + spliced;
+  bool quote = path.find('"') != std::string::npos;
+  return prologue + fmt::format("#include {}{}{}\n", quote ? '<' : '"', path, quote ? '>' : '"');
 }
 
 }  // namespace kevolve::tune

@@ -7,7 +7,8 @@
 // variant's file for its lines, the original's for the others). A variant is built only when its
 // text is the one its hash names, it was made from the current kernel, its kernel is in a source
 // the target compiles through a wrapper, and the spliced copy scans with the target's flags into
-// a unit whose own space holds the recorded winner. Otherwise the original kernel is built, and
+// a unit whose own space holds the recorded winner; one variant per file (the first unit's, by
+// name). Otherwise the original kernel is built, and
 // the build warns naming the unit, the file and why.
 
 #include "analyzers/scan.hpp"
@@ -18,7 +19,6 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
-#include <vector>
 
 namespace kevolve::tune {
 
@@ -47,9 +47,11 @@ util::Expected<ShippedVariant> prepare_variant(const knowledge::KnowledgeDir& kn
                                                const knowledge::VariantRef& ref,
                                                const VariantContext& context);
 
-// The text of `original`'s wrapper: an #include of it when `variants` is empty, else its text
-// with each variant (all of that file) spliced in, the last first.
+// The text of `original`'s wrapper: an #include of it without a variant, else its text with the
+// variant spliced in (tool/variant/splice.hpp). One variant per file: the splice rewrites the
+// text around the kernel (its quoted includes, a #line), so a second kernel's extent would no
+// longer be where the scan found it.
 util::Expected<std::string> wrapper_text(const std::filesystem::path& original,
-                                         std::vector<const ShippedVariant*> variants);
+                                         const ShippedVariant* variant);
 
 }  // namespace kevolve::tune

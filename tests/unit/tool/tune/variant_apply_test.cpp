@@ -29,8 +29,8 @@ struct Target {
   tune::VariantContext context;
   analyzers::TargetScan scan;
 
-  Target() {
-    dir.write("scale.cpp", k_source);
+  explicit Target(const char* source = k_source) {
+    dir.write("scale.cpp", source);
     auto env = analyzers::make_environment(nullptr, dir / "work");
     REQUIRE(env);
     analyzers::CompileGroup group;
@@ -45,21 +45,23 @@ struct Target {
     context.work_dir = dir / "variants";
     scan = analyzers::scan_target(context.request, context.options);
     REQUIRE(scan.errors() == 0);
-    REQUIRE(scan.units.size() == 1);
+    REQUIRE_FALSE(scan.units.empty());
     config.target = "app";
     config.knowledge_dir = dir / ".kevolve";
     config.wrapped.push_back({dir / "scale.cpp", dir / "sources" / "1-scale.cpp"});
   }
 
-  // Records `code` as the winner (K=`best`) of the current kernel.
-  void record(const std::string& code, std::int64_t best) {
+  // Records `code` as the winner (K=`best`) of the current kernel of `name`.
+  void record(const std::string& code, std::int64_t best, const std::string& name = "scale") {
     auto store = knowledge::KnowledgeDir::open_or_create(config.knowledge_dir);
     REQUIRE(store);
-    REQUIRE(store->write_variant("scale", code, "cpp",
+    REQUIRE(store->write_variant(name, code, "cpp",
                                  knowledge::KnowledgeDir::VariantPlace::committed));
-    const analyzers::Unit& unit = scan.units.front();
+    const analyzers::Unit* found = scan.find(name);
+    REQUIRE(found);
+    const analyzers::Unit& unit = *found;
     knowledge::Wisdom w;
-    w.unit = "scale";
+    w.unit = name;
     w.device_id = k_device;
     w.source_hash = unit.hash;
     w.kernel_hash = unit.kernel_hash;
@@ -140,38 +142,39 @@ TEST_CASE("variant apply: a variant without the unit's marker is not built",
 
 TEST_CASE("variant apply: a wrapper without a variant includes its original",
           "[apply][variant]") {
-  auto plain = tune::wrapper_text("/src/a.cpp", {});
+  auto plain = tune::wrapper_text("/src/a.cpp", nullptr);
   REQUIRE(plain);
   CHECK_THAT(*plain, Catch::EndsWith("#include \"/src/a.cpp\"\n"));
-  auto quoted = tune::wrapper_text("/src/\"a\".cpp", {});
+  auto quoted = tune::wrapper_text("/src/\"a\".cpp", nullptr);
   REQUIRE(quoted);
   CHECK_THAT(*quoted, Catch::EndsWith("#include </src/\"a\".cpp>\n"));
-  CHECK_FALSE(tune::wrapper_text("/src/\"a>\".cpp", {}));
-  CHECK_FALSE(tune::wrapper_text("/src/a\n.cpp", {}));
+  CHECK_FALSE(tune::wrapper_text("/src/\"a>\".cpp", nullptr));
+  CHECK_FALSE(tune::wrapper_text("/src/a\n.cpp", nullptr));
 }
 
-TEST_CASE("variant apply: two variants of one file are both spliced, the last first",
+TEST_CASE("variant apply: one variant per file; the other unit gets the original's best",
           "[apply][variant]") {
-  test::TempDir dir;
-  dir.write("two.cpp", "int a() { return 1; }\nint b() { return 2; }\nint c() { return 3; }\n");
-  tune::ShippedVariant first;
-  first.original = dir / "two.cpp";
-  first.begin = 0;
-  first.end = 21;
-  first.code = "int a() { return 10; }";
-  first.file = dir / "a.cpp";
-  tune::ShippedVariant second = first;
-  second.begin = 44;
-  second.end = 65;
-  second.code = "int c() { return 30; }";
-  second.file = dir / "c.cpp";
-  auto text = tune::wrapper_text(dir / "two.cpp", {&first, &second});
-  REQUIRE(text);
-  CHECK_THAT(*text, Catch::Contains("int a() { return 10; }"));
-  CHECK_THAT(*text, Catch::Contains("int b() { return 2; }"));
-  CHECK_THAT(*text, Catch::Contains("int c() { return 30; }"));
-  CHECK(text->find("return 1;") == std::string::npos);
-  CHECK(text->find("return 3;") == std::string::npos);
-  second.begin = 10;
-  CHECK_FALSE(tune::wrapper_text(dir / "two.cpp", {&first, &second}));
+  Target t(R"(#include <kevolve/kevolve.hpp>
+KEVOLVE_TUNE(scale, "K: 1, 2, 3, 4")
+int scale(int x) { return x * KEVOLVE_PARAM(scale, K, 2); }
+KEVOLVE_TUNE(shift, "K: 1, 2, 3, 4")
+int shift(int x) { return x + KEVOLVE_PARAM(shift, K, 2); }
+)");
+  std::string scale = "KEVOLVE_TUNE(scale, \"K: 1, 2, 3, 4\")\nint scale(int x) { return x * "
+                      "KEVOLVE_PARAM(scale, K, 2) + 1000; }";
+  std::string shift = "KEVOLVE_TUNE(shift, \"K: 1, 2, 3, 4\")\nint shift(int x) { return x + "
+                      "KEVOLVE_PARAM(shift, K, 2) + 1000; }";
+  t.record(scale, 4, "scale");
+  t.record(shift, 4, "shift");
+  tune::Injection injection = t.injection();
+  REQUIRE(injection.warnings.size() == 1);
+  CHECK_THAT(injection.warnings[0],
+             Catch::StartsWith("unit shift: its code variant shift/variants/") &&
+                 Catch::Contains("the variant of unit scale is already built in") &&
+                 Catch::Contains("(one variant per file)"));
+  CHECK_THAT(injection.header, Catch::Contains("#define KEVOLVE_TUNED_scale_K ~, 4\n"));
+  CHECK_THAT(injection.header, Catch::Contains("#define KEVOLVE_TUNED_shift_K ~, 3\n"));
+  REQUIRE(injection.wrappers.size() == 1);
+  CHECK_THAT(injection.wrappers[0].text, Catch::Contains(scale));
+  CHECK(injection.wrappers[0].text.find(shift) == std::string::npos);
 }

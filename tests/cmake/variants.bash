@@ -120,6 +120,16 @@ expect_status 1
 expect_err "is stale"
 cp "$T/scale.cpp.orig" "$P/scale.cpp"
 
+describe "adopt refuses a tampered variant and writes nothing"
+cp "$GOOD" "$T/saved.cpp"
+echo "int tampered = 1;" >>"$GOOD"
+cp "$P/scale.cpp" "$T/scale.cpp.before"
+run "$KEVOLVE_CLI" adopt scale -B "$B"
+expect_status 1
+expect_err "its text is not what its name says"
+cmp -s "$P/scale.cpp" "$T/scale.cpp.before" || fail "a refused adopt changed the source"
+cp "$T/saved.cpp" "$GOOD"
+
 describe "adopt rewrites the source, prints the diff, and the wisdom names the adopted code"
 chmod 640 "$P/scale.cpp"
 run "$KEVOLVE_CLI" adopt scale -B "$B"

@@ -51,15 +51,15 @@ struct Original {
   std::string error;
 };
 
-void find_original(const ShowOptions& o, Original& original) {
+void find_original(const std::string& build, const std::string& unit, Original& original) {
   if (original.looked) return;
   original.looked = true;
-  auto ws = tune::open_workspace(o.build, "");
+  auto ws = tune::open_workspace(build, "");
   if (!ws) {
     original.error = ws.error();
     return;
   }
-  auto found = tune::find_unit(*ws, o.unit);
+  auto found = tune::find_unit(*ws, unit);
   if (!found) {
     original.error = found.error();
     return;
@@ -82,14 +82,18 @@ void print_variant_diff(const ShowOptions& o, const knowledge::KnowledgeDir& kno
     fmt::print("  variant not readable: {}\n", code.error());
     return;
   }
-  if (o.build.empty()) {
+  std::error_code ec;
+  std::string build = o.build;
+  if (build.empty() && o.knowledge.empty() && fs::is_directory(tune::config_dir("build"), ec))
+    build = "build";  // found: ./build has kevolve_tune targets
+  if (build.empty()) {
     fmt::print(
         "  (kevolve show -B <build dir> {} prints the variant's diff against the original "
         "kernel)\n",
         o.unit);
     return;
   }
-  find_original(o, original);
+  find_original(build, o.unit, original);
   if (!original.found) {
     fmt::print("  no diff: {}\n", original.error);
     return;

@@ -29,8 +29,9 @@ struct Target {
   tune::VariantContext context;
   analyzers::TargetScan scan;
 
-  explicit Target(const char* source = k_source) {
+  explicit Target(const char* source = k_source, const char* header = "") {
     dir.write("scale.cpp", source);
+    dir.write("scale.hpp", header);
     auto env = analyzers::make_environment(nullptr, dir / "work");
     REQUIRE(env);
     analyzers::CompileGroup group;
@@ -177,4 +178,22 @@ int shift(int x) { return x + KEVOLVE_PARAM(shift, K, 2); }
   REQUIRE(injection.wrappers.size() == 1);
   CHECK_THAT(injection.wrappers[0].text, Catch::Contains(scale));
   CHECK(injection.wrappers[0].text.find(shift) == std::string::npos);
+}
+
+TEST_CASE("variant apply: a kernel in a header cannot take a variant", "[apply][variant]") {
+  Target t("#include \"scale.hpp\"\nint use(int x) { return scale(x); }\n",
+           R"(#pragma once
+#include <kevolve/kevolve.hpp>
+KEVOLVE_TUNE(scale, "K: 1, 2, 3, 4")
+inline int scale(int x) { return x * KEVOLVE_PARAM(scale, K, 2); }
+)");
+  t.record("KEVOLVE_TUNE(scale, \"K: 1, 2, 3, 4\")\ninline int scale(int x) { return x; }", 4);
+  tune::Injection injection = t.injection();
+  REQUIRE(injection.warnings.size() == 1);
+  CHECK_THAT(injection.warnings[0],
+             Catch::Contains("scale.hpp, which app does not compile itself (a kernel in a header "
+                             "cannot take a variant)") &&
+                 Catch::Contains("the original kernel is built with the original's best K=3"));
+  CHECK_THAT(injection.header, Catch::Contains("#define KEVOLVE_TUNED_scale_K ~, 3\n"));
+  CHECK_THAT(injection.wrappers.at(0).text, Catch::Contains("#include \""));
 }

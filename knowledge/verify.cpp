@@ -253,16 +253,21 @@ class Verifier {
   // contract's form, and a point of the space the wisdom was tuned in as every device has it
   // (verify knows no device: conjuncts that read hardware facts are not judged). Apply checks
   // again, against the sources' current space, and injects nothing else.
-  void check_points(const fs::path& file, const Wisdom& w) {
-    std::optional<space::Space> tuned;
-    if (auto spec = space::parse_space(w.space); !spec) {
+  std::optional<space::Space> space_of(const fs::path& file, const std::string& at,
+                                       const std::string& text) {
+    if (auto spec = space::parse_space(text); !spec) {
       error(file,
-            fmt::format("space: column {}: {}", spec.error().offset + 1, spec.error().message));
+            fmt::format("{}: column {}: {}", at, spec.error().offset + 1, spec.error().message));
     } else if (auto built = space::build_for_any_device(std::move(*spec)); !built) {
-      error(file, fmt::format("space: {}", built.error().message));
+      error(file, fmt::format("{}: {}", at, built.error().message));
     } else {
-      tuned.emplace(std::move(*built));
+      return std::move(*built);
     }
+    return std::nullopt;
+  }
+
+  void check_points(const fs::path& file, const Wisdom& w) {
+    std::optional<space::Space> tuned = space_of(file, "space", w.space);
     const space::Space* in = tuned ? &*tuned : nullptr;
     for (std::size_t i = 0; i < w.records.size(); ++i) {
       const SizeRecord& r = w.records[i];
@@ -270,8 +275,22 @@ class Verifier {
       // A record whose defaults stood holds the defaults as the source writes them, which may be
       // an expression or lie outside the space; a build injects nothing for them.
       bool defaults = !r.variant && r.time_s == r.baseline_s && r.speedup == 1;
-      check_point(file, at + ".best", r.best, in,
-                  defaults ? "the defaults stood; a build injects nothing for them" : "");
+      if (r.variant) {
+        // A variant's point is of its own space; the original's best, of the wisdom's.
+        std::optional<space::Space> own;
+        if (r.variant->space.empty()) {
+          warning(file, at + ".variant: no space recorded; the build checks its point by a scan");
+        } else {
+          own = space_of(file, at + ".variant.space", r.variant->space);
+        }
+        check_point(file, at + ".best", r.best, own ? &*own : nullptr, "");
+        check_point(file, at + ".variant.original_best", r.variant->original_best, in,
+                    "the defaults, where no point of the original won; a build falls back to "
+                    "them only where valid");
+      } else {
+        check_point(file, at + ".best", r.best, in,
+                    defaults ? "the defaults stood; a build injects nothing for them" : "");
+      }
       // The previous winner may come from an older space; a build then uses the defaults.
       if (r.fallback) {
         check_point(file, at + ".fallback.best", r.fallback->best, in,
@@ -301,7 +320,7 @@ class Verifier {
       report(*problem);
     } else if (space) {
       if (auto point = recorded_point(*space, params); !point)
-        report(point.error() + " (the wisdom's own space)");
+        report(point.error() + " (the space it was tuned in)");
     }
   }
 

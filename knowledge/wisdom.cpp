@@ -232,6 +232,7 @@ VariantRef variant_from_json(const Json& json, const std::string& path,
   v.provider = r.string("provider");
   v.model = r.string("model");
   v.prompt_hash = r.string("prompt_hash");
+  v.space = r.string("space", false);  // absent in the first variant records
   if (auto tokens = r.take("tokens")) {
     ObjectReader t(*tokens, r.path_of("tokens"), problems);
     v.prompt_tokens = t.integer("prompt");
@@ -249,6 +250,7 @@ Json variant_json(const VariantRef& v) {
               {"provider", v.provider},
               {"model", v.model},
               {"prompt_hash", v.prompt_hash},
+              {"space", v.space},
               {"tokens", Json{{"prompt", v.prompt_tokens}, {"answer", v.answer_tokens}}},
               {"original_best", params_json(v.original_best)}};
 }

@@ -91,6 +91,7 @@ struct VariantRef {
   std::string provider;  // "openai", "anthropic", "command"
   std::string model;
   std::string prompt_hash;
+  std::string space;  // the variant's own space (its marker's), which `best` is a point of
   std::int64_t prompt_tokens = 0;
   std::int64_t answer_tokens = 0;
   ParamValues original_best;

@@ -39,6 +39,7 @@ constexpr std::array k_variables = {
     EnvironmentVariable{"KEVOLVE_LLM_COMMAND",
                         "the program of the command provider (--llm-command)"},
     EnvironmentVariable{"KEVOLVE_LLM_CALLS", "LLM variants asked for per unit (--llm-calls)"},
+    EnvironmentVariable{"KEVOLVE_LLM_BUDGET", "evaluations of each variant's space (--llm-budget)"},
     EnvironmentVariable{"KEVOLVE_LLM_KEY_ENV",
                         "the variable holding the LLM key (OPENAI_API_KEY, ANTHROPIC_API_KEY)"},
     EnvironmentVariable{"KEVOLVE_LOG_FILE", "append the debug log to this file"},

@@ -9,6 +9,7 @@
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
+#include "tool/llm/settings.hpp"
 #include "tool/search/registry.hpp"
 #include "tool/tune/apply.hpp"
 #include "tool/tune/build_check.hpp"
@@ -17,9 +18,11 @@
 #include "tool/tune/settings.hpp"
 #include "tool/tune/tuner.hpp"
 #include "tool/tune/workspace.hpp"
+#include "util/environment.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
 #include "util/log.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -42,7 +45,9 @@ struct TuneOptions {
   std::string configuration;
   tune::TuneFlags flags;  // filled in with the environment and kevolve_tune's (tune/settings.hpp)
   std::string executor = "local";
-  bool llm = false;
+  llm::LlmFlags llm;  // with the environment and kevolve_tune's LLM (tool/llm/settings.hpp)
+  std::optional<std::uint64_t> llm_budget;
+  bool dry_run = false;
   std::string device;
 };
 
@@ -152,12 +157,17 @@ class TuneRun {
                                                        const tune::TargetConfig& config);
   Row tune_one(const tune::TargetConfig& config, const analyzers::Unit& unit,
                const knowledge::KnowledgeDir& knowledge, const tune::TuneSettings& settings,
-               tune::Progress& progress);
+               tune::Progress& progress, const tune::VariantSetup* variants);
+  std::optional<tune::VariantSetup> llm_setup(const tune::TargetConfig& config);
+  std::uint64_t variant_budget() const;
+  void print_prompts(const tune::TargetConfig& config, const analyzers::TargetScan& scan,
+                     const std::vector<std::string>& wanted);
 
   const TuneOptions& m_o;
   const tune::Workspace& m_ws;
   const backends::Inventory& m_inventory;
   std::set<std::string> m_found_units;
+  std::vector<std::unique_ptr<llm::Provider>> m_providers;
 };
 
 // The units of this target to tune; nothing when --unit names none of them.
@@ -194,6 +204,8 @@ void TuneRun::tune_target(const tune::TargetConfig& config) {
   if (!resolved) throw Error(resolved.error());
   for (const auto& [name, origin] : resolved->origins)
     KEVOLVE_LOG("tune: {}: {} from {}", config.target, name, origin);
+  auto llm = llm_setup(config);
+  if (m_o.dry_run) return print_prompts(config, scan, *wanted);
   auto knowledge = knowledge::KnowledgeDir::open_or_create(config.knowledge_dir);
   if (!knowledge) throw Error(knowledge.error());
   auto lock = knowledge->lock(fmt::format("kevolve tune {}", config.target));
@@ -203,13 +215,89 @@ void TuneRun::tune_target(const tune::TargetConfig& config) {
     if (!wanted->empty() && std::find(wanted->begin(), wanted->end(), unit.name) == wanted->end())
       continue;
     if (util::interrupted()) break;
-    rows.push_back(tune_one(config, unit, *knowledge, resolved->settings, progress));
+    rows.push_back(
+        tune_one(config, unit, *knowledge, resolved->settings, progress, llm ? &*llm : nullptr));
+  }
+}
+
+// --llm and its settings, resolved (tool/llm/settings.hpp); none when no LLM is asked for.
+std::optional<tune::VariantSetup> TuneRun::llm_setup(const tune::TargetConfig& config) {
+  std::vector<std::pair<std::string, std::string>> origins;
+  auto settings = llm::resolve_llm(m_o.llm, config.llm, &origins);
+  if (!settings) throw Error(settings.error());
+  for (const auto& [name, origin] : origins)
+    KEVOLVE_LOG("tune: {}: {} from {}", config.target, name, origin);
+  if (settings->provider.empty() && m_o.dry_run)
+    throw Error("--dry-run prints the prompts of an LLM: name one with --llm");
+  tune::VariantSetup setup;
+  setup.calls = settings->provider.empty() ? 0 : settings->calls;
+  setup.budget = variant_budget();
+  setup.source_dir = config.source_dir;
+  if (m_o.dry_run) return setup;  // nothing is sent: no provider is made
+  if (!settings->provider.empty()) {
+    auto provider = llm::make_provider(*settings);
+    if (!provider) throw Error(provider.error());
+    m_providers.push_back(std::move(*provider));
+    setup.provider = m_providers.back().get();
+  }
+  // Without an LLM too: a variant that won before is re-checked and contends again.
+  auto request = tune::scan_request(m_ws, config);
+  if (!request) throw Error(request.error());
+  setup.check = [request = *request,
+                 options = tune::parse_options(m_ws, m_o.flags.jobs.value_or(0))](
+                    const analyzers::Unit& unit, const analyzers::VariantSource& variant) {
+    return analyzers::check_variant(request, options, unit, variant);
+  };
+  return setup;
+}
+
+// --llm-budget, else KEVOLVE_LLM_BUDGET, else 8.
+std::uint64_t TuneRun::variant_budget() const {
+  if (m_o.llm_budget) return *m_o.llm_budget;
+  auto text = util::environment("KEVOLVE_LLM_BUDGET");
+  if (!text) return 8;
+  auto value = util::parse_int(*text);
+  if (!value || *value < 1)
+    throw Error(fmt::format("KEVOLVE_LLM_BUDGET: expected a positive number, not '{}'", *text));
+  return static_cast<std::uint64_t>(*value);
+}
+
+// --dry-run: each unit's first prompt, as it would be sent; nothing is evaluated or sent.
+void TuneRun::print_prompts(const tune::TargetConfig& config, const analyzers::TargetScan& scan,
+                            const std::vector<std::string>& wanted) {
+  auto knowledge = knowledge::KnowledgeDir::open(config.knowledge_dir);
+  for (const analyzers::Unit& unit : scan.units) {
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), unit.name) == wanted.end())
+      continue;
+    auto device = device_for_unit(m_inventory, unit, m_o.device);
+    std::string backend(tune::backend_of(unit));
+    auto context = tune::prompt_context(unit, config.source_dir, backend,
+                                        device ? (*device)->name : std::string("(no device here)"));
+    if (!context) throw Error(context.error());
+    std::optional<knowledge::Wisdom> wisdom;
+    if (knowledge && device) {
+      auto read = knowledge->read(unit.name, (*device)->id);
+      if (read && *read) wisdom = std::move(**read);
+    }
+    if (wisdom && wisdom->primary()) {
+      const knowledge::SizeRecord& r = *wisdom->primary();
+      context->best_params = tune::params_text_of(r.best);
+      context->best_s = r.time_s;
+      context->baseline_s = r.baseline_s;
+      context->peak_percent = r.peak_percent;
+      context->bound = r.bound;
+    } else {
+      context->best_params = tune::params_text_of(tune::defaults_params(unit));
+    }
+    variant::ComposedPrompt prompt = variant::compose_prompt(*context);
+    fmt::print("=== {}: system ({}) ===\n{}\n=== {}: user ===\n{}\n", unit.name, prompt.hash,
+               prompt.prompt.system, unit.name, prompt.prompt.user);
   }
 }
 
 Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& unit,
                       const knowledge::KnowledgeDir& knowledge, const tune::TuneSettings& settings,
-                      tune::Progress& progress) {
+                      tune::Progress& progress, const tune::VariantSetup* variants) {
   Row row{config.target, "-", {}};
   row.outcome.unit = unit.name;
   auto device = device_for_unit(m_inventory, unit, m_o.device);
@@ -231,7 +319,7 @@ Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& u
   }
   recipe->compile_timeout =
       std::chrono::milliseconds(static_cast<long long>(settings.compile_timeout_s * 1000));
-  tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}, {}};
+  tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}, {}, variants};
   ctx.build_type = tune::build_type_of(m_ws.build);
   if (backends::platform_of((*device)->backend).has_peaks()) {
     ctx.peaks = peaks_for(**device, recipe->compiler, progress);
@@ -265,8 +353,6 @@ int run_tune(const TuneOptions& o) {
     throw Error(fmt::format("--executor {}: only the local executor exists yet (SLURM comes later)",
                             o.executor));
   }
-  if (o.llm)
-    throw Error("--llm: LLM rewrites are not available yet; parameter search runs without them");
   auto ws = tune::open_workspace(o.build, o.configuration);
   if (!ws) throw Error(ws.error());
   tune::TargetSelection selection;
@@ -345,7 +431,26 @@ void add_tune_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"required", "auto", "off"}))
       ->type_name("MODE");
   cmd->add_option("--executor", o->executor, "Where candidates run: local (default) or slurm");
-  cmd->add_flag("--llm", o->llm, "Let an LLM propose code variants");
+  cmd->add_option("--llm", o->llm.provider,
+                  "After the parameter search, ask this LLM provider for code variants "
+                  "(docs/llm.md)")
+      ->check(CLI::IsMember({"openai", "anthropic", "command"}))
+      ->type_name("PROVIDER");
+  cmd->add_option("--llm-model", o->llm.model, "The model (default: the provider's)");
+  cmd->add_option("--llm-url", o->llm.url, "The server's base URL (default: the provider's)");
+  cmd->add_option("--llm-command", o->llm.command,
+                  "For --llm command: the program (run by /bin/sh; prompt on stdin, answer on "
+                  "stdout)");
+  cmd->add_option("--llm-calls", o->llm.calls, "LLM calls per unit (default 3)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--llm-key-env", o->llm.key_env,
+                  "The environment variable that holds the key (default: OPENAI_API_KEY or "
+                  "ANTHROPIC_API_KEY)");
+  cmd->add_option("--llm-budget", o->llm_budget,
+                  "Evaluations of each variant's own space (default 8)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--dry-run", o->dry_run,
+                "With --llm: print each unit's prompt and send nothing (nothing is evaluated)");
   cmd->add_flag("--profile", o->flags.profile,
                 "Attach Nsight Compute metrics to the winner and the defaults (CUDA, needs ncu)");
   cmd->add_option("--device", o->device,

@@ -5,6 +5,7 @@
 // defaults afresh to tell a broken environment from failing candidates. eval::Evaluator does it
 // for real (EvaluatorCandidates); the stages' tests use fakes that answer in microseconds.
 
+#include "backends/build.hpp"
 #include "backends/candidate.hpp"
 #include "tool/eval/evaluator.hpp"
 
@@ -34,9 +35,13 @@ class CandidateEvaluator {
 
 class EvaluatorCandidates final : public CandidateEvaluator {
  public:
-  EvaluatorCandidates(eval::Evaluator& evaluator, const backends::CandidateRecipe& recipe)
-      : m_evaluator(evaluator), m_recipe(recipe) {}
+  // `variant`: the recipe of a code variant (its spliced file in place of the kernel's), whose
+  // candidates are built from it and judged against the unit's reference all the same.
+  EvaluatorCandidates(eval::Evaluator& evaluator, const backends::CandidateRecipe& recipe,
+                      const backends::CandidateRecipe* variant = nullptr)
+      : m_evaluator(evaluator), m_recipe(recipe), m_variant(variant) {}
   backends::Build build(const std::string& header, const std::string& tag) const override {
+    if (m_variant) return backends::build_candidate(*m_variant, header, tag);
     return m_evaluator.build(header, tag);
   }
   eval::Trial evaluate(const backends::Build& build, const std::string& tag) override {
@@ -56,7 +61,8 @@ class EvaluatorCandidates final : public CandidateEvaluator {
 
  private:
   eval::Evaluator& m_evaluator;
-  const backends::CandidateRecipe& m_recipe;
+  const backends::CandidateRecipe& m_recipe;  // the unit's: rebuild_defaults() builds its defaults
+  const backends::CandidateRecipe* m_variant;
   unsigned m_rebuilds = 0;
 };
 

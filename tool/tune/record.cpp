@@ -1,6 +1,8 @@
 #include "tool/tune/record.hpp"
 
 #include "backends/platform.hpp"
+#include "knowledge/trials.hpp"
+#include "tool/eval/diagnosis.hpp"
 #include "tool/tune/build_check.hpp"
 #include "tool/tune/points.hpp"
 #include "util/text.hpp"
@@ -24,7 +26,13 @@ knowledge::SizeRecord size_record(const FinalChoice& choice, const analyzers::Un
   record.speedup = record.speedup_low = record.speedup_high = 1;
   if (choice.winner && choice.winning) {
     const Verdict& v = *choice.winning;
-    record.best = params_of(space, choice.winner->point);
+    record.best = choice.winner_params.empty() ? params_of(space, choice.winner->point)
+                                               : choice.winner_params;
+    record.variant = choice.winner_variant;
+    if (record.variant) {
+      record.variant->original_best =
+          choice.original_best.empty() ? defaults_params(unit) : choice.original_best;
+    }
     record.time_s = v.time_s;
     record.speedup = choice.baseline_s / v.time_s;
     record.speedup_low = std::min(v.low, record.speedup);
@@ -40,6 +48,22 @@ std::optional<knowledge::TrialRef> measured_trial(const FinalChoice& choice, con
   if (!measured && defaults) measured = history.find(*defaults);
   if (!measured || !measured->ok() || measured->trial_id.empty()) return std::nullopt;
   return knowledge::TrialRef{measured->trial_id, measured->time_s, "ok"};
+}
+
+knowledge::TrialRecord trial_line(const TrialKey& key, knowledge::ParamValues params,
+                                  const std::string& strategy, const eval::Trial& trial,
+                                  Blame blame, const backends::Description& described,
+                                  const std::optional<backends::Peaks>& peaks) {
+  knowledge::TrialRecord record = key.record(std::move(params), strategy);
+  record.status = blame == Blame::environment ? std::string(knowledge::k_environment_error)
+                                              : std::string(backends::name_of(trial.status));
+  if (trial.status == backends::Status::ok && trial.time) {
+    record.time_s = trial.time->median_s;
+    record.spread = trial.time->spread();
+    record.diagnosis = eval::to_json(eval::diagnose(described, trial.time->median_s, peaks));
+  }
+  record.message = trial.message;
+  return record;
 }
 
 knowledge::Wisdom wisdom_of(const analyzers::Unit& unit, const backends::Device& device,

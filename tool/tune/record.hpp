@@ -9,6 +9,7 @@
 #include "backends/device.hpp"
 #include "knowledge/wisdom.hpp"
 #include "space/space.hpp"
+#include "tool/tune/breaker.hpp"
 #include "tool/tune/build_check.hpp"
 #include "tool/tune/history.hpp"
 #include "tool/tune/verdict.hpp"
@@ -28,6 +29,12 @@ knowledge::SizeRecord size_record(const FinalChoice& choice, const analyzers::Un
 // defaults' when they stand; none when that line has no id (written by an older kevolve).
 std::optional<knowledge::TrialRef> measured_trial(const FinalChoice& choice, const History& history,
                                                   const std::optional<space::Point>& defaults);
+
+// The trial-log line of one evaluation of `key` (its outcome, and the rates it achieved).
+knowledge::TrialRecord trial_line(const TrialKey& key, knowledge::ParamValues params,
+                                  const std::string& strategy, const eval::Trial& trial,
+                                  Blame blame, const backends::Description& described,
+                                  const std::optional<backends::Peaks>& peaks);
 
 // The wisdom document that holds `record`, for `unit` tuned on `device` with `recipe`, built in
 // the configuration `build`.

@@ -78,7 +78,11 @@ class UnitTune {
                                            Blame blame = Blame::candidate);
   UnitOutcome defaults_fail(const std::string& error);
   UnitOutcome search_and_record(eval::Evaluator& evaluator);
-  UnitOutcome finish(CandidateEvaluator& candidates, const History& history);
+  UnitOutcome finish(CandidateEvaluator& candidates, const History& history,
+                     const VariantStage* variants);
+  VariantInputs variant_inputs(eval::Evaluator& evaluator, const SearchLimits& limits);
+  Standing standing(const History& history) const;
+  util::Expected<void> record_variant_failures(const FinalChoice& choice);
   void profile(knowledge::SizeRecord& record, CandidateEvaluator& candidates, bool won);
   std::string choose_strategy() const;
 
@@ -115,13 +119,17 @@ UnitOutcome UnitTune::stopped(UnitOutcome::State state, std::string message) {
 // evaluate nothing, write nothing.
 bool UnitTune::up_to_date(const std::optional<knowledge::Wisdom>& existing) {
   if (m_settings.force || !existing || existing->source_hash != m_unit.hash) return false;
+  // Asked for variants where none were asked for before: the search resumes from the trial log.
+  const knowledge::SizeRecord* primary = existing->primary();
+  if (m_ctx.variants && m_ctx.variants->provider && (!primary || !primary->extra.contains("llm")))
+    return false;
   std::vector<std::string> changes = build_changes(*existing, m_build);
   if (!changes.empty()) {
     for (const std::string& c : changes) m_rebuilt += (m_rebuilt.empty() ? "" : "; ") + c;
     return false;
   }
   m_out.state = UnitOutcome::State::up_to_date;
-  if (const auto* primary = existing->primary()) m_out.record = *primary;
+  if (primary) m_out.record = *primary;
   m_out.message = "unchanged since it was tuned on this device";
   return true;
 }
@@ -224,7 +232,46 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
         fmt::format("{} evaluations are in the trial log; run kevolve tune again to resume",
                     history.size()));
   }
-  return finish(candidates, history);
+  std::optional<VariantStage> variants;
+  if (m_ctx.variants) {
+    variants.emplace(*m_ctx.variants, variant_inputs(evaluator, limits));
+    std::optional<knowledge::VariantRef> previous;
+    if (m_previous) previous = m_previous->variant;
+    auto asked = variants->run(standing(history), previous);
+    m_ctx.progress.begin(m_unit.name);  // the verdict's notes are the unit's again
+    if (!asked) return fail(asked.error());
+    m_out.evaluations += variants->evaluations();
+    if (util::interrupted()) return stopped(UnitOutcome::State::interrupted);
+  }
+  return finish(candidates, history, variants ? &*variants : nullptr);
+}
+
+VariantInputs UnitTune::variant_inputs(eval::Evaluator& evaluator, const SearchLimits& limits) {
+  return {m_unit,
+          m_recipe,
+          m_ctx.device,
+          m_ctx.knowledge,
+          evaluator,
+          m_key,
+          m_log_file,
+          m_described,
+          m_peaks,
+          m_ctx.progress,
+          m_settings.seed,
+          limits.jobs,
+          limits.evaluate_while_building};
+}
+
+// The best the parameter search found, for the first prompt.
+Standing UnitTune::standing(const History& history) const {
+  auto defaults = defaults_point(*m_space, m_unit);
+  Standing s{defaults ? m_space->format(*defaults) : "the defaults", m_baseline_s, m_baseline_s};
+  auto best = history.fastest(1, std::nullopt);
+  if (!best.empty() && best[0].time_s < m_baseline_s) {
+    s.params = m_space->format(best[0].point);
+    s.best_s = best[0].time_s;
+  }
+  return s;
 }
 
 // The defaults were just built, verified and timed: that is their evaluation.
@@ -260,15 +307,8 @@ UnitOutcome UnitTune::defaults_fail(const std::string& error) {
 
 util::Expected<std::string> UnitTune::record_trial(const space::Point& point,
                                                    const eval::Trial& trial, Blame blame) {
-  knowledge::TrialRecord record = m_key.record(params_of(*m_space, point), m_out.strategy);
-  record.status = blame == Blame::environment ? std::string(knowledge::k_environment_error)
-                                              : std::string(backends::name_of(trial.status));
-  if (trial.status == Status::ok && trial.time) {
-    record.time_s = trial.time->median_s;
-    record.spread = trial.time->spread();
-    record.diagnosis = eval::to_json(eval::diagnose(m_described, trial.time->median_s, m_peaks));
-  }
-  record.message = trial.message;
+  knowledge::TrialRecord record = trial_line(m_key, params_of(*m_space, point), m_out.strategy,
+                                             trial, blame, m_described, m_peaks);
   KEVOLVE_LOG("tune: {} {} -> {} {}", m_unit.name, m_space->format(point), record.status,
               trial.message);
   if (auto appended = knowledge::append_trial(m_log_file, record); !appended)
@@ -276,20 +316,34 @@ util::Expected<std::string> UnitTune::record_trial(const space::Point& point,
   return record.id;
 }
 
-UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& history) {
+UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& history,
+                             const VariantStage* variants) {
   RetimeSettings retime{m_settings.top, m_settings.rounds, m_settings.seed};
   FinalChoice choice =
-      choose_winner(candidates, m_unit, *m_space, history, retime, m_baseline_s, m_ctx.progress);
+      choose_winner(candidates, m_unit, *m_space, history, retime, m_baseline_s, m_ctx.progress,
+                    variants ? variants->contenders() : std::vector<Contender>{});
   if (choice.interrupted) return stopped(UnitOutcome::State::interrupted);
   if (!choice.environment.empty()) return fail(choice.environment);
   for (const auto& [point, check] : verdict_trials(choice)) {
     if (auto recorded = record_trial(point, check); !recorded) return fail(recorded.error());
+  }
+  if (auto recorded = record_variant_failures(choice); !recorded) return fail(recorded.error());
+  if (choice.winner_variant) {
+    // The winner's text goes where builds read it: committed, content-addressed.
+    const VariantRun* run = variants->find(choice.winner_variant->hash);
+    auto kept = m_ctx.knowledge.write_variant(m_unit.name, run->code, run->ref.ext,
+                                              knowledge::KnowledgeDir::VariantPlace::committed);
+    if (!kept) return fail(kept.error());
   }
   const bool won = choice.winner.has_value();
   knowledge::SizeRecord record =
       size_record(choice, m_unit, *m_space, m_key.problem, history.size(), m_out.strategy);
   record.trial = measured_trial(choice, history, defaults_point(*m_space, m_unit));
   annotate_diagnosis(record, m_described, m_ctx.peaks);
+  if (m_ctx.variants && m_ctx.variants->provider) {
+    record.extra["llm"] = util::Json{{"provider", m_ctx.variants->provider->name()},
+                                     {"calls", m_ctx.variants->calls}};
+  }
   if (m_settings.profile && m_ctx.profiler) profile(record, candidates, won);
   std::string pending =
       apply_review_gates(record, won, m_described, m_ctx.peaks, m_previous ? &*m_previous : nullptr,
@@ -308,10 +362,22 @@ UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& hist
                  "no candidate beat the defaults beyond the measured noise");
 }
 
+// Variants that failed re-verification: their lines, so that a resumed search counts them failed.
+util::Expected<void> UnitTune::record_variant_failures(const FinalChoice& choice) {
+  for (const VariantFailure& f : choice.failed_variants) {
+    TrialKey key = m_key;
+    key.variant = f.variant;
+    knowledge::TrialRecord line =
+        trial_line(key, f.params, "llm", f.trial, Blame::candidate, m_described, m_peaks);
+    if (auto appended = knowledge::append_trial(m_log_file, line); !appended) return appended;
+  }
+  return {};
+}
+
 // Hardware counters for the winner and the defaults: what bounds them, beyond the timing.
 void UnitTune::profile(knowledge::SizeRecord& record, CandidateEvaluator& candidates, bool won) {
   std::vector<std::pair<knowledge::ParamValues, fs::path>> subjects;
-  if (won) {
+  if (won && !record.variant) {  // a variant's candidates are its own recipe's: not profiled yet
     backends::Build b = candidates.build(candidate_header(m_unit, record.best), "profile");
     if (b.ok) subjects.emplace_back(record.best, b.executable);
   }

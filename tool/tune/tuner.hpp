@@ -17,6 +17,7 @@
 #include "tool/eval/evaluator.hpp"
 #include "tool/tune/annotate.hpp"
 #include "tool/tune/progress.hpp"
+#include "tool/tune/variants.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -64,9 +65,10 @@ struct TuneContext {
   const backends::Device& device;
   const TuneSettings& settings;
   Progress& progress;
-  std::optional<backends::Peaks> peaks;  // the device's measured ceilings, when known
-  Profiler profiler;                     // empty: no profiler here
-  std::string build_type;                // CMake's build type of the build directory
+  std::optional<backends::Peaks> peaks;    // the device's measured ceilings, when known
+  Profiler profiler;                       // empty: no profiler here
+  std::string build_type;                  // CMake's build type of the build directory
+  const VariantSetup* variants = nullptr;  // LLM variants (tool/tune/variants.hpp); none: off
 };
 
 UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,

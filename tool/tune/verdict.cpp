@@ -51,54 +51,99 @@ std::vector<std::pair<space::Point, eval::Trial>> verdict_trials(const FinalChoi
   return lines;
 }
 
+std::vector<Contender> contenders_of(const analyzers::Unit& unit, const space::Space& space,
+                                     const History& history, std::size_t top) {
+  std::vector<Contender> out;
+  for (const Evaluated& e : history.fastest(top, defaults_point(space, unit))) {
+    knowledge::ParamValues params = params_of(space, e.point);
+    std::string header = candidate_header(unit, params);
+    out.push_back(
+        {e, std::move(params), std::move(header), space.format(e.point), std::nullopt, nullptr});
+  }
+  return out;
+}
+
 namespace {
 
-struct Contenders {
-  std::vector<Evaluated> evaluated;                // built, in the order re-timed
+struct Built {
+  std::vector<Contender> contenders;               // built, in the order re-timed
   std::vector<std::filesystem::path> executables;  // the defaults' first
   std::string environment;                         // a build failed for the environment's reason
 };
 
-Contenders build_contenders(CandidateEvaluator& candidates, const analyzers::Unit& unit,
-                            const space::Space& space, const std::vector<Evaluated>& ranked) {
-  Contenders c;
+Built build_contenders(CandidateEvaluator& candidates, std::vector<Contender> contenders) {
+  Built c;
   c.executables.push_back(candidates.baseline_executable());
-  for (std::size_t i = 0; i < ranked.size(); ++i) {
-    backends::Build b = candidates.build(candidate_header(unit, params_of(space, ranked[i].point)),
-                                         fmt::format("top{}", i));
+  for (std::size_t i = 0; i < contenders.size(); ++i) {
+    Contender& k = contenders[i];
+    CandidateEvaluator& builder = k.builder ? *k.builder : candidates;
+    backends::Build b = builder.build(k.header, fmt::format("top{}", i));
     if (!b.ok) {
       if (auto failure = environment_failure(b.log)) {
         c.environment = fmt::format(
             "the environment fails, not the candidates: {} ({}), rebuilding {} that built during "
             "the search:\n{}fix the environment and run kevolve tune again",
-            failure->cause, failure->line, space.format(ranked[i].point), log_excerpt(b.log, 12));
+            failure->cause, failure->line, k.label, log_excerpt(b.log, 12));
         return c;
       }
       continue;
     }
-    c.evaluated.push_back(ranked[i]);
+    c.contenders.push_back(std::move(k));
     c.executables.push_back(b.executable);
   }
   return c;
+}
+
+void fail_reverification(FinalChoice& choice, const Contender& k, eval::Trial check,
+                         Progress& progress) {
+  choice.notes.push_back(fmt::format("{} fails re-verification: {}", k.label, check.message));
+  progress.note(choice.notes.back());
+  if (k.variant) {
+    eval::Trial line = check;
+    line.message = "re-verification on a new seed: " + check.message;
+    choice.failed_variants.push_back({k.variant->hash, k.params, std::move(line)});
+  } else {
+    choice.failed_reverification.emplace_back(k.evaluated, std::move(check));
+  }
+}
+
+// A variant won: the fastest of the unit's own points that beat the defaults too, once it passes
+// re-verification, is what builds fall back to when the variant goes stale.
+void choose_original_best(FinalChoice& choice, const Built& c, const std::vector<Verdict>& verdicts,
+                          std::vector<bool>& failed, CandidateEvaluator& candidates,
+                          Progress& progress) {
+  for (const Verdict& v : verdicts) {
+    const Contender& k = c.contenders[v.contender];
+    if (k.variant || !v.beats_defaults() || failed[v.contender]) continue;
+    eval::Trial check = candidates.reverify(c.executables[v.contender + 1]);
+    if (check.status == backends::Status::ok) {
+      choice.original_best = k.params;
+      return;
+    }
+    fail_reverification(choice, k, std::move(check), progress);
+    failed[v.contender] = true;
+  }
 }
 
 }  // namespace
 
 FinalChoice choose_winner(CandidateEvaluator& candidates, const analyzers::Unit& unit,
                           const space::Space& space, const History& history,
-                          const RetimeSettings& settings, double baseline_s, Progress& progress) {
+                          const RetimeSettings& settings, double baseline_s, Progress& progress,
+                          std::vector<Contender> variants) {
   FinalChoice choice;
   choice.baseline_s = baseline_s;
-  auto ranked =
-      history.fastest(static_cast<std::size_t>(settings.top), defaults_point(space, unit));
-  Contenders c = build_contenders(candidates, unit, space, ranked);
+  std::vector<Contender> all =
+      contenders_of(unit, space, history, static_cast<std::size_t>(settings.top));
+  for (Contender& v : variants) all.push_back(std::move(v));
+  Built c = build_contenders(candidates, std::move(all));
   if (!c.environment.empty()) {
     choice.environment = std::move(c.environment);
     return choice;
   }
-  if (c.evaluated.empty()) return choice;
+  if (c.contenders.empty()) return choice;
   progress.note(fmt::format("re-timing the best {} against the defaults: {} interleaved rounds",
-                            c.evaluated.size(), settings.rounds));
+                            c.contenders.size(), settings.rounds));
   auto medians = candidates.interleaved(c.executables, settings.rounds, settings.seed);
   if (util::interrupted()) {
     choice.interrupted = true;
@@ -106,25 +151,27 @@ FinalChoice choose_winner(CandidateEvaluator& candidates, const analyzers::Unit&
   }
   choice.baseline_s = median(medians[0]);
   std::vector<Verdict> verdicts = judge_rounds(medians, settings.rounds);
-  std::vector<bool> failed(c.evaluated.size(), false);
+  std::vector<bool> failed(c.contenders.size(), false);
   for (const Verdict& v : verdicts) {
     if (!v.beats_defaults() || choice.winner) continue;
+    const Contender& k = c.contenders[v.contender];
     eval::Trial check = candidates.reverify(c.executables[v.contender + 1]);
     if (check.status != backends::Status::ok) {
-      choice.notes.push_back(fmt::format("{} fails re-verification: {}",
-                                         space.format(c.evaluated[v.contender].point),
-                                         check.message));
-      progress.note(choice.notes.back());
-      choice.failed_reverification.emplace_back(c.evaluated[v.contender], std::move(check));
+      fail_reverification(choice, k, std::move(check), progress);
       failed[v.contender] = true;
       continue;
     }
-    choice.winner = c.evaluated[v.contender];
+    choice.winner = k.evaluated;
     choice.winning = v;
+    choice.winner_params = k.params;
+    choice.winner_variant = k.variant;
   }
+  if (choice.winner_variant)
+    choose_original_best(choice, c, verdicts, failed, candidates, progress);
+  // `top` lists points of the unit's own space: what later tunes may start from.
   for (const Verdict& v : verdicts) {
-    if (!failed[v.contender])
-      choice.top.push_back({params_of(space, c.evaluated[v.contender].point), v.time_s});
+    const Contender& k = c.contenders[v.contender];
+    if (!failed[v.contender] && !k.variant) choice.top.push_back({k.params, v.time_s});
   }
   std::sort(choice.top.begin(), choice.top.end(),
             [](const auto& a, const auto& b) { return a.time_s < b.time_s; });

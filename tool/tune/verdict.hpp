@@ -40,15 +40,39 @@ double median(std::vector<double> values);
 // contender with a failed round (NaN) gets no verdict. The verdicts come fastest first.
 std::vector<Verdict> judge_rounds(const std::vector<std::vector<double>>& medians, int rounds);
 
+// A contender of the verdict: a point of the unit's space, or of a code variant's
+// (tool/tune/variants.hpp), which its own CandidateEvaluator builds.
+struct Contender {
+  Evaluated evaluated;  // its search evaluation (a point of its own space)
+  knowledge::ParamValues params;
+  std::string header;                            // its injected header
+  std::string label;                             // in messages: "X=4", "variant 1a2b3c4d X=4"
+  std::optional<knowledge::VariantRef> variant;  // none: the unit's own code
+  CandidateEvaluator* builder = nullptr;         // none: the unit's
+};
+
+// A variant's contender that failed re-verification: its trial-log line.
+struct VariantFailure {
+  std::string variant;
+  knowledge::ParamValues params;
+  eval::Trial trial;
+};
+
 struct FinalChoice {
-  double baseline_s = 0;               // the defaults' median in the re-timing
-  std::optional<Evaluated> winner;     // none: the defaults stand
-  std::optional<Verdict> winning;      // the winner's verdict
+  double baseline_s = 0;                                // the defaults' median in the re-timing
+  std::optional<Evaluated> winner;                      // none: the defaults stand
+  std::optional<Verdict> winning;                       // the winner's verdict
+  knowledge::ParamValues winner_params;                 // of its own space
+  std::optional<knowledge::VariantRef> winner_variant;  // the winner is this code variant
+  // When a variant wins: the unit's own best point that beat the defaults and re-verified
+  // (what builds use once the variant is stale); empty: the defaults.
+  knowledge::ParamValues original_best;
   std::vector<knowledge::Ranked> top;  // the judged contenders, fastest first
   std::vector<std::string> notes;      // contenders dropped, and why
   // Contenders that failed re-verification, with that run: they go to the trial log, never
   // into `top`.
   std::vector<std::pair<Evaluated, eval::Trial>> failed_reverification;
+  std::vector<VariantFailure> failed_variants;  // likewise, of code variants
   bool interrupted = false;
   std::string environment;  // not empty: the environment fails (what, and a build's log)
 };
@@ -68,6 +92,11 @@ struct RetimeSettings {
 // from the search, kept when nothing is re-timed.
 FinalChoice choose_winner(CandidateEvaluator& candidates, const analyzers::Unit& unit,
                           const space::Space& space, const History& history,
-                          const RetimeSettings& settings, double baseline_s, Progress& progress);
+                          const RetimeSettings& settings, double baseline_s, Progress& progress,
+                          std::vector<Contender> variants = {});
+
+// The `settings.top` fastest correct evaluations of `history` as contenders.
+std::vector<Contender> contenders_of(const analyzers::Unit& unit, const space::Space& space,
+                                     const History& history, std::size_t top);
 
 }  // namespace kevolve::tune

@@ -101,22 +101,33 @@ util::Expected<std::vector<TargetConfig>> select_targets(const Workspace& ws,
   return chosen;
 }
 
-analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs,
-                           bool with_harness) {
+util::Expected<analyzers::ScanRequest> scan_request(const Workspace& ws, const TargetConfig& config,
+                                                    bool with_harness) {
   auto requests = analyzers::plan_scan(ws.build, ws.env, config.target,
                                        with_harness ? config.harness : std::vector<fs::path>{});
-  analyzers::TargetScan failed;
-  failed.target = config.target;
-  if (!requests || requests->empty()) {
-    failed.problems.push_back(
-        {analyzers::Problem::Severity::error, {}, requests ? "nothing to scan" : requests.error()});
-    return failed;
-  }
+  if (!requests) return util::unexpected(requests.error());
+  if (requests->empty()) return util::unexpected(std::string("nothing to scan"));
+  return std::move(requests->front());
+}
+
+analyzers::ParseOptions parse_options(const Workspace& ws, unsigned jobs) {
   analyzers::ParseOptions options;
   options.jobs = jobs;
   options.work_dir = ws.build.build_dir / "kevolve" / "scan";
   options.cache_dir = analyzers::default_scan_cache();
-  return analyzers::scan_target(requests->front(), options);
+  return options;
+}
+
+analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs,
+                           bool with_harness) {
+  auto request = scan_request(ws, config, with_harness);
+  if (!request) {
+    analyzers::TargetScan failed;
+    failed.target = config.target;
+    failed.problems.push_back({analyzers::Problem::Severity::error, {}, request.error()});
+    return failed;
+  }
+  return analyzers::scan_target(*request, parse_options(ws, jobs));
 }
 
 util::Expected<FoundUnit> find_unit(const Workspace& ws, std::string_view unit) {

@@ -39,6 +39,12 @@ struct TargetSelection {
 util::Expected<std::vector<TargetConfig>> select_targets(const Workspace& ws,
                                                          const TargetSelection& selection);
 
+// What scanning a target reads (its sources and, with `with_harness`, its harness files), and
+// how (the work and cache directories of this build).
+util::Expected<analyzers::ScanRequest> scan_request(const Workspace& ws, const TargetConfig& config,
+                                                    bool with_harness = true);
+analyzers::ParseOptions parse_options(const Workspace& ws, unsigned jobs);
+
 // Scans a target's sources and (unless `with_harness` is false: the build's apply step does
 // not need them) its harness files.
 analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs,

@@ -38,7 +38,7 @@ def main():
     record = {
         "problem": {}, "primary": True, "best": {"K": best},
         "variant": {"hash": digest, "ext": "cpp", "parent": kernel_hash, "provider": "command",
-                    "model": "scripted", "prompt_hash": "xxh3:0123", "tokens": {"prompt": 120, "answer": 40},
+                    "model": "scripted", "prompt_hash": "xxh3:0123", "space": "K: 1, 2, 3, 4", "tokens": {"prompt": 120, "answer": 40},
                     "original_best": {"K": int(options.get("--original-best", 3))}},
         "time_s": 0.001, "baseline_s": 0.002, "speedup": {"value": 2.0, "low": 1.9, "high": 2.1},
         "peak": None, "top": [{"params": {"K": best}, "time_s": 0.001}], "evaluations": 5,

@@ -76,6 +76,7 @@ struct Target {
                                       "command",
                                       "scripted",
                                       "",
+                                      unit.space,
                                       0,
                                       0,
                                       {{"K", space::Value(std::int64_t{3})}}};

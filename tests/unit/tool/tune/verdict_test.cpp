@@ -1,5 +1,6 @@
 #include "tool/tune/verdict.hpp"
 
+#include "knowledge/sample_wisdom.hpp"
 #include "tool/tune/fake_candidates.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/progress.hpp"
@@ -191,4 +192,56 @@ TEST_CASE("a contender that no longer builds for the environment's reason stops 
              Catch::Contains("the environment fails, not the candidates: the compiler or linker "
                              "cannot be run"));
   CHECK_THAT(choice.environment, Catch::Contains("fix the environment and run kevolve tune again"));
+}
+
+namespace {
+
+// A code variant's contender: its own header (the fake times it by the marker in it).
+tune::Contender variant_contender(const Fixture& f) {
+  space::Point any = *tune::point_of(f.space, {{"X", space::Value(std::int64_t{1})}});
+  return {{any, backends::Status::ok, 0.05, "t-variant"},
+          {{"BK", space::Value(std::int64_t{64})}},
+          "// VARIANT BK=64\n",
+          "variant 0123abcd BK=64",
+          test::variant_ref("0123456789abcdef0123456789abcdef"),
+          nullptr};
+}
+
+double time_with_variant(const std::string& header) {
+  return header.find("VARIANT") != std::string::npos
+             ? 0.05
+             : 1.0 / static_cast<double>(test::injected(header, "X"));
+}
+
+}  // namespace
+
+TEST_CASE("a variant contends like any candidate; the unit's own best is kept as its fallback",
+          "[verdict]") {
+  Fixture f;
+  f.candidates.time_with(time_with_variant);
+  tune::FinalChoice choice = tune::choose_winner(f.candidates, f.unit, f.space, f.history,
+                                                 {3, 5, 1}, 1.0, f.progress, {variant_contender(f)});
+  REQUIRE(choice.winner_variant);
+  CHECK(choice.winner_variant->hash == "0123456789abcdef0123456789abcdef");
+  CHECK(choice.winner_params == knowledge::ParamValues{{"BK", space::Value(std::int64_t{64})}});
+  CHECK(choice.original_best == knowledge::ParamValues{{"X", space::Value(std::int64_t{5})}});
+  // `top` is of the unit's own space only.
+  REQUIRE(choice.top.size() == 3);
+  for (const knowledge::Ranked& r : choice.top) CHECK(r.params[0].first == "X");
+}
+
+TEST_CASE("a variant that fails re-verification loses, and its line names the variant",
+          "[verdict]") {
+  Fixture f;
+  f.candidates.time_with(time_with_variant);
+  f.candidates.m_fails_reverify = {"// VARIANT BK=64\n"};
+  tune::FinalChoice choice = tune::choose_winner(f.candidates, f.unit, f.space, f.history,
+                                                 {3, 5, 1}, 1.0, f.progress, {variant_contender(f)});
+  CHECK_FALSE(choice.winner_variant);
+  REQUIRE(choice.winner);
+  CHECK(x_of(*choice.winner, f.space) == 5);
+  REQUIRE(choice.failed_variants.size() == 1);
+  CHECK(choice.failed_variants[0].variant == "0123456789abcdef0123456789abcdef");
+  CHECK(choice.failed_variants[0].trial.message.rfind("re-verification on a new seed", 0) == 0);
+  CHECK(choice.failed_reverification.empty());
 }

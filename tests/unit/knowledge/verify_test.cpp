@@ -399,6 +399,8 @@ TEST_CASE("verify: variant files must be the text their name is the hash of",
   const std::string hash = variant_hash(code);
   Wisdom w = test::sample_wisdom("saxpy", "cpu-x86_64-amd-epyc");
   w.records[0].variant = test::variant_ref(hash);
+  w.records[0].variant->space = w.space;  // the variant kept the original's space
+  w.records[0].variant->original_best = w.records[0].best;
   REQUIRE(store->write(w));
   REQUIRE(store->write_variant("saxpy", code, "cpp", KnowledgeDir::VariantPlace::committed));
   REQUIRE(store->write_variant("saxpy", code, "cpp", KnowledgeDir::VariantPlace::trials));

@@ -14,7 +14,8 @@ Kernel tuning as part of the build. After ``find_package(kevolve)`` (or
       [UNITS <unit>...]       # default: every unit marked in the target's sources
       [KNOWLEDGE_DIR <dir>]   # default: ${PROJECT_SOURCE_DIR}/.kevolve
       [DEVICE <id>|auto]      # whose winners to inject; default: KEVOLVE_DEVICE, else auto
-      [BUDGET <evaluations>] [TIME <seconds>] [STRATEGY <name>])
+      [BUDGET <evaluations>] [TIME <seconds>] [STRATEGY <name>]
+      [LLM openai|anthropic|command])  # the provider `kevolve tune` asks for code variants
 
   Every build of ``<target>`` then runs ``kevolve apply`` first, which writes
   ``${CMAKE_BINARY_DIR}/kevolve/<target>/kevolve_tuned.h`` from the knowledge directory and
@@ -23,6 +24,12 @@ Kernel tuning as part of the build. After ``find_package(kevolve)`` (or
   knowledge files change, and rewrites the header only when its content changes. No GPU, no
   network, no search: with nothing recorded the header is empty and the build is the untuned
   build.
+
+  Where the knowledge directory holds code variants (``<unit>/variants/*``), each compiled
+  source of the target that marks a kernel (its text has ``KEVOLVE_TUNE``) is compiled through
+  a wrapper, ``${CMAKE_BINARY_DIR}/kevolve/<target>/sources/<index>-<name>``, that the apply
+  step writes: ``#include`` of the original, or the original with the winning variant spliced
+  in (``#line`` directives point into the variant's file). The original is never written.
 
   It also adds the targets ``kevolve_tune_<target>`` and ``kevolve_tune`` (all tuned targets),
   which search on this machine and write the knowledge directory, and ``kevolve_status``.
@@ -54,6 +61,77 @@ function(_kevolve_json_list out)
   endforeach()
   list(JOIN items ", " joined)
   set(${out} "[${joined}]" PARENT_SCOPE)
+endfunction()
+
+# The compiled sources of `target` that mark a kernel, replaced in the target by the wrappers the
+# apply step writes (docs/cmake.md, "Code variants"). Sets `out` to the JSON list of
+# {"source", "wrapper"} objects, "[]" when nothing is wrapped. Only where the knowledge
+# directory holds a variant: without one, the target is left as it is.
+function(_kevolve_wrap_sources target knowledge dir out wrappers_out)
+  set(${out} "[]" PARENT_SCOPE)
+  set(${wrappers_out} "" PARENT_SCOPE)
+  # CMake writes a CONFIGURE_DEPENDS pattern into its VerifyGlobs.cmake unescaped: a '"', a '\'
+  # or a '${' in the path breaks every later build. There, the first variant needs a configure
+  # (apply says so).
+  if(knowledge MATCHES "[\"\\]|\\$\\{")
+    file(GLOB variants "${knowledge}/*/variants/*")
+  else()
+    file(GLOB variants CONFIGURE_DEPENDS "${knowledge}/*/variants/*")
+  endif()
+  if(NOT variants)
+    return()
+  endif()
+  get_target_property(sources "${target}" SOURCES)
+  get_target_property(source_dir "${target}" SOURCE_DIR)
+  set(kept "")
+  set(wrapped "")
+  set(wrappers "")
+  set(index 0)
+  foreach(source IN LISTS sources)
+    math(EXPR index "${index} + 1")
+    if(source MATCHES "^\\$<")
+      list(APPEND kept "${source}")
+      continue()
+    endif()
+    get_filename_component(path "${source}" ABSOLUTE BASE_DIR "${source_dir}")
+    get_filename_component(ext "${path}" LAST_EXT)
+    string(TOLOWER "${ext}" ext)
+    get_source_file_property(header_only "${path}" TARGET_DIRECTORY "${target}" HEADER_FILE_ONLY)
+    get_source_file_property(generated "${path}" TARGET_DIRECTORY "${target}" GENERATED)
+    set(marked "")
+    if(ext MATCHES "^\\.(c|cc|cpp|cxx|c\\+\\+|cu|hip)$" AND NOT header_only AND NOT generated
+       AND EXISTS "${path}")
+      file(STRINGS "${path}" marked REGEX "KEVOLVE_TUNE" LIMIT_COUNT 1)
+    endif()
+    if(NOT marked)
+      list(APPEND kept "${source}")
+      continue()
+    endif()
+    get_filename_component(name "${path}" NAME)
+    set(wrapper "${dir}/sources/${index}-${name}")
+    list(APPEND kept "${wrapper}")
+    list(APPEND wrappers "${wrapper}")
+    set_source_files_properties("${wrapper}" TARGET_DIRECTORY "${target}" PROPERTIES GENERATED ON)
+    # The original's own flags follow it. A spliced copy lives in the build directory: the
+    # splice makes the quoted includes of files beside the original absolute.
+    foreach(property COMPILE_DEFINITIONS COMPILE_OPTIONS COMPILE_FLAGS INCLUDE_DIRECTORIES LANGUAGE
+                     SKIP_PRECOMPILE_HEADERS)
+      get_source_file_property(value "${path}" TARGET_DIRECTORY "${target}" ${property})
+      if(NOT value STREQUAL "NOTFOUND")
+        set_source_files_properties("${wrapper}" TARGET_DIRECTORY "${target}"
+                                    PROPERTIES ${property} "${value}")
+      endif()
+    endforeach()
+    _kevolve_json_string(j_path "${path}")
+    _kevolve_json_string(j_wrapper "${wrapper}")
+    list(APPEND wrapped "{\"source\": ${j_path}, \"wrapper\": ${j_wrapper}}")
+  endforeach()
+  if(wrapped)
+    set_property(TARGET "${target}" PROPERTY SOURCES "${kept}")
+    list(JOIN wrapped ", " joined)
+    set(${out} "[${joined}]" PARENT_SCOPE)
+    set(${wrappers_out} "${wrappers}" PARENT_SCOPE)
+  endif()
 endfunction()
 
 # Writes `content` to `file` unless it already holds it (so nothing that depends on it reruns).
@@ -102,10 +180,10 @@ function(kevolve_tune target)
   if(type STREQUAL "INTERFACE_LIBRARY" OR type STREQUAL "UTILITY")
     message(FATAL_ERROR "kevolve_tune(${target}): a ${type} target compiles nothing to tune")
   endif()
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KNOWLEDGE_DIR;DEVICE;BUDGET;TIME;STRATEGY" "HARNESS;UNITS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KNOWLEDGE_DIR;DEVICE;BUDGET;TIME;STRATEGY;LLM" "HARNESS;UNITS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "kevolve_tune(${target}): unknown arguments: ${arg_UNPARSED_ARGUMENTS} "
-                        "(expected HARNESS, UNITS, KNOWLEDGE_DIR, DEVICE, BUDGET, TIME, STRATEGY)")
+                        "(expected HARNESS, UNITS, KNOWLEDGE_DIR, DEVICE, BUDGET, TIME, STRATEGY, LLM)")
   endif()
   if(arg_KEYWORDS_MISSING_VALUES)
     message(FATAL_ERROR "kevolve_tune(${target}): ${arg_KEYWORDS_MISSING_VALUES} needs a value")
@@ -118,6 +196,11 @@ function(kevolve_tune target)
   endif()
   if(DEFINED arg_STRATEGY AND NOT arg_STRATEGY IN_LIST _kevolve_strategies)
     message(FATAL_ERROR "kevolve_tune(${target}): unknown STRATEGY '${arg_STRATEGY}' (known: ${_kevolve_strategies})")
+  endif()
+  # The provider only: its URL, command and key come from the user's command line or
+  # environment, never from a file a pull request could change (docs/llm.md, "Trust").
+  if(DEFINED arg_LLM AND NOT arg_LLM MATCHES "^(openai|anthropic|command)$")
+    message(FATAL_ERROR "kevolve_tune(${target}): unknown LLM '${arg_LLM}' (known: openai anthropic command)")
   endif()
   if(NOT arg_KNOWLEDGE_DIR)
     set(arg_KNOWLEDGE_DIR "${PROJECT_SOURCE_DIR}/.kevolve")
@@ -171,6 +254,8 @@ function(kevolve_tune target)
   _kevolve_json_string(j_strategy "${arg_STRATEGY}")
   _kevolve_json_string(j_header "${header}")
   _kevolve_json_list(j_sources ${depends})
+  _kevolve_json_string(j_llm "${arg_LLM}")
+  _kevolve_wrap_sources("${target}" "${knowledge}" "${dir}" j_wrapped wrappers)
   set(budget 0)
   if(arg_BUDGET)
     set(budget ${arg_BUDGET})
@@ -182,7 +267,8 @@ function(kevolve_tune target)
   set(json "{\n  \"schema\": 1,\n  \"target\": ${j_target},\n  \"source_dir\": ${j_source},\n"
            "  \"knowledge_dir\": ${j_knowledge},\n  \"harness\": ${j_harness},\n  \"units\": ${j_units},\n"
            "  \"device\": ${j_device},\n  \"budget\": ${budget},\n  \"time\": ${time},\n"
-           "  \"strategy\": ${j_strategy},\n  \"header\": ${j_header},\n  \"sources\": ${j_sources}\n}\n")
+           "  \"strategy\": ${j_strategy},\n  \"header\": ${j_header},\n  \"sources\": ${j_sources},\n"
+           "  \"llm\": ${j_llm},\n  \"wrapped\": ${j_wrapped}\n}\n")
   string(JOIN "" json ${json})
   _kevolve_write_if_changed("${config}" "${json}")
 
@@ -209,7 +295,7 @@ function(kevolve_tune target)
   endif()
   add_custom_command(
     OUTPUT "${stamp}"
-    BYPRODUCTS "${header}"
+    BYPRODUCTS "${header}" ${wrappers}
     COMMAND "${kevolve}" apply -B "${CMAKE_BINARY_DIR}" --target "${target}" --stamp "${stamp}"
             --depfile "${dir}/apply.d"
     DEPFILE "${depfile}"

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <unistd.h>
 
 namespace kevolve::knowledge {
 
@@ -97,6 +98,44 @@ std::vector<std::string> KnowledgeDir::units() const {
       out.push_back(entry.name);
   }
   return out;
+}
+
+util::Expected<std::vector<fs::path>> KnowledgeDir::remove_unreferenced_variants() const {
+  std::vector<fs::path> removed;
+  auto root = util::ConfinedDir::open(m_root);
+  if (!root) return util::unexpected(root.error());
+  for (const std::string& unit : units()) {
+    std::vector<std::string> referenced;
+    for (const DeviceId& device : devices(unit)) {
+      auto wisdom = read(unit, device);
+      if (!wisdom) return util::unexpected(wisdom.error());
+      if (!*wisdom) continue;
+      for (const SizeRecord& r : (*wisdom)->records) {
+        if (r.variant) referenced.push_back(r.variant->file_name());
+      }
+    }
+    auto dir = root->find(fs::path(unit) / "variants");
+    if (!dir) return util::unexpected(dir.error());
+    if (!*dir) continue;
+    auto entries = (*dir)->list();
+    if (!entries) return util::unexpected(entries.error());
+    for (const util::DirEntry& entry : *entries) {
+      fs::path name(entry.name);
+      std::string ext = name.extension().string();
+      bool is_variant = entry.kind == util::EntryKind::regular &&
+                        is_variant_hash(name.stem().string()) && ext.size() > 1 &&
+                        is_variant_ext(ext.substr(1));
+      if (!is_variant ||
+          std::find(referenced.begin(), referenced.end(), entry.name) != referenced.end())
+        continue;
+      if (unlinkat((*dir)->fd(), entry.name.c_str(), 0) != 0) {
+        return util::unexpected(fmt::format(
+            "{}: cannot remove: {}", ((*dir)->path() / entry.name).string(), std::strerror(errno)));
+      }
+      removed.push_back((*dir)->path() / entry.name);
+    }
+  }
+  return removed;
 }
 
 util::Expected<std::vector<DeviceId>> KnowledgeDir::list_devices(std::string_view unit) const {

@@ -74,6 +74,11 @@ class KnowledgeDir {
   // text its name is the hash of (an edited variant is refused, never built).
   util::Expected<std::string> read_variant(std::string_view unit, const VariantRef& ref) const;
 
+  // Removes the committed variants of units with wisdom that no wisdom of theirs refers to
+  // (after adopt, or a later tune); returns them. A wisdom file that cannot be read is an
+  // error, and nothing of its unit is removed. Links and unexpected entries are left alone.
+  util::Expected<std::vector<std::filesystem::path>> remove_unreferenced_variants() const;
+
   // Held by a tune run for its whole duration; a second run gets an error naming the first.
   util::Expected<util::LockFile> lock(std::string_view purpose) const;
 

@@ -144,7 +144,7 @@ class Verifier {
   void check_unit(const util::ConfinedDir& parent, const std::string& unit) {
     auto dir = enter(parent, unit);
     if (!dir) return;
-    std::set<std::string> referenced;
+    std::map<std::string, std::string> referenced;  // hash -> ext
     std::optional<util::ConfinedDir> variants;
     for (const util::DirEntry& entry : entries_of(*dir)) {
       const std::string& name = entry.name;
@@ -164,7 +164,7 @@ class Verifier {
   }
 
   void check_wisdom(const fs::path& file, const std::string& unit,
-                    std::set<std::string>& variants) {
+                    std::map<std::string, std::string>& variants) {
     ++m_report.files_checked;
     auto id = DeviceId::parse(file.stem().string());
     if (!id) error(file, "the file name " + id.error());
@@ -213,7 +213,7 @@ class Verifier {
   }
 
   void check_record(const fs::path& file, const SizeRecord& r, std::size_t i,
-                    std::set<std::string>& variants) {
+                    std::map<std::string, std::string>& variants) {
     std::string at = fmt::format("records[{}]", i);
     if (!(r.time_s > 0)) error(file, at + ".time_s: must be positive");
     if (!(r.baseline_s > 0)) error(file, at + ".baseline_s: must be positive");
@@ -239,7 +239,7 @@ class Verifier {
       }
     }
     if (r.evaluations < 0) error(file, at + ".evaluations: must not be negative");
-    if (r.variant) variants.insert(r.variant->hash);
+    if (r.variant) variants.emplace(r.variant->hash, r.variant->ext);
     if (r.review) check_review(file, *r.review, at + ".review");
     if (r.fallback) {
       if (!r.pending_review())
@@ -382,7 +382,16 @@ class Verifier {
             fmt::format("{}.trial.time_s: {} but trial '{}' in {} has {}", at, ref.time_s, ref.id,
                         log_name, line->time_s ? fmt::format("{}", *line->time_s) : "none"));
     }
-    if (line->source_hash != w.source_hash) {
+    if (r.variant && line->variant != r.variant->hash) {
+      error(file, fmt::format("{}.trial: trial '{}' in {} measured {}, not the variant {}", at,
+                              ref.id, log_name,
+                              line->variant.empty() ? "the original" : "variant " + line->variant,
+                              r.variant->hash));
+    }
+    // After `kevolve adopt` the winner's variant is the source: its trial measured the sources
+    // before adoption.
+    bool adopted = !r.variant && !line->variant.empty();
+    if (line->source_hash != w.source_hash && !adopted) {
       error(file, fmt::format("{}.trial: trial '{}' in {} measured sources {}, not {}", at, ref.id,
                               log_name, line->source_hash, w.source_hash));
     }
@@ -414,20 +423,58 @@ class Verifier {
     return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b));
   }
 
+  // <unit>/variants/<hash>.<ext>: each file's text must be the one its name is the hash of (the
+  // build refuses an edited variant), each referred-to variant present with the extension its
+  // wisdom names; one nothing refers to is for `kevolve knowledge gc`.
   void check_variants(const util::ConfinedDir* dir, const fs::path& path,
-                      std::set<std::string> referenced) {
+                      std::map<std::string, std::string> referenced) {
     if (dir) {
       for (const util::DirEntry& entry : entries_of(*dir)) {
         if (!is_plain(*dir, entry)) continue;
         fs::path file = path / entry.name;
-        if (referenced.erase(file.stem().string()) == 0) {
+        if (!check_variant_file(*dir, entry, file)) continue;
+        std::string hash = file.stem().string();
+        auto it = referenced.find(hash);
+        if (it == referenced.end()) {
           warning(file, "code variant that no wisdom refers to (kevolve knowledge gc)");
+          continue;
         }
+        if (file.extension().string() != "." + it->second)
+          error(file, fmt::format("the wisdom refers to {}.{}", hash, it->second));
+        referenced.erase(it);
       }
     }
-    for (const std::string& hash : referenced) {
-      error(path / (hash + ".*"), "code variant referred to by wisdom is missing");
+    for (const auto& [hash, ext] : referenced) {
+      error(path / (hash + "." + ext), "code variant referred to by wisdom is missing");
     }
+  }
+
+  // A variant file's name and text; false when it is not one.
+  bool check_variant_file(const util::ConfinedDir& dir, const util::DirEntry& entry,
+                          const fs::path& file) {
+    if (util::AtomicFile::is_temporary_name(entry.name)) {
+      stray_temporary(file);
+      return false;
+    }
+    std::string ext = file.extension().string();
+    if (entry.kind != util::EntryKind::regular || !is_variant_hash(file.stem().string()) ||
+        ext.size() < 2 || !is_variant_ext(ext.substr(1))) {
+      warning(file,
+              "unexpected entry: variants/ holds <hash>.<ext> files (ext: cpp, cu, hip, ...)");
+      return false;
+    }
+    ++m_report.files_checked;
+    auto text = dir.read(entry.name, k_max_wisdom_bytes);
+    if (!text || !*text) {
+      error(file, text ? std::string("not readable") : text.error());
+      return false;
+    }
+    if (variant_hash(**text) != file.stem().string()) {
+      error(file,
+            "its text is not the one its name is the hash of (edited after tuning?); "
+            "builds refuse it");
+    }
+    return true;
   }
 
   // trials/<unit>/<device-id>.jsonl, walked without entering a link.
@@ -440,6 +487,8 @@ class Verifier {
       if (entry.kind == util::EntryKind::directory) {
         if (depth == 0) {
           check_trials(*dir, entry.name, depth + 1);
+        } else if (depth == 1 && entry.name == "variants") {
+          check_tried_variants(*dir, path);
         } else {
           warning(path, "unexpected directory among trials (expected <unit>/<device-id>.jsonl)");
         }
@@ -451,6 +500,24 @@ class Verifier {
         }
       } else {
         check_trial_log(path);
+      }
+    }
+  }
+
+  // trials/<unit>/variants/: every variant a tune tried, content-addressed like the committed
+  // ones (git-ignored: only their names are checked).
+  void check_tried_variants(const util::ConfinedDir& parent, const fs::path& path) {
+    auto dir = enter(parent, "variants");
+    if (!dir) return;
+    for (const util::DirEntry& entry : entries_of(*dir)) {
+      if (!is_plain(*dir, entry)) continue;
+      fs::path file = path / entry.name;
+      std::string ext = file.extension().string();
+      if (util::AtomicFile::is_temporary_name(entry.name)) {
+        stray_temporary(file);
+      } else if (entry.kind != util::EntryKind::regular || !is_variant_hash(file.stem().string()) ||
+                 ext.size() < 2 || !is_variant_ext(ext.substr(1))) {
+        warning(file, "unexpected entry among tried variants (expected <hash>.<ext>)");
       }
     }
   }

@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
   add_status_command(app, action);
   add_show_command(app, action);
   add_accept_command(app, action);
+  add_adopt_command(app, action);
   add_simulate_command(app, action);
   add_space_command(app, action);
   add_hw_command(app, action);

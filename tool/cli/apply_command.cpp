@@ -1,11 +1,13 @@
 // `kevolve apply -B <build> --target T`: write the target's injected header from the knowledge
 // directory. The build runs it; it changes the header only when its content changes.
 
+#include "analyzers/scan_cache.hpp"
 #include "backends/device.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/tune/apply.hpp"
 #include "tool/tune/depfile.hpp"
+#include "tool/tune/variant_apply.hpp"
 #include "tool/tune/workspace.hpp"
 #include "util/environment.hpp"
 #include "util/error.hpp"
@@ -34,6 +36,26 @@ struct ApplyOptions {
   bool quiet = false;
 };
 
+// The wrappers the target compiles in place of its marked sources, rewritten only when their
+// content changes (a no-op build recompiles nothing).
+void write_wrappers(const std::vector<tune::WrapperFile>& wrappers) {
+  for (const tune::WrapperFile& w : wrappers) {
+    if (auto written = tune::write_if_changed(w.path, w.text); !written)
+      throw Error(written.error());
+  }
+}
+
+// Each wrapper an #include of its original: nothing is recorded to splice in.
+std::vector<tune::WrapperFile> plain_wrappers(const tune::TargetConfig& config) {
+  std::vector<tune::WrapperFile> out;
+  for (const tune::WrappedSource& w : config.wrapped) {
+    auto text = tune::wrapper_text(w.source, nullptr);
+    if (!text) throw Error(text.error());
+    out.push_back({w.wrapper, std::move(*text)});
+  }
+  return out;
+}
+
 void touch_stamp(const std::string& stamp, const std::string& target) {
   if (stamp.empty()) return;
   if (auto made = util::ensure_directory(fs::path(stamp).parent_path()); !made)
@@ -52,6 +74,7 @@ int run_apply(const ApplyOptions& o) {
       fs::path header = o.output.empty() ? config.header : fs::path(o.output);
       auto written = tune::write_if_changed(header, tune::header_prologue(config));
       if (!written) throw Error(written.error());
+      write_wrappers(plain_wrappers(config));
       std::vector<std::string> inputs = {
           (tune::config_dir(o.build) / (config.target + ".json")).string()};
       for (std::string& k : tune::knowledge_inputs(config.knowledge_dir, {}))
@@ -82,8 +105,20 @@ int run_apply(const ApplyOptions& o) {
     throw Error(
         fmt::format("cannot inject winners into {}: its sources have errors", config.target));
   }
-  auto injection = tune::render_injection(scan, config, device, backends::detect_devices());
+  std::optional<tune::VariantContext> variants;
+  if (!config.wrapped.empty()) {
+    auto requests = analyzers::plan_scan(ws->build, ws->env, config.target, {});
+    if (!requests || requests->empty())
+      throw Error(requests ? "nothing to scan in " + config.target : requests.error());
+    variants = tune::VariantContext{requests->front(), {}, {}};
+    variants->options.work_dir = ws->build.build_dir / "kevolve" / "scan";
+    variants->options.cache_dir = analyzers::default_scan_cache();
+    variants->work_dir = ws->build.build_dir / "kevolve" / config.target / "variants";
+  }
+  auto injection = tune::render_injection(scan, config, device, backends::detect_devices(),
+                                          variants ? &*variants : nullptr);
   if (!injection) throw Error(injection.error());
+  write_wrappers(injection->wrappers);
   fs::path header = o.output.empty() ? config.header : fs::path(o.output);
   auto changed = tune::write_if_changed(header, injection->header);
   if (!changed) throw Error(changed.error());
@@ -100,6 +135,7 @@ int run_apply(const ApplyOptions& o) {
     for (const analyzers::Unit& u : scan.units) units.push_back(u.name);
     for (std::string& k : tune::knowledge_inputs(config.knowledge_dir, units))
       inputs.push_back(std::move(k));
+    for (const std::string& v : injection->inputs) inputs.push_back(v);
     if (auto written = tune::write_depfile(o.depfile, o.build, o.stamp, inputs); !written)
       throw Error(written.error());
   }

@@ -1,7 +1,10 @@
 // `kevolve knowledge verify [DIR]`: checks a knowledge directory the way kevolve reads it.
+// `kevolve knowledge gc [DIR]`: removes the code variants no wisdom refers to.
 
+#include "knowledge/store.hpp"
 #include "knowledge/verify.hpp"
 #include "tool/cli/commands.hpp"
+#include "util/error.hpp"
 #include "util/json.hpp"
 
 #include <fmt/format.h>
@@ -9,6 +12,8 @@
 namespace kevolve::tool {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 struct VerifyOptions {
   std::string directory = ".kevolve";
@@ -51,6 +56,23 @@ int run_verify(const VerifyOptions& o) {
   return report.errors() > 0 ? 1 : 0;
 }
 
+struct GcOptions {
+  std::string directory = ".kevolve";
+};
+
+int run_gc(const GcOptions& o) {
+  auto knowledge = knowledge::KnowledgeDir::open(o.directory);
+  if (!knowledge) throw Error(knowledge.error());
+  auto lock = knowledge->lock("kevolve knowledge gc");
+  if (!lock) throw Error(lock.error());
+  auto removed = knowledge->remove_unreferenced_variants();
+  if (!removed) throw Error(removed.error());
+  for (const fs::path& file : *removed) fmt::print("removed {}\n", file.string());
+  fmt::print(stderr, "kevolve: {} code variant{} that no wisdom refers to removed\n",
+             removed->size(), removed->size() == 1 ? "" : "s");
+  return 0;
+}
+
 }  // namespace
 
 void add_knowledge_command(CLI::App& app, Action& action) {
@@ -62,6 +84,11 @@ void add_knowledge_command(CLI::App& app, Action& action) {
   verify->add_option("directory", o->directory, "The knowledge directory (default: .kevolve)");
   verify->add_flag("--json", o->json, "Print JSON");
   verify->callback([o, &action] { action = [o] { return run_verify(*o); }; });
+  auto g = std::make_shared<GcOptions>();
+  CLI::App* gc = cmd->add_subcommand(
+      "gc", "Remove the committed code variants that no wisdom refers to (after adopt)");
+  gc->add_option("directory", g->directory, "The knowledge directory (default: .kevolve)");
+  gc->callback([g, &action] { action = [g] { return run_gc(*g); }; });
 }
 
 }  // namespace kevolve::tool

@@ -3,18 +3,22 @@
 
 #include "knowledge/store.hpp"
 #include "knowledge/trials.hpp"
+#include "tool/cli/code_diff.hpp"
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/progress.hpp"
 #include "tool/tune/target_config.hpp"
+#include "tool/tune/workspace.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/json.hpp"
 
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
 
 namespace kevolve::tool {
 
@@ -29,6 +33,81 @@ struct ShowOptions {
   bool json = false;
 };
 
+void add_variant_rows(Table& t, const std::string& unit, const knowledge::VariantRef& v) {
+  t.add({"variant", fmt::format("{}/variants/{}: by {} {} ({} prompt + {} answer tokens, prompt "
+                                "{})",
+                                unit, v.file_name(), v.provider, v.model.empty() ? "-" : v.model,
+                                v.prompt_tokens, v.answer_tokens, v.prompt_hash)});
+  t.add({"parent", fmt::format("kernel {}; the original's best {}", v.parent,
+                               v.original_best.empty() ? std::string("(its defaults)")
+                                                       : tune::params_text_of(v.original_best))});
+}
+
+// The unit's kernel as the build's sources hold it now, scanned once (-B).
+struct Original {
+  bool looked = false;
+  std::optional<tune::FoundUnit> found;
+  std::string text;
+  std::string error;
+};
+
+void find_original(const std::string& build, const std::string& unit, Original& original) {
+  if (original.looked) return;
+  original.looked = true;
+  auto ws = tune::open_workspace(build, "");
+  if (!ws) {
+    original.error = ws.error();
+    return;
+  }
+  auto found = tune::find_unit(*ws, unit);
+  if (!found) {
+    original.error = found.error();
+    return;
+  }
+  const analyzers::AnnotatedFunction& k = found->unit.kernel;
+  auto text = util::read_file(k.name.file);
+  if (!text || k.end > text->size() || k.begin > k.end) {
+    original.error = text ? k.name.file + ": the kernel's extent is not in the file" : text.error();
+    return;
+  }
+  original.text = text->substr(k.begin, k.end - k.begin);
+  original.found = std::move(*found);
+}
+
+// The variant against the original kernel's text, from a scan of the build's sources.
+void print_variant_diff(const ShowOptions& o, const knowledge::KnowledgeDir& knowledge,
+                        const knowledge::VariantRef& v, Original& original) {
+  auto code = knowledge.read_variant(o.unit, v);
+  if (!code) {
+    fmt::print("  variant not readable: {}\n", code.error());
+    return;
+  }
+  std::error_code ec;
+  std::string build = o.build;
+  if (build.empty() && o.knowledge.empty() && fs::is_directory(tune::config_dir("build"), ec))
+    build = "build";  // found: ./build has kevolve_tune targets
+  if (build.empty()) {
+    fmt::print(
+        "  (kevolve show -B <build dir> {} prints the variant's diff against the original "
+        "kernel)\n",
+        o.unit);
+    return;
+  }
+  find_original(build, o.unit, original);
+  if (!original.found) {
+    fmt::print("  no diff: {}\n", original.error);
+    return;
+  }
+  const analyzers::Unit& unit = original.found->unit;
+  if (unit.kernel_hash != v.parent)
+    fmt::print(
+        "  the kernel changed since this variant was made (it is stale); the diff is "
+        "against its current text\n");
+  fmt::print("{}", unified_diff(original.text, *code,
+                                fmt::format("{} (kernel {})", unit.kernel.name.file, o.unit),
+                                (knowledge.root() / o.unit / "variants" / v.file_name()).string()));
+}
+
 int run_show(const ShowOptions& o) {
   auto found = tune::knowledge_dir_for(o.build, o.knowledge);
   if (!found) throw Error(found.error());
@@ -40,6 +119,7 @@ int run_show(const ShowOptions& o) {
     throw Error(fmt::format("{}: no wisdom for unit '{}'", dir.string(), o.unit));
 
   util::Json out = util::Json::array();
+  Original original;
   for (const knowledge::DeviceId& id : devices) {
     auto wisdom = knowledge->read(o.unit, id);
     if (!wisdom) throw Error(wisdom.error());
@@ -100,7 +180,9 @@ int run_show(const ShowOptions& o) {
       t.add({"history", history.empty() ? "no trial log" : history});
       for (const auto& [key, value] : r.extra.items())
         t.add({key, value.is_string() ? value.get<std::string>() : value.dump()});
+      if (r.variant) add_variant_rows(t, o.unit, *r.variant);
       t.print(stdout, "  ");
+      if (r.variant) print_variant_diff(o, *knowledge, *r.variant, original);
     }
   }
   if (o.json)

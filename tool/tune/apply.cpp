@@ -5,6 +5,7 @@
 #include "space/parser.hpp"
 #include "tool/tune/injection.hpp"
 #include "tool/tune/points.hpp"
+#include "tool/tune/variant_apply.hpp"
 #include "util/files.hpp"
 
 #include <fmt/format.h>
@@ -93,6 +94,29 @@ void use_instead_of_pending(UnitWisdom& w, const analyzers::Unit& unit, const sp
 
 }  // namespace
 
+void fall_back_from_variant(UnitWisdom& w, const analyzers::Unit& unit, const space::Space& space,
+                            const std::string& why) {
+  w.variant.reset();
+  w.note.clear();
+  w.injectable = false;
+  w.injected.clear();
+  std::string instead = "its defaults";
+  const knowledge::SizeRecord* record = w.lookup.wisdom ? w.lookup.wisdom->primary() : nullptr;
+  if (record && record->variant && !record->variant->original_best.empty()) {
+    const knowledge::ParamValues& best = record->variant->original_best;
+    if (auto point = knowledge::recorded_point(space, best)) {
+      use(w, space, std::move(*point));
+      instead = "the original's best " + params_text_of(w.injected);
+    } else if (best != defaults_params(unit)) {
+      instead = fmt::format(
+          "its defaults (the original's best {} is not a point of its current "
+          "space: {})",
+          params_text_of(best), point.error());
+    }
+  }
+  w.refused = fmt::format("{}; the original kernel is built with {}", why, instead);
+}
+
 util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
                                        const analyzers::Unit& unit, const space::Space& space,
                                        const knowledge::DeviceId& device,
@@ -130,9 +154,19 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
     return w;
   }
   if (record->variant) {
-    // Code variants replace the kernel's text: never used once that text changed.
-    w.note = w.stale ? "a code variant recorded for older sources is not used"
-                     : "code variants are not injected yet";
+    // A code variant replaces the kernel's text: never used once that text changed.
+    const knowledge::VariantRef& ref = *record->variant;
+    if (w.stale || ref.parent != unit.kernel_hash) {
+      fall_back_from_variant(
+          w, unit, space,
+          fmt::format("its code variant {}/variants/{} is stale: the kernel in {} or its space "
+                      "changed since tuning",
+                      unit.name, ref.file_name(), unit.kernel.name.file));
+      return w;
+    }
+    w.variant = ref;
+    w.note =
+        fmt::format("its winner is the code variant {}/variants/{}", unit.name, ref.file_name());
     return w;
   }
   auto point =
@@ -170,10 +204,98 @@ bool has_wisdom(const fs::path& knowledge_dir) {
   return !knowledge::list_wisdom(knowledge_dir, {}).files.empty();
 }
 
+namespace {
+
+// Splices the unit's variant in: its own unit and space, and the winner as a point of it. On any
+// failure the original kernel is built (fall_back_from_variant). Returns the #define lines.
+std::optional<std::string> ship_variant(UnitWisdom& w, const analyzers::Unit& unit,
+                                        const space::Space& space,
+                                        const knowledge::KnowledgeDir& knowledge,
+                                        const TargetConfig& config, const VariantContext* context,
+                                        const space::Facts* facts, Injection& out,
+                                        std::vector<ShippedVariant>& shipped) {
+  const knowledge::VariantRef ref = *w.variant;
+  std::string file = fmt::format("{}/variants/{}", unit.name, ref.file_name());
+  out.inputs.push_back((knowledge.root() / file).string());
+  if (!context || config.wrapped.empty()) {
+    // Without a variant file the build wraps nothing: say what is wrong with the file first.
+    auto code = knowledge.read_variant(unit.name, ref);
+    std::string why = code ? fmt::format(
+                                 "{} compiles no kevolve wrapper (configure the build "
+                                 "again)",
+                                 config.target)
+                           : code.error();
+    fall_back_from_variant(w, unit, space,
+                           fmt::format("its code variant {} is not built: {}", file, why));
+    return std::nullopt;
+  }
+  for (const ShippedVariant& other : shipped) {
+    if (other.original.lexically_normal() == fs::path(unit.kernel.name.file).lexically_normal()) {
+      fall_back_from_variant(
+          w, unit, space,
+          fmt::format("its code variant {} is not built: the variant of unit {} is already "
+                      "built in {} (one variant per file)",
+                      file, other.unit.name, unit.kernel.name.file));
+      return std::nullopt;
+    }
+  }
+  auto variant = prepare_variant(knowledge, config, unit, ref, *context);
+  if (!variant) {
+    fall_back_from_variant(
+        w, unit, space, fmt::format("its code variant {} is not built: {}", file, variant.error()));
+    return std::nullopt;
+  }
+  auto variant_space = unit_space(variant->unit, facts);
+  if (!variant_space) {
+    fall_back_from_variant(
+        w, unit, space,
+        fmt::format("its code variant {} is not built: {}", file, variant_space.error()));
+    return std::nullopt;
+  }
+  const knowledge::SizeRecord& record = *w.lookup.wisdom->primary();
+  auto point = knowledge::recorded_point(*variant_space, record.best);
+  std::optional<std::string> defines;
+  std::string why;
+  if (!point) {
+    why = fmt::format("the winner is not a point of the variant's space ({})", point.error());
+  } else if (auto rendered = render_unit(variant->unit, *variant_space, *point); !rendered) {
+    why = rendered.error();
+  } else {
+    defines = std::move(*rendered);
+  }
+  if (!defines) {
+    fall_back_from_variant(w, unit, space,
+                           fmt::format("its code variant {} is not built: {}", file, why));
+    return std::nullopt;
+  }
+  w.injected = params_of(*variant_space, *point);
+  w.note.clear();
+  shipped.push_back(std::move(*variant));
+  return defines;
+}
+
+// Every wrapped source's wrapper: the original, or the variant of its kernel spliced in.
+util::Expected<void> render_wrappers(const TargetConfig& config,
+                                     const std::vector<ShippedVariant>& shipped, Injection& out) {
+  for (const WrappedSource& wrapped : config.wrapped) {
+    const ShippedVariant* variant = nullptr;
+    for (const ShippedVariant& v : shipped) {
+      if (v.original.lexically_normal() == wrapped.source.lexically_normal()) variant = &v;
+    }
+    auto text = wrapper_text(wrapped.source, variant);
+    if (!text) return util::unexpected(text.error());
+    out.wrappers.push_back({wrapped.wrapper, std::move(*text)});
+  }
+  return {};
+}
+
+}  // namespace
+
 util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
                                            const TargetConfig& config,
                                            const std::string& device_choice,
-                                           const backends::Inventory& inventory) {
+                                           const backends::Inventory& inventory,
+                                           const VariantContext* variants) {
   std::optional<knowledge::KnowledgeDir> knowledge;
   std::error_code ec;
   // A marker that is a link counts as present: opening it then refuses it by name.
@@ -185,25 +307,37 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
   }
   Injection out;
   out.header = header_prologue(config);
+  std::vector<ShippedVariant> shipped;
   for (const analyzers::Unit& unit : scan.units) {
     if (!config.units.empty() &&
         std::find(config.units.begin(), config.units.end(), unit.name) == config.units.end()) {
       continue;
     }
     knowledge::DeviceId device = device_for(unit, device_choice, inventory);
-    auto space = unit_space(unit, facts_of(device, inventory));
+    const space::Facts* facts = facts_of(device, inventory);
+    auto space = unit_space(unit, facts);
     if (!space) return util::unexpected(space.error());
     auto w = find_wisdom(knowledge ? &*knowledge : nullptr, unit, *space, device);
     if (!w) return util::unexpected(w.error());
+    std::optional<std::string> defines;
+    std::string variant_hash;
+    if (w->variant) {
+      variant_hash = w->variant->hash;
+      defines = ship_variant(*w, unit, *space, *knowledge, config, variants, facts, out, shipped);
+      if (!defines) variant_hash.clear();
+    }
     if (!w->note.empty()) out.notes.push_back(fmt::format("unit {}: {}", unit.name, w->note));
     if (!w->refused.empty())
       out.warnings.push_back(fmt::format("unit {}: {}", unit.name, w->refused));
-    if (!w->injectable) continue;
-    auto defines = render_unit(unit, *space, w->point);
     if (!defines) {
-      out.warnings.push_back(fmt::format("unit {}: not injected ({}); the defaults are used",
-                                         unit.name, defines.error()));
-      continue;
+      if (!w->injectable) continue;
+      auto rendered = render_unit(unit, *space, w->point);
+      if (!rendered) {
+        out.warnings.push_back(fmt::format("unit {}: not injected ({}); the defaults are used",
+                                           unit.name, rendered.error()));
+        continue;
+      }
+      defines = std::move(*rendered);
     }
     const knowledge::Wisdom& wisdom = *w->lookup.wisdom;
     const knowledge::SizeRecord& record = *wisdom.primary();
@@ -214,12 +348,17 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
                       w->asked.slug.empty() ? w->asked.backend + " devices" : w->asked.str(),
                       wisdom.device_id, knowledge::describe(w->lookup.match)));
     }
+    std::string what = !variant_hash.empty() ? fmt::format(", code variant {}", variant_hash)
+                       : record.variant      ? ", the original kernel (its variant is not built)"
+                                             : "";
     out.header +=
-        fmt::format("\n// {}: {} ({}), {:.2f}x{}{}\n", unit.name, wisdom.device_id,
+        fmt::format("\n// {}: {} ({}), {:.2f}x{}{}{}\n", unit.name, wisdom.device_id,
                     knowledge::describe(w->lookup.match), speedup, w->stale ? ", stale" : "",
-                    w->review ? ", the previous winner (the new one waits for review)" : "");
+                    w->review ? ", the previous winner (the new one waits for review)" : "", what);
     out.header += *defines;
   }
+  if (auto wrappers = render_wrappers(config, shipped, out); !wrappers)
+    return util::unexpected(wrappers.error());
   return out;
 }
 

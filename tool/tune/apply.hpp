@@ -13,6 +13,7 @@
 #include "util/expected.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,16 @@ struct UnitWisdom {
   bool review = false;        // the winner waits for review (tune/review.hpp)
   std::string review_reason;  // why, one line
   std::string note;
+  // The winner is this code variant, fresh (made from the current kernel, not waiting for
+  // review): apply splices it in (tune/variant_apply.hpp) or falls back (fall_back_from_variant).
+  std::optional<knowledge::VariantRef> variant;
 };
+
+// The winner is a code variant the build cannot use (`why`: stale, missing, edited, ...): the
+// original kernel is built with the original's own best parameters where they are a point of
+// `space`, else with its defaults; `w.refused` says so, naming the unit's file and why.
+void fall_back_from_variant(UnitWisdom& w, const analyzers::Unit& unit, const space::Space& space,
+                            const std::string& why);
 
 // `space`: the unit's current space (unit_space); a recorded point is used only when it is one
 // of its points (knowledge/recorded_point.hpp), else the defaults are, and `refused` says why.
@@ -56,8 +66,16 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
                                        const knowledge::DeviceId& device,
                                        const BuildConfig* build = nullptr);
 
+// A wrapper source the build compiles in place of a marked source (docs/cmake.md, "Code variants").
+struct WrapperFile {
+  std::filesystem::path path;
+  std::string text;
+};
+
 struct Injection {
   std::string header;
+  std::vector<WrapperFile> wrappers;  // one per wrapped source of the target
+  std::vector<std::string> inputs;    // the variant files read, for the depfile
   std::vector<std::string> notes;     // stale winners, fallbacks: printed by apply unless quiet
   std::vector<std::string> warnings;  // recorded points refused: always printed
 };
@@ -69,10 +87,14 @@ std::string header_prologue(const TargetConfig& config);
 // inject and no need to read the build).
 bool has_wisdom(const std::filesystem::path& knowledge_dir);
 
+// `variants`: how to check a spliced copy (the build's apply step); without it, or where the
+// target compiles no wrapper, a variant winner falls back to the original kernel.
+struct VariantContext;
 util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
                                            const TargetConfig& config,
                                            const std::string& device_choice,
-                                           const backends::Inventory& inventory);
+                                           const backends::Inventory& inventory,
+                                           const VariantContext* variants = nullptr);
 
 // The knowledge paths whose change must rerun apply for these units: the directory (or, before
 // it exists, its parent), each unit's directory and wisdom files that exist.

@@ -12,6 +12,13 @@ namespace fs = std::filesystem;
 
 fs::path config_dir(const fs::path& build_dir) { return build_dir / "kevolve" / "targets"; }
 
+const fs::path& TargetConfig::original_of(const fs::path& path) const {
+  for (const WrappedSource& w : wrapped) {
+    if (w.wrapper == path) return w.source;
+  }
+  return path;
+}
+
 util::Expected<std::vector<TargetConfig>> read_configs(const fs::path& build_dir) {
   std::vector<TargetConfig> configs;
   std::error_code ec;
@@ -34,6 +41,11 @@ util::Expected<std::vector<TargetConfig>> read_configs(const fs::path& build_dir
       c.header = j.at("header").get<std::string>();
       for (const auto& source : j.value("sources", util::Json::array()))
         c.sources.emplace_back(source.get<std::string>());
+      c.llm = j.value("llm", "");
+      for (const auto& w : j.value("wrapped", util::Json::array())) {
+        c.wrapped.push_back(
+            {w.at("source").get<std::string>(), w.at("wrapper").get<std::string>()});
+      }
       configs.push_back(std::move(c));
     } catch (const util::Json::exception& e) {
       return util::unexpected(

@@ -13,6 +13,12 @@
 
 namespace kevolve::tune {
 
+// A source compiled through a wrapper the apply step writes (docs/cmake.md, "Code variants").
+struct WrappedSource {
+  std::filesystem::path source;   // the original, as the project names it (absolute)
+  std::filesystem::path wrapper;  // what the target compiles in its place
+};
+
 struct TargetConfig {
   std::string target;
   std::filesystem::path source_dir;  // the project's (PROJECT_SOURCE_DIR)
@@ -25,6 +31,11 @@ struct TargetConfig {
   std::string strategy;                        // empty: kevolve's default
   std::filesystem::path header;                // the generated kevolve_tuned.h
   std::vector<std::filesystem::path> sources;  // the target's sources, as kevolve_tune listed them
+  std::string llm;                     // kevolve_tune's LLM: openai, anthropic, command or empty
+  std::vector<WrappedSource> wrapped;  // empty: the target compiles its sources as they are
+
+  // The original a wrapper stands for, or `path` itself.
+  const std::filesystem::path& original_of(const std::filesystem::path& path) const;
 };
 
 std::filesystem::path config_dir(const std::filesystem::path& build_dir);

@@ -11,6 +11,22 @@ namespace kevolve::tune {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The build compiles a wrapper in place of each marked source where the knowledge holds code
+// variants; kevolve reads, scans and tunes the original, with the wrapper's flags.
+void unwrap_sources(Workspace& ws) {
+  for (const TargetConfig& c : ws.configs) {
+    if (c.wrapped.empty()) continue;
+    for (analyzers::Target& t : ws.build.targets) {
+      if (t.name != c.target) continue;
+      for (analyzers::Source& s : t.sources) s.path = c.original_of(s.path);
+    }
+  }
+}
+
+}  // namespace
+
 util::Expected<Workspace> open_workspace(const fs::path& build_dir,
                                          const std::string& configuration, bool may_configure) {
   Workspace ws;
@@ -19,7 +35,12 @@ util::Expected<Workspace> open_workspace(const fs::path& build_dir,
   ws.configs = std::move(*configs);
   if (!may_configure && !analyzers::has_file_api_reply(build_dir) && !ws.configs.empty()) {
     std::vector<analyzers::TargetSources> targets;
-    for (const TargetConfig& c : ws.configs) targets.push_back({c.target, c.sources});
+    for (const TargetConfig& c : ws.configs) {
+      analyzers::TargetSources t{c.target, c.sources};
+      for (const WrappedSource& w : c.wrapped)
+        std::replace(t.sources.begin(), t.sources.end(), w.source, w.wrapper);
+      targets.push_back(std::move(t));
+    }
     auto build = analyzers::read_compile_commands(fs::absolute(build_dir),
                                                   ws.configs.front().source_dir, targets);
     if (!build) return util::unexpected(build.error());
@@ -31,6 +52,7 @@ util::Expected<Workspace> open_workspace(const fs::path& build_dir,
     if (!build) return util::unexpected(build.error());
     ws.build = std::move(*build);
   }
+  unwrap_sources(ws);
   auto env = analyzers::make_environment(&ws.build, ws.build.build_dir / "kevolve" / "scan");
   if (!env) return util::unexpected(env.error());
   ws.env = std::move(*env);
@@ -95,6 +117,29 @@ analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsi
   options.work_dir = ws.build.build_dir / "kevolve" / "scan";
   options.cache_dir = analyzers::default_scan_cache();
   return analyzers::scan_target(requests->front(), options);
+}
+
+util::Expected<FoundUnit> find_unit(const Workspace& ws, std::string_view unit) {
+  std::string scanned;
+  for (const TargetConfig& config : ws.configs) {
+    analyzers::TargetScan found = scan(ws, config, 0);
+    const analyzers::Unit* u = found.find(unit);
+    if (!u) {
+      scanned += (scanned.empty() ? "" : ", ") + config.target;
+      continue;
+    }
+    if (found.errors() > 0) {
+      for (const analyzers::Problem& p : found.problems) {
+        if (p.severity != analyzers::Problem::Severity::error) continue;
+        return util::unexpected(fmt::format("{}:{}:{}: {} (target {})", p.where.file, p.where.line,
+                                            p.where.column, p.message, config.target));
+      }
+    }
+    return FoundUnit{config, *u};
+  }
+  return util::unexpected(fmt::format("no unit '{}' in the targets of {} (scanned: {})", unit,
+                                      ws.build.build_dir.string(),
+                                      scanned.empty() ? "none" : scanned));
 }
 
 }  // namespace kevolve::tune

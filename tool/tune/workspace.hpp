@@ -44,4 +44,13 @@ util::Expected<std::vector<TargetConfig>> select_targets(const Workspace& ws,
 analyzers::TargetScan scan(const Workspace& ws, const TargetConfig& config, unsigned jobs,
                            bool with_harness = true);
 
+// A unit as this build's sources hold it now, with its target: for commands that name a unit
+// (show, adopt). Scans the targets that call kevolve_tune() until one has it; an error names
+// the targets scanned, or the problems of the target that has it.
+struct FoundUnit {
+  TargetConfig config;
+  analyzers::Unit unit;
+};
+util::Expected<FoundUnit> find_unit(const Workspace& ws, std::string_view unit);
+
 }  // namespace kevolve::tune

@@ -389,3 +389,79 @@ TEST_CASE("verify: recorded points must be points of the wisdom's space", "[know
               "records[0].best: the value '1\\x0a#define X' of BLOCK");
   }
 }
+
+TEST_CASE("verify: variant files must be the text their name is the hash of",
+          "[knowledge][verify][variant]") {
+  test::TempDir dir;
+  auto store = KnowledgeDir::open_or_create(dir / "k");
+  REQUIRE(store);
+  const std::string code = "int k() { return 1; }";
+  const std::string hash = variant_hash(code);
+  Wisdom w = test::sample_wisdom("saxpy", "cpu-x86_64-amd-epyc");
+  w.records[0].variant = test::variant_ref(hash);
+  REQUIRE(store->write(w));
+  REQUIRE(store->write_variant("saxpy", code, "cpp", KnowledgeDir::VariantPlace::committed));
+  REQUIRE(store->write_variant("saxpy", code, "cpp", KnowledgeDir::VariantPlace::trials));
+  {
+    VerifyReport report = verify(dir / "k");
+    INFO(dump(report));
+    CHECK(report.problems.empty());
+  }
+  // Edited after tuning; a stray file; an unreferenced variant; a referenced one of another ext.
+  dir.write("k/saxpy/variants/" + hash + ".cpp", code + "\nint evil;\n");
+  dir.write("k/saxpy/variants/notes.txt", "hi");
+  const std::string other = "int k() { return 2; }";
+  dir.write("k/saxpy/variants/" + variant_hash(other) + ".cu", other);
+  dir.write("k/trials/saxpy/variants/readme", "hi");
+  VerifyReport report = verify(dir / "k");
+  INFO(dump(report));
+  const Problem* edited =
+      find(report, hash + ".cpp", "its text is not the one its name is the hash of");
+  REQUIRE(edited);
+  CHECK(edited->severity == Problem::Severity::error);
+  CHECK(find(report, "variants/notes.txt", "unexpected entry"));
+  CHECK(find(report, variant_hash(other) + ".cu", "no wisdom refers to"));
+  CHECK(find(report, "trials/saxpy/variants/readme", "unexpected entry among tried variants"));
+  CHECK(find(report, "trials/saxpy/variants", "unexpected directory") == nullptr);
+}
+
+TEST_CASE("verify: a referenced variant of another extension is an error",
+          "[knowledge][verify][variant]") {
+  test::TempDir dir;
+  auto store = KnowledgeDir::open_or_create(dir / "k");
+  REQUIRE(store);
+  const std::string code = "int k() { return 1; }";
+  Wisdom w = test::sample_wisdom("saxpy", "cpu-x86_64-amd-epyc");
+  w.records[0].variant = test::variant_ref(variant_hash(code));
+  REQUIRE(store->write(w));
+  REQUIRE(store->write_variant("saxpy", code, "cu", KnowledgeDir::VariantPlace::committed));
+  VerifyReport report = verify(dir / "k");
+  INFO(dump(report));
+  CHECK(find(report, variant_hash(code) + ".cu", "the wisdom refers to"));
+}
+
+TEST_CASE("knowledge gc: removes only the variants no wisdom refers to",
+          "[knowledge][variant]") {
+  test::TempDir dir;
+  auto store = KnowledgeDir::open_or_create(dir / "k");
+  REQUIRE(store);
+  const std::string kept = "int k() { return 1; }";
+  const std::string dropped = "int k() { return 2; }";
+  Wisdom w = test::sample_wisdom("saxpy", "cpu-x86_64-amd-epyc");
+  w.records[0].variant = test::variant_ref(variant_hash(kept));
+  REQUIRE(store->write(w));
+  auto kept_file =
+      store->write_variant("saxpy", kept, "cpp", KnowledgeDir::VariantPlace::committed);
+  auto dropped_file =
+      store->write_variant("saxpy", dropped, "cpp", KnowledgeDir::VariantPlace::committed);
+  REQUIRE(kept_file);
+  REQUIRE(dropped_file);
+  dir.write("k/saxpy/variants/notes.txt", "hi");
+  auto removed = store->remove_unreferenced_variants();
+  REQUIRE(removed);
+  REQUIRE(removed->size() == 1);
+  CHECK(removed->front().filename() == dropped_file->filename());
+  CHECK(std::filesystem::exists(*kept_file));
+  CHECK_FALSE(std::filesystem::exists(*dropped_file));
+  CHECK(std::filesystem::exists(dir / "k/saxpy/variants/notes.txt"));
+}

@@ -297,3 +297,99 @@ TEST_CASE("apply: a space without a valid point is an error at the marker", "[ap
   CHECK_THAT(injected.error(), Catch::StartsWith("/src/k.cpp:12:3: in the space of unit 'u': "));
   CHECK_THAT(injected.error(), Catch::Contains("no point satisfies the constraints"));
 }
+
+namespace {
+
+// A code variant recorded as the winner, made from the current kernel unless `parent` says not.
+knowledge::VariantRef variant_of(std::string parent = "kernel-u",
+                                 knowledge::ParamValues original_best = x_is(2)) {
+  knowledge::VariantRef v;
+  v.hash = knowledge::variant_hash("void k() {}");
+  v.ext = "cpp";
+  v.parent = std::move(parent);
+  v.provider = "command";
+  v.original_best = std::move(original_best);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("apply: a fresh variant winner is left to the splice", "[apply][variant]") {
+  Build b([](knowledge::SizeRecord& r) { r.variant = variant_of(); });
+  tune::UnitWisdom w = b.wisdom();
+  REQUIRE(w.variant);
+  CHECK(w.variant->hash == knowledge::variant_hash("void k() {}"));
+  CHECK_FALSE(w.injectable);
+  CHECK(w.refused.empty());
+}
+
+TEST_CASE("apply: a stale variant is never used: the original's best is", "[apply][variant]") {
+  Build b([](knowledge::SizeRecord& r) { r.variant = variant_of("kernel-before"); },
+          test::unit_with("u", "X: 1, 2, 4, 8", {1}), /*stale=*/true);
+  tune::UnitWisdom w = b.wisdom();
+  CHECK_FALSE(w.variant);
+  CHECK(w.injectable);
+  CHECK(w.injected == x_is(2));
+  CHECK_THAT(w.refused, Catch::Contains("its code variant u/variants/") &&
+                            Catch::Contains("is stale") &&
+                            Catch::Contains("the original kernel is built with the original's "
+                                            "best X=2"));
+}
+
+TEST_CASE("apply: a variant of another parent is stale though the wisdom's hash matches",
+          "[apply][variant][hostile]") {
+  Build b([](knowledge::SizeRecord& r) { r.variant = variant_of("kernel-other"); });
+  tune::UnitWisdom w = b.wisdom();
+  CHECK_FALSE(w.variant);
+  CHECK(w.injected == x_is(2));
+  CHECK_THAT(w.refused, Catch::Contains("is stale"));
+}
+
+TEST_CASE("apply: the original's best outside the space gives the defaults",
+          "[apply][variant][hostile]") {
+  Build b([](knowledge::SizeRecord& r) { r.variant = variant_of("kernel-before", x_is(3)); },
+          test::unit_with("u", "X: 1, 2, 4, 8", {1}), /*stale=*/true);
+  tune::UnitWisdom w = b.wisdom();
+  CHECK_FALSE(w.injectable);
+  CHECK_THAT(w.refused, Catch::Contains("built with its defaults (the original's best X=3 is not "
+                                        "a point of its current space"));
+}
+
+TEST_CASE("apply: a variant that waits for review is not used", "[apply][variant][review]") {
+  Build b([](knowledge::SizeRecord& r) {
+    r.variant = variant_of();
+    r.review = review(ReviewState::pending);
+  });
+  tune::UnitWisdom w = b.wisdom();
+  CHECK(w.review);
+  CHECK_FALSE(w.variant);
+  CHECK_FALSE(w.injectable);
+}
+
+TEST_CASE("apply: a variant whose file is missing falls back with a warning",
+          "[apply][variant][hostile]") {
+  Build b([](knowledge::SizeRecord& r) { r.variant = variant_of(); });
+  tune::Injection injection = b.injection();
+  REQUIRE(injection.warnings.size() == 1);
+  CHECK_THAT(injection.warnings[0],
+             Catch::StartsWith("unit u: its code variant u/variants/") &&
+                 Catch::Contains("the code variant the wisdom refers to is missing") &&
+                 Catch::Contains("the original kernel is built with the original's best X=2"));
+  CHECK_THAT(injection.header, Catch::Contains("#define KEVOLVE_TUNED_u_X ~, 2\n"));
+  CHECK_THAT(injection.header, Catch::Contains("the original kernel (its variant is not built)"));
+  CHECK(injection.notes.empty());
+}
+
+TEST_CASE("apply: a variant is not built where the target compiles no wrapper",
+          "[apply][variant]") {
+  Build b([](knowledge::SizeRecord& r) { r.variant = variant_of(); });
+  auto store = knowledge::KnowledgeDir::open(b.dir / ".kevolve");
+  REQUIRE(store);
+  REQUIRE(store->write_variant("u", "void k() {}", "cpp",
+                               knowledge::KnowledgeDir::VariantPlace::committed));
+  tune::Injection injection = b.injection();
+  REQUIRE(injection.warnings.size() == 1);
+  CHECK_THAT(injection.warnings[0],
+             Catch::Contains("app compiles no kevolve wrapper (configure the build again)"));
+  CHECK_THAT(injection.header, Catch::Contains("#define KEVOLVE_TUNED_u_X ~, 2\n"));
+}

@@ -1,0 +1,3 @@
+#pragma once
+int scale(int x);
+int unscaled(int x);

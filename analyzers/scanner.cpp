@@ -347,13 +347,9 @@ CXErrorCode parse_file(CXIndex index, const SourceJob& job, const std::string& p
       clang_parseTranslationUnit2(index, job.file.c_str(), argv.data(),
                                   static_cast<int>(argv.size()), nullptr, 0, k_parse_options, &tu);
   if (code != CXError_Success || !tu) return code == CXError_Success ? CXError_Failure : code;
-  Walker walker{tu, out, {}, {}};
-  collect_errors(tu, walker, out);
-  collect_inputs(tu, walker, out);
-  clang_visitChildren(clang_getTranslationUnitCursor(tu), &Walker::visit, &walker);
+  out = findings_of(tu, job.file);
   if (options.inspect && job.file == options.inspect_file) options.inspect(tu);
   clang_disposeTranslationUnit(tu);
-  out.parsed = true;
   return CXError_Success;
 }
 
@@ -434,6 +430,17 @@ class Preludes {
 };
 
 }  // namespace
+
+FileFindings findings_of(CXTranslationUnit tu, const fs::path& file) {
+  FileFindings out;
+  out.file = file.string();
+  Walker walker{tu, out, {}, {}};
+  collect_errors(tu, walker, out);
+  collect_inputs(tu, walker, out);
+  clang_visitChildren(clang_getTranslationUnitCursor(tu), &Walker::visit, &walker);
+  out.parsed = true;
+  return out;
+}
 
 std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
                                         const ParseOptions& options, ParseStats* stats_out) {

@@ -42,4 +42,10 @@ struct ParseStats {
 std::vector<FileFindings> parse_sources(const std::vector<SourceJob>& jobs,
                                         const ParseOptions& options, ParseStats* stats = nullptr);
 
+// The findings of a translation unit parsed by the caller (the variant checks reparse one
+// kernel file with a precompiled preamble), found as parse_sources finds them for `file`. Of a
+// unit with a preamble, the macros defined and used in the preamble are not visited
+// (libclang visits only the local preprocessing record).
+FileFindings findings_of(CXTranslationUnitImpl* tu, const std::filesystem::path& file);
+
 }  // namespace kevolve::analyzers

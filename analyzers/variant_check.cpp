@@ -19,6 +19,7 @@
 // protocol, which judges every variant like any candidate.
 
 #include "util/files.hpp"
+#include "util/hash.hpp"
 #include "util/text.hpp"
 
 #include <clang-c/Index.h>
@@ -27,6 +28,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <memory>
 #include <set>
 #include <string_view>
 
@@ -270,6 +272,7 @@ class Refusals {
 // The patched file's text and the variant's range in it.
 struct Patched {
   std::string path;
+  std::string parsed_as;  // the name libclang knows it by (VariantChecker: the first variant's)
   std::string text;
   std::size_t begin = 0;
   std::size_t end = 0;
@@ -700,10 +703,11 @@ void inspect_ast(CXTranslationUnit tu, const Patched& patched, AstContext& conte
       unsigned offset = 0;
       std::string file = file_of(clang_getDiagnosticLocation(d), &offset);
       std::string message(util::trim(take_string(clang_getDiagnosticSpelling(d))).substr(0, 300));
-      if (file == patched.path && patched.in_range(offset)) {
+      bool ours = file == patched.parsed_as;
+      if (ours && patched.in_range(offset)) {
         context.out.add(patched.variant_line(offset), "does not parse: " + message);
       } else {
-        std::string where = file == patched.path ? patched.presumed(offset) : file;
+        std::string where = ours ? patched.presumed(offset) : file;
         context.out.add(0, fmt::format("does not parse: {}: {}", where, message));
       }
     }
@@ -712,7 +716,7 @@ void inspect_ast(CXTranslationUnit tu, const Patched& patched, AstContext& conte
   if (errors > k_max_errors)
     context.out.add(0,
                     fmt::format("does not parse: ... and {} more errors", errors - k_max_errors));
-  context.file = clang_getFile(tu, patched.path.c_str());
+  context.file = clang_getFile(tu, patched.parsed_as.c_str());
   if (!context.file) {
     context.out.add(0, fmt::format("does not parse: libclang does not know {}", patched.path));
     return;
@@ -776,6 +780,195 @@ const Unit* check_unit(const TargetScan& scan, const Unit& original, const Patch
   return nullptr;
 }
 
+// ---------------------------------------------------------------------------------------------
+// What every check of one unit's variants shares, and the steps around the passes.
+
+// The inputs of the checks that do not change between variants of one unit.
+struct UnitContext {
+  std::string original_text;
+  std::set<std::string> harness_files, harness_names;
+  std::string reference;  // kevolve_bench_<unit>
+};
+
+UnitContext unit_context(const ScanRequest& request, const Unit& original) {
+  UnitContext c;
+  c.original_text = util::read_file(original.kernel.name.file).value_or(std::string());
+  for (const SourceJob& h : request.harnesses) {
+    c.harness_files.insert(h.file.lexically_normal().string());
+    auto names = harness_functions(util::read_file(h.file).value_or(std::string()));
+    c.harness_names.insert(names.begin(), names.end());
+  }
+  std::string short_name = original.kernel.function.substr(original.kernel.function.rfind(':') + 1);
+  c.harness_names.erase(short_name);  // the harness declares the kernel it calls
+  c.reference = "kevolve_bench_" + original.name;
+  return c;
+}
+
+// Reads the patched file into `patched`; the reason when its range cannot be read.
+std::optional<std::string> read_patched(const VariantSource& variant, Patched& patched) {
+  std::error_code ec;
+  patched.path = fs::absolute(variant.patched, ec).lexically_normal().string();
+  patched.parsed_as = patched.path;
+  auto text = util::read_file(variant.patched);
+  if (!text || variant.code_begin > variant.code_end || variant.code_end > text->size()) {
+    return fmt::format("cannot read the variant's range [{}, {}) of {}", variant.code_begin,
+                       variant.code_end, variant.patched.string());
+  }
+  patched.text = std::move(*text);
+  patched.begin = variant.code_begin;
+  patched.end = variant.code_end;
+  patched.index_lines();
+  return std::nullopt;
+}
+
+// The jobs of scan_target, in its order (a harness that is also a source is parsed once).
+std::vector<SourceJob> scan_jobs(const ScanRequest& request) {
+  std::vector<SourceJob> jobs = request.sources;
+  std::set<fs::path> listed;
+  for (const SourceJob& j : jobs) listed.insert(j.file);
+  for (const SourceJob& h : request.harnesses) {
+    if (listed.insert(h.file).second) jobs.push_back(h);
+  }
+  return jobs;
+}
+
+VariantCheck verdict(const TargetScan& scan, bool inspected, const Unit& original,
+                     const Patched& patched, Refusals& out) {
+  VariantCheck result;
+  if (!inspected) {
+    out.add(0, fmt::format("does not parse: libclang could not parse {}", patched.path));
+  } else if (const Unit* unit = check_unit(scan, original, patched, out); unit && out.empty()) {
+    result.unit = *unit;
+  }
+  result.rejections = std::move(out).lines();
+  if (!result.rejections.empty()) result.unit.reset();
+  return result;
+}
+
+// Where the splice's `#line 1 "<variant>"` starts, just before the variant's code; nullopt
+// when the patched file was not written by the splice.
+std::optional<std::size_t> variant_line_directive(const Patched& patched) {
+  constexpr std::string_view k_directive = "#line 1 \"";
+  if (patched.begin < 2 || patched.text[patched.begin - 1] != '\n') return std::nullopt;
+  std::size_t nl = patched.text.rfind('\n', patched.begin - 2);
+  std::size_t start = nl == std::string::npos ? 0 : nl + 1;
+  if (patched.text.compare(start, k_directive.size(), k_directive) != 0) return std::nullopt;
+  return start;
+}
+
+// The text libclang reparses: the patched file with that #line written as the GNU line marker
+// `#    1 "<variant>"`, of the same length and meaning. A preamble is the file's leading run of
+// directives, and #line is one: it would reach into the variant (its #line names the variant's
+// own file), so every variant would rebuild it. A line marker ends the run.
+std::string reparse_text(const Patched& patched, std::size_t directive) {
+  std::string text = patched.text;
+  text.replace(directive + 1, 4, "    ");
+  return text;
+}
+
+// The files a translation unit includes from its main file before `boundary` (directly or not),
+// named as the scanner names them.
+std::set<std::string> included_before(CXTranslationUnit tu, CXFile main, std::size_t boundary) {
+  struct Context {
+    CXFile main;
+    std::size_t boundary;
+    std::set<std::string> files;
+  } context{main, boundary, {}};
+  clang_getInclusions(
+      tu,
+      [](CXFile included, CXSourceLocation* stack, unsigned depth, CXClientData data) {
+        auto& c = *static_cast<Context*>(data);
+        if (depth == 0) return;
+        CXFile from = nullptr;
+        unsigned offset = 0;
+        clang_getExpansionLocation(stack[depth - 1], &from, nullptr, nullptr, &offset);
+        if (!from || !clang_File_isEqual(from, c.main) || offset >= c.boundary) return;
+        std::string name = take_string(clang_getFileName(included));
+        std::error_code ec;
+        fs::path p = fs::absolute(name, ec);
+        c.files.insert((ec ? fs::path(name) : p).lexically_normal().string());
+      },
+      &context);
+  return context.files;
+}
+
+// The findings before `boundary` in `file` and in `headers`.
+FileFindings findings_before(const FileFindings& all, const std::string& file, std::size_t boundary,
+                             const std::set<std::string>& headers) {
+  auto before = [&](const Position& p) {
+    return p.file == file ? p.offset < boundary : headers.count(p.file) > 0;
+  };
+  FileFindings out;
+  for (const AnnotatedFunction& f : all.functions)
+    if (before(f.name)) out.functions.push_back(f);
+  for (const TuneMarker& m : all.markers)
+    if (before(m.where)) out.markers.push_back(m);
+  for (const ParamUse& u : all.uses)
+    if (before(u.where)) out.uses.push_back(u);
+  for (const MacroSite& d : all.definitions)
+    if (before(d.where)) out.definitions.push_back(d);
+  for (const MacroSite& e : all.expansions)
+    if (before(e.where)) out.expansions.push_back(e);
+  for (const std::string& i : all.inputs)
+    if (headers.count(i)) out.inputs.push_back(i);
+  return out;
+}
+
+// `before` followed by what `local` found elsewhere: a reparse with a preamble does not visit
+// the preamble's macros (and may or may not visit its declarations), the first parse saw them.
+template <typename T, typename Where>
+void merge_into(std::vector<T>& local, const std::vector<T>& before, Where where) {
+  std::set<Position> seen;
+  std::vector<T> out = before;
+  for (const T& x : before) seen.insert(where(x));
+  for (T& x : local)
+    if (!seen.count(where(x))) out.push_back(std::move(x));
+  local = std::move(out);
+}
+
+void merge_before(FileFindings& local, const FileFindings& before) {
+  merge_into(local.functions, before.functions, [](const auto& f) { return f.name; });
+  merge_into(local.markers, before.markers, [](const auto& m) { return m.where; });
+  merge_into(local.uses, before.uses, [](const auto& u) { return u.where; });
+  merge_into(local.definitions, before.definitions, [](const auto& d) { return d.where; });
+  merge_into(local.expansions, before.expansions, [](const auto& e) { return e.where; });
+  std::set<std::string> inputs(local.inputs.begin(), local.inputs.end());
+  inputs.insert(before.inputs.begin(), before.inputs.end());
+  local.inputs.assign(inputs.begin(), inputs.end());
+}
+
+// Positions in `from` renamed to `to` (the variant parsed under the first variant's name).
+void rename_file(FileFindings& f, const std::string& from, const std::string& to) {
+  auto fix = [&](Position& p) {
+    if (p.file == from) p.file = to;
+  };
+  if (f.file == from) f.file = to;
+  for (AnnotatedFunction& x : f.functions) {
+    fix(x.marker);
+    fix(x.name);
+  }
+  for (TuneMarker& x : f.markers) fix(x.where);
+  for (ParamUse& x : f.uses) fix(x.where);
+  for (MacroSite& x : f.definitions) fix(x.where);
+  for (MacroSite& x : f.expansions) fix(x.where);
+  for (Diagnostic& x : f.errors) fix(x.where);
+  for (std::string& x : f.inputs)
+    if (x == from) x = to;
+}
+
+std::string unit_key(const ScanRequest& request, const Unit& original) {
+  util::Hasher h;
+  h.add(request.target).add(original.name).add(original.kernel.name.file);
+  h.add(fmt::format("{}:{}", original.kernel.begin, original.kernel.end));
+  for (const std::vector<SourceJob>* jobs : {&request.sources, &request.harnesses}) {
+    for (const SourceJob& j : *jobs) {
+      h.add(j.file.string()).add(std::string(name_of(j.language)));
+      h.add(fmt::format("{}", fmt::join(j.args, "\n")));
+    }
+  }
+  return h.digest();
+}
+
 }  // namespace
 
 ScanRequest with_source_replaced(const ScanRequest& request, const fs::path& original,
@@ -808,56 +1001,187 @@ ScanRequest with_source_replaced(const ScanRequest& request, const fs::path& ori
   return out;
 }
 
-VariantCheck check_variant(const ScanRequest& request, const ParseOptions& options,
-                           const Unit& original, const VariantSource& variant) {
-  VariantCheck result;
-  Refusals out;
-  Patched patched;
-  std::error_code ec;
-  patched.path = fs::absolute(variant.patched, ec).lexically_normal().string();
-  auto text = util::read_file(variant.patched);
-  if (!text || variant.code_begin > variant.code_end || variant.code_end > text->size()) {
-    result.rejections.push_back(fmt::format("cannot read the variant's range [{}, {}) of {}",
-                                            variant.code_begin, variant.code_end,
-                                            variant.patched.string()));
-    return result;
-  }
-  patched.text = std::move(*text);
-  patched.begin = variant.code_begin;
-  patched.end = variant.code_end;
-  patched.index_lines();
-  std::string original_text = util::read_file(original.kernel.name.file).value_or(std::string());
+// ---------------------------------------------------------------------------------------------
+// The checker of many variants.
 
-  check_text(patched, original_text, out);
+namespace {
+
+// What a checker keeps of a unit's first variant.
+struct Kept {
+  std::string key;        // unit_key
+  std::string parsed_as;  // the first variant's patched file: the name libclang knows
+  std::string prefix;     // the reparsed text before the variant's line marker
+  UnitContext context;
+  std::vector<FileFindings> findings;  // of scan_jobs, the patched file's at `patched`
+  std::size_t patched = 0;
+  FileFindings before;  // the first walk's findings before the variant's line marker
+  CXIndex index = nullptr;
+  CXTranslationUnit tu = nullptr;
+
+  Kept() = default;
+  Kept(const Kept&) = delete;
+  Kept& operator=(const Kept&) = delete;
+  ~Kept() {
+    if (tu) clang_disposeTranslationUnit(tu);
+    if (index) clang_disposeIndex(index);
+  }
+};
+
+// The first variant of a unit: parsed as check_variant always did; a C or C++ kernel's file is
+// then parsed again, kept with a preamble of its text before the variant, for the next ones.
+// `keep`: where to keep it (null: nowhere, one check).
+VariantCheck check_in_full(const ScanRequest& request, const ParseOptions& options,
+                           const Unit& original, Patched& patched, std::unique_ptr<Kept>* keep) {
+  auto directive = variant_line_directive(patched);
+  auto state = std::make_unique<Kept>();
+  state->key = unit_key(request, original);
+  state->context = unit_context(request, original);
+  Refusals out;
+  check_text(patched, state->context.original_text, out);
 
   ScanRequest replaced = with_source_replaced(request, original.kernel.name.file, patched.path);
-  std::set<std::string> harness_files, harness_names;
-  for (const SourceJob& h : request.harnesses) {
-    harness_files.insert(h.file.lexically_normal().string());
-    auto names = harness_functions(util::read_file(h.file).value_or(std::string()));
-    harness_names.insert(names.begin(), names.end());
-  }
-  std::string short_name = original.kernel.function.substr(original.kernel.function.rfind(':') + 1);
-  harness_names.erase(short_name);  // the harness declares the kernel it calls
-  AstContext context{patched, harness_names, harness_files, "kevolve_bench_" + original.name, out};
-
+  AstContext context{patched, state->context.harness_names, state->context.harness_files,
+                     state->context.reference, out};
   // One parse of the patched file serves the scan and the AST's checks.
   ParseOptions scan_options = options;
   scan_options.inspect_file = patched.path;
   bool inspected = false;
+  std::set<std::string> headers;
   scan_options.inspect = [&](CXTranslationUnit tu) {
     inspected = true;
     inspect_ast(tu, patched, context);
+    if (keep && directive && context.file) headers = included_before(tu, context.file, *directive);
   };
-  TargetScan scan = scan_target(replaced, scan_options);
-  if (!inspected) {
-    out.add(0, fmt::format("does not parse: libclang could not parse {}", patched.path));
-  } else if (const Unit* unit = check_unit(scan, original, patched, out); unit && out.empty()) {
-    result.unit = *unit;
+  std::vector<SourceJob> jobs = scan_jobs(replaced);
+  ParseStats stats;
+  state->findings = parse_sources(jobs, scan_options, &stats);
+  TargetScan scan = assemble(replaced.target, state->findings);
+  scan.stats = stats;
+  VariantCheck result = verdict(scan, inspected, original, patched, out);
+
+  const SourceJob* job = nullptr;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i].file == patched.path) {
+      job = &jobs[i];
+      state->patched = i;
+    }
   }
-  result.rejections = std::move(out).lines();
-  if (!result.rejections.empty()) result.unit.reset();
+  bool c_family = job && (job->language == Language::c || job->language == Language::cxx);
+  if (!keep || !inspected || !directive || !c_family) return result;
+  state->parsed_as = patched.path;
+  state->before =
+      findings_before(state->findings[state->patched], patched.path, *directive, headers);
+  std::string text = reparse_text(patched, *directive);
+  state->prefix = text.substr(0, *directive);
+  std::vector<std::string> args = job->args;
+  args.push_back("-Wno-gnu-line-marker");  // the marker is ours, not the variant's
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  CXUnsavedFile unsaved{state->parsed_as.c_str(), text.data(),
+                        static_cast<unsigned long>(text.size())};
+  state->index = clang_createIndex(1, 0);
+  CXErrorCode code = clang_parseTranslationUnit2(
+      state->index, state->parsed_as.c_str(), argv.data(), static_cast<int>(argv.size()), &unsaved,
+      1,
+      CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing |
+          CXTranslationUnit_PrecompiledPreamble | CXTranslationUnit_CreatePreambleOnFirstParse,
+      &state->tu);
+  if (code != CXError_Success) state->tu = nullptr;
+  if (state->tu) *keep = std::move(state);
   return result;
+}
+
+}  // namespace
+
+class VariantChecker::Impl {
+ public:
+  Impl(ScanRequest request, ParseOptions options)
+      : m_request(std::move(request)), m_options(std::move(options)) {}
+
+  VariantCheck check(const Unit& original, const VariantSource& variant);
+  bool warm() const { return m_state && m_state->tu; }
+
+ private:
+  std::optional<VariantCheck> again(const Unit& original, Patched& patched,
+                                    const std::string& text);
+
+  ScanRequest m_request;
+  ParseOptions m_options;
+  std::unique_ptr<Kept> m_state;
+};
+
+VariantChecker::VariantChecker(ScanRequest request, ParseOptions options)
+    : m_impl(std::make_unique<Impl>(std::move(request), std::move(options))) {}
+VariantChecker::~VariantChecker() = default;
+VariantChecker::VariantChecker(VariantChecker&&) noexcept = default;
+VariantChecker& VariantChecker::operator=(VariantChecker&&) noexcept = default;
+
+VariantCheck VariantChecker::check(const Unit& original, const VariantSource& variant) {
+  return m_impl->check(original, variant);
+}
+
+bool VariantChecker::warm() const { return m_impl->warm(); }
+
+VariantCheck VariantChecker::Impl::check(const Unit& original, const VariantSource& variant) {
+  Patched patched;
+  if (auto error = read_patched(variant, patched)) {
+    VariantCheck result;
+    result.rejections.push_back(*error);
+    return result;
+  }
+  auto directive = variant_line_directive(patched);
+  if (m_state && m_state->tu && directive && m_state->key == unit_key(m_request, original)) {
+    std::error_code ec;
+    std::string text = reparse_text(patched, *directive);
+    if (text.compare(0, *directive, m_state->prefix) == 0 && *directive == m_state->prefix.size() &&
+        fs::exists(m_state->parsed_as, ec)) {
+      if (auto result = again(original, patched, text)) return std::move(*result);
+    }
+  }
+  m_state.reset();
+  return check_in_full(m_request, m_options, original, patched, &m_state);
+}
+
+// A later variant: the kept translation unit reparsed with the variant's text (its preamble
+// reused), its findings completed with those the first walk made before the variant, the
+// target's other sources and harnesses as the first parse found them. Nullopt when libclang
+// cannot reparse (the checker then starts over).
+std::optional<VariantCheck> VariantChecker::Impl::again(const Unit& original, Patched& patched,
+                                                        const std::string& text) {
+  Kept& state = *m_state;
+  patched.parsed_as = state.parsed_as;
+  CXUnsavedFile unsaved{state.parsed_as.c_str(), text.data(),
+                        static_cast<unsigned long>(text.size())};
+  if (clang_reparseTranslationUnit(state.tu, 1, &unsaved, clang_defaultReparseOptions(state.tu)) !=
+      0) {
+    clang_disposeTranslationUnit(state.tu);  // libclang: a unit that failed to reparse is dead
+    state.tu = nullptr;
+    return std::nullopt;
+  }
+  Refusals out;
+  check_text(patched, state.context.original_text, out);
+  AstContext context{patched, state.context.harness_names, state.context.harness_files,
+                     state.context.reference, out};
+  inspect_ast(state.tu, patched, context);
+
+  FileFindings local = findings_of(state.tu, state.parsed_as);
+  merge_before(local, state.before);
+  rename_file(local, state.parsed_as, patched.path);
+  std::vector<FileFindings> findings = state.findings;
+  findings[state.patched] = std::move(local);
+  TargetScan scan = assemble(m_request.target, findings);
+  return verdict(scan, true, original, patched, out);
+}
+
+VariantCheck check_variant(const ScanRequest& request, const ParseOptions& options,
+                           const Unit& original, const VariantSource& variant) {
+  Patched patched;
+  if (auto error = read_patched(variant, patched)) {
+    VariantCheck result;
+    result.rejections.push_back(*error);
+    return result;
+  }
+  return check_in_full(request, options, original, patched, nullptr);
 }
 
 }  // namespace kevolve::analyzers

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,8 +41,33 @@ ScanRequest with_source_replaced(const ScanRequest& request, const std::filesyst
                                  const std::filesystem::path& patched);
 
 // `request` is the scan of the unit's target (analyzers/scan.hpp) and `original` the unit as
-// scanned there; the patched file takes the place of the original's file.
+// scanned there; the patched file takes the place of the original's file. One check: a tune
+// that checks many variants of a unit uses a VariantChecker.
 VariantCheck check_variant(const ScanRequest& request, const ParseOptions& options,
                            const Unit& original, const VariantSource& variant);
+
+// The checks of many variants of one unit, one after the other (a tune), with check_variant's
+// results at a fraction of its cost (docs/variants.md, "Cost"). The first check of a unit parses
+// like check_variant, then keeps libclang's parse of the kernel's file with a precompiled
+// preamble of its text before the variant (the original's includes); a later variant of the same
+// unit, spliced by variant::splice, is a reparse of the rest. The target's other sources and
+// harnesses are read once, on the first check: they must not change while the checker is used.
+// Another unit, or a kernel file whose text before the kernel changed, starts over; CUDA and HIP
+// kernels are parsed in full each time. One thread at a time.
+class VariantChecker {
+ public:
+  VariantChecker(ScanRequest request, ParseOptions options);
+  ~VariantChecker();
+  VariantChecker(VariantChecker&&) noexcept;
+  VariantChecker& operator=(VariantChecker&&) noexcept;
+
+  VariantCheck check(const Unit& original, const VariantSource& variant);
+  // Whether a parse is kept for the next variant.
+  bool warm() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 
 }  // namespace kevolve::analyzers

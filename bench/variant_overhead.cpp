@@ -5,11 +5,19 @@
 //
 //   build/bench/variant_overhead --benchmark_repetitions=10 --benchmark_report_aggregates_only
 
+#include "analyzers/variant_check.hpp"
 #include "tool/variant/prompt.hpp"
+#include "tool/variant/splice.hpp"
+#include "util/files.hpp"
 
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <string>
+
+#include <unistd.h>
 
 namespace {
 
@@ -71,6 +79,116 @@ void compose_prompt_realistic(benchmark::State& state) {
   state.counters["prompt_bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(compose_prompt_realistic)->Unit(benchmark::kMicrosecond);
+
+// The static checks of a variant of examples/llm's matmul_naive (a CPU kernel, its harness
+// including <kevolve/bench.hpp>): check_variant each time (first), and the later checks of a
+// tune through one VariantChecker (again), two variants in turn, each at its own path.
+namespace fs = std::filesystem;
+
+const fs::path k_llm = fs::path(KEVOLVE_SOURCE_DIR) / "examples" / "llm";
+
+std::string interchanged(int tile) {
+  return "KEVOLVE_TUNE(matmul_naive, \"BLOCK: 16, 32, 64, 128\")\n"
+         "void matmul_naive(const float* a, const float* b, float* c, int n) {\n"
+         "  constexpr int block = KEVOLVE_PARAM(matmul_naive, BLOCK, " +
+         std::to_string(tile) +
+         ");\n"
+         "  for (int i = 0; i < n * n; ++i) c[i] = 0.0f;\n"
+         "  for (int kb = 0; kb < n; kb += block)\n"
+         "    for (int i = 0; i < n; ++i)\n"
+         "      for (int k = kb; k < kb + block && k < n; ++k) {\n"
+         "        const float aik = a[i * n + k];\n"
+         "        for (int j = 0; j < n; ++j) c[i * n + j] += aik * b[k * n + j];\n"
+         "      }\n"
+         "}\n";
+}
+
+struct CheckSetup {
+  fs::path dir;
+  analyzers::ScanRequest request;
+  analyzers::ParseOptions options;
+  analyzers::Unit original;
+  std::string source;
+  std::string error;
+
+  CheckSetup() {
+    std::string pattern = (fs::temp_directory_path() / "kevolve-bench-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) {
+      error = "no temporary directory";
+      return;
+    }
+    dir = pattern;
+    fs::path kernel = k_llm / "kernels" / "matmul_naive.cpp";
+    auto text = util::read_file(kernel);
+    auto env = analyzers::make_environment(nullptr, dir / "work");
+    analyzers::CompileGroup group;
+    group.standard = "17";
+    group.includes.push_back({fs::path(KEVOLVE_SOURCE_DIR) / "include", false});
+    auto args = env ? analyzers::clang_args(group, analyzers::Language::cxx, *env)
+                    : decltype(analyzers::clang_args(group, analyzers::Language::cxx, *env))(
+                          util::unexpected(env.error()));
+    if (!text || !args) {
+      error = text ? args.error() : "cannot read " + kernel.string();
+      return;
+    }
+    source = std::move(*text);
+    request.target = "llm";
+    request.sources.push_back({kernel, analyzers::Language::cxx, *args});
+    request.harnesses.push_back(
+        {k_llm / "bench" / "matmul_naive_bench.cpp", analyzers::Language::cxx, *args});
+    options.jobs = 1;
+    options.work_dir = dir / "work";
+    analyzers::TargetScan scan = analyzers::scan_target(request, options);
+    if (scan.errors() || !scan.find("matmul_naive")) {
+      error = scan.problems.empty() ? "no unit matmul_naive" : scan.problems.front().message;
+      return;
+    }
+    original = *scan.find("matmul_naive");
+  }
+  ~CheckSetup() {
+    std::error_code ec;
+    if (!dir.empty()) fs::remove_all(dir, ec);
+  }
+
+  // The variant `code` spliced and written as variant `name`, as a tune writes it.
+  analyzers::VariantSource write(const std::string& name, const std::string& code) const {
+    variant::Spliced s = variant::splice({source, original.kernel.begin, original.kernel.end, code,
+                                          original.kernel.name.file, name + ".cpp"});
+    fs::path patched = dir / "variants" / name / "matmul_naive.cpp";
+    fs::create_directories(patched.parent_path());
+    (void)util::write_file_atomically(patched, s.text);
+    return {patched, s.code_begin, s.code_end};
+  }
+};
+
+void check_variant_first(benchmark::State& state) {
+  CheckSetup setup;
+  if (!setup.error.empty()) return state.SkipWithError(setup.error.c_str());
+  analyzers::VariantSource v = setup.write("a", interchanged(32));
+  for (auto _ : state) {
+    analyzers::VariantCheck c =
+        analyzers::check_variant(setup.request, setup.options, setup.original, v);
+    if (!c.unit) return state.SkipWithError("the variant was refused");
+  }
+}
+BENCHMARK(check_variant_first)->Unit(benchmark::kMillisecond);
+
+void check_variant_again(benchmark::State& state) {
+  CheckSetup setup;
+  if (!setup.error.empty()) return state.SkipWithError(setup.error.c_str());
+  analyzers::VariantSource a = setup.write("a", interchanged(32));
+  analyzers::VariantSource b = setup.write("b", interchanged(64));
+  analyzers::VariantChecker checker(setup.request, setup.options);
+  if (!checker.check(setup.original, a).unit || !checker.warm())
+    return state.SkipWithError("the first check kept nothing");
+  bool second = false;
+  for (auto _ : state) {
+    analyzers::VariantCheck c = checker.check(setup.original, second ? b : a);
+    if (!c.unit) return state.SkipWithError("the variant was refused");
+    second = !second;
+  }
+}
+BENCHMARK(check_variant_again)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

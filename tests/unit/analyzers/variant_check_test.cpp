@@ -295,3 +295,124 @@ TEST_CASE("variant check: a huge variant full of red flags ends with its reasons
       120);
   CHECK(status == 0);
 }
+
+namespace {
+
+// Variants of fixtures/variant/matmul.cpp that pass, are refused in the AST, in the text, in
+// the scan, or do not parse.
+std::vector<std::string> mixed_variants() {
+  return {variant_with(""),
+          variant_with("  std::thread t([] {});\n  t.join();\n"),
+          "#include <cmath>\n#define TILE 32\n" + variant_with("  (void)std::sqrt(TILE);\n"),
+          variant_with("  static int calls = 0;\n  ++calls;\n"),
+          "#include <iostream>\n" + variant_with(""),
+          k_marker + "void matmul(const float* a, const float* b, float* c, long n) {\n" + k_loop +
+              "}\n",
+          variant_with("  for (int i = 0; i < n ++i) {}\n"),
+          "KEVOLVE_TUNE(matmul, \"UNROLL: 1, 2; BLOCK: 8, 16\")\n" + k_head +
+              "  constexpr int block = KEVOLVE_PARAM(matmul, BLOCK, 8);\n  (void)block;\n" +
+              k_loop + "}\n",
+          variant_with("  LOG_VALUE(c[0]);\n"),
+          k_head + k_loop + "}\n",
+          variant_with("")};
+}
+
+// `code` spliced into `source` (the unit `original`) and written under `dir`.
+VariantSource write_variant(test::TempDir& dir, const std::string& name, const std::string& source,
+                            const Unit& original, const fs::path& kernel, const std::string& code) {
+  variant::Spliced s = variant::splice(
+      {source, original.kernel.begin, original.kernel.end, code, kernel.string(), name + ".cpp"});
+  fs::path patched = dir.write(name + "/" + kernel.filename().string(), s.text);
+  return {patched, s.code_begin, s.code_end};
+}
+
+void same_results(const VariantCheck& kept, const VariantCheck& fresh) {
+  CHECK(joined(kept) == joined(fresh));
+  REQUIRE(kept.unit.has_value() == fresh.unit.has_value());
+  if (!fresh.unit) return;
+  CHECK(kept.unit->space == fresh.unit->space);
+  CHECK(kept.unit->hash == fresh.unit->hash);
+  CHECK(kept.unit->kernel_hash == fresh.unit->kernel_hash);
+  CHECK(kept.unit->kernel.name == fresh.unit->kernel.name);
+  CHECK(kept.unit->kernel.begin == fresh.unit->kernel.begin);
+  CHECK(kept.unit->kernel.end == fresh.unit->kernel.end);
+  CHECK(kept.unit->marker == fresh.unit->marker);
+  REQUIRE(kept.unit->params.size() == fresh.unit->params.size());
+  for (std::size_t i = 0; i < fresh.unit->params.size(); ++i) {
+    CHECK(kept.unit->params[i].name == fresh.unit->params[i].name);
+    CHECK(kept.unit->params[i].default_text == fresh.unit->params[i].default_text);
+    CHECK(kept.unit->params[i].uses == fresh.unit->params[i].uses);
+  }
+}
+
+// Every variant through one VariantChecker (each at its own path, as a tune writes them) and
+// through check_variant: the same reasons, the same unit.
+void kept_like_fresh(const ScanRequest& request, const ParseOptions& options, const Unit& original,
+                     const fs::path& kernel) {
+  test::TempDir dir;
+  std::string source = *util::read_file(kernel);
+  VariantChecker checker(request, options);
+  std::vector<std::string> variants = mixed_variants();
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    INFO(variants[i]);
+    VariantSource v = write_variant(dir, fmt::format("v{}", i), source, original, kernel,
+                                    variants[i]);
+    VariantCheck kept = checker.check(original, v);
+    CHECK(checker.warm());  // the next variant reparses
+    VariantCheck fresh = check_variant(request, options, original, v);
+    INFO(joined(fresh));
+    same_results(kept, fresh);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("variant check: a VariantChecker reparses and finds what check_variant finds",
+          "[analyzers][variant]") {
+  Checker& c = checker();
+  kept_like_fresh(c.request, c.options, c.original, k_kernel);
+}
+
+TEST_CASE("variant check: a VariantChecker on a kernel after includes only",
+          "[analyzers][variant]") {
+  // Only directives before the kernel: libclang's preamble would reach into the variant but for
+  // the line marker the checker writes; a macro with a parameter use defined there too.
+  Checker& c = checker();
+  test::TempDir dir;
+  std::string source = *util::read_file(k_kernel);
+  std::size_t kernel_at = source.find("KEVOLVE_TUNE(matmul");
+  std::string text = "#include <kevolve/kevolve.hpp>\n#include <cstdio>\n#include <thread>\n"
+                     "#define LOG_VALUE(x) std::printf(\"%f\\n\", static_cast<double>(x))\n"
+                     "#define UNROLL_OF_MATMUL KEVOLVE_PARAM(matmul, UNROLL, 1)\n#define scale(x) (x)\n\n" +
+                     source.substr(kernel_at, source.find("\n}\n", kernel_at) + 3 - kernel_at);
+  fs::path kernel = dir.write("src/matmul.cpp", text);
+  ScanRequest request = c.request;
+  request.sources.front().file = kernel;
+  TargetScan scan = scan_target(request, c.options);
+  INFO((scan.problems.empty() ? "" : scan.problems.front().message));
+  REQUIRE(scan.errors() == 0);
+  REQUIRE(scan.find("matmul"));
+  kept_like_fresh(request, c.options, *scan.find("matmul"), kernel);
+}
+
+TEST_CASE("variant check: a VariantChecker starts over for another unit or file",
+          "[analyzers][variant]") {
+  Checker& c = checker();
+  test::TempDir dir;
+  VariantChecker checker(c.request, c.options);
+  VariantSource v = write_variant(dir, "a", c.source, c.original, k_kernel, variant_with(""));
+  CHECK(checker.check(c.original, v).unit);
+  // A patched file not written by the splice (no #line before the variant): checked in full.
+  dir.write("b/matmul.cpp", variant_with(""));
+  VariantCheck whole =
+      checker.check(c.original, {dir / "b" / "matmul.cpp", 0, variant_with("").size()});
+  VariantCheck fresh =
+      check_variant(c.request, c.options, c.original, {dir / "b" / "matmul.cpp", 0,
+                                                        variant_with("").size()});
+  same_results(whole, fresh);
+  CHECK_FALSE(checker.warm());
+  // An unreadable range is refused, as check_variant refuses it.
+  VariantCheck bad = checker.check(c.original, {dir / "missing.cpp", 0, 1});
+  REQUIRE(bad.rejections.size() == 1);
+  CHECK_THAT(bad.rejections.front(), Catch::Contains("cannot read the variant's range"));
+}

@@ -243,10 +243,11 @@ std::optional<tune::VariantSetup> TuneRun::llm_setup(const tune::TargetConfig& c
   // Without an LLM too: a variant that won before is re-checked and contends again.
   auto request = tune::scan_request(m_ws, config);
   if (!request) throw Error(request.error());
-  setup.check = [request = *request,
-                 options = tune::parse_options(m_ws, m_o.flags.jobs.value_or(0))](
-                    const analyzers::Unit& unit, const analyzers::VariantSource& variant) {
-    return analyzers::check_variant(request, options, unit, variant);
+  // One checker a target: later variants of a unit reuse its parse of the file's includes.
+  auto checker = std::make_shared<analyzers::VariantChecker>(
+      *request, tune::parse_options(m_ws, m_o.flags.jobs.value_or(0)));
+  setup.check = [checker](const analyzers::Unit& unit, const analyzers::VariantSource& variant) {
+    return checker->check(unit, variant);
   };
   return setup;
 }

@@ -6,6 +6,7 @@
 //   build/bench/variant_overhead --benchmark_repetitions=10 --benchmark_report_aggregates_only
 
 #include "analyzers/variant_check.hpp"
+#include "tool/variant/answer.hpp"
 #include "tool/variant/prompt.hpp"
 #include "tool/variant/splice.hpp"
 #include "util/files.hpp"
@@ -189,6 +190,23 @@ void check_variant_again(benchmark::State& state) {
   }
 }
 BENCHMARK(check_variant_again)->Unit(benchmark::kMillisecond);
+
+// Reading the scripted answer of examples/llm and splicing its code into the kernel's file, as a
+// tune does for every variant before the checks.
+void answer_and_splice(benchmark::State& state) {
+  auto answer = util::read_file(k_llm / "scripted" / "answer.md");
+  auto source = util::read_file(k_llm / "kernels" / "matmul_naive.cpp");
+  if (!answer || !source) return state.SkipWithError("cannot read examples/llm");
+  const std::size_t begin = source->find("KEVOLVE_TUNE("), end = source->rfind('}') + 1;
+  for (auto _ : state) {
+    auto parsed = variant::parse_answer(*answer, "matmul_naive");
+    if (!parsed) return state.SkipWithError(parsed.error().c_str());
+    variant::Spliced s = variant::splice(
+        {*source, begin, end, parsed->code, "kernels/matmul_naive.cpp", "variants/x.cpp"});
+    benchmark::DoNotOptimize(s.text.data());
+  }
+}
+BENCHMARK(answer_and_splice)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

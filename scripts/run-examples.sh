@@ -31,3 +31,24 @@ echo "== the examples as built after tuning"
 echo
 echo "== before and after (kevolve tune again: recorded, nothing to evaluate)"
 "$kevolve" tune -B "$examples" 2>/dev/null
+
+# The agentic half on examples/llm: a matrix multiply whose space only unrolls its textbook loop.
+# scripted/llm.sh stands in for an LLM (the `command` provider: no network, no key) and answers
+# with a rewrite; kevolve checks it, evaluates it like any candidate and ships it through the
+# build. A copy is tuned, so that the source tree stays as it is.
+llm=$build/llm-example
+rm -rf "$llm" && mkdir -p "$llm" && cp -r "$root/examples/llm" "$llm/src"
+cmake -S "$llm/src" -B "$llm/build" -DCMAKE_PREFIX_PATH="$build/prefix" >/dev/null
+cmake --build "$llm/build" >/dev/null
+echo
+echo "== examples/llm as written"
+"$llm/build/kevolve_llm_example"
+echo
+echo "== its parameters, then an LLM variant (KEVOLVE_LLM=command: examples/llm/scripted/llm.sh)"
+KEVOLVE_LLM=command KEVOLVE_LLM_COMMAND="$llm/src/scripted/llm.sh" KEVOLVE_LLM_CALLS=1 \
+  cmake --build "$llm/build" --target kevolve_tune
+cmake --build "$llm/build" >/dev/null
+echo
+echo "== examples/llm as built after tuning (the variant in place of the original kernel)"
+"$llm/build/kevolve_llm_example"
+"$kevolve" show matmul_naive -B "$llm/build" | head -40

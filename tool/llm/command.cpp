@@ -1,5 +1,5 @@
 // The `command` provider: a program (a coding-agent CLI, a test's script) run with /bin/sh -c,
-// the prompt on its stdin and the answer on its stdout (docs/llm-providers.md gives the format).
+// the prompt on its stdin and the answer on its stdout (docs/llm.md, "Providers" gives the format).
 //
 // How this works: util::run_process gives the program its own process group, a timeout that
 // kills that group, and a cap on what it prints, but it joins stdout and stderr and gives no

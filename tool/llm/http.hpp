@@ -1,6 +1,6 @@
 #pragma once
 
-// One JSON POST over libcurl with the providers' retry policy (docs/llm-providers.md): 429, 5xx,
+// One JSON POST over libcurl with the providers' retry policy (docs/llm.md, "Providers"): 429, 5xx,
 // a timeout or a dropped connection is tried again after a wait that starts at the backoff and
 // doubles, or what the server's Retry-After says when that is longer; any other answer is the
 // caller's to read. Only http:// and https:// are spoken, redirects are not followed (a header

@@ -15,7 +15,7 @@
 
 namespace kevolve::llm {
 
-// An API's defaults, as docs/llm-providers.md lists them.
+// An API's defaults, as docs/llm.md, "Providers" lists them.
 struct Api {
   std::string_view name;  // "openai"
   std::string_view url;   // "https://api.openai.com"

@@ -1,6 +1,6 @@
 #pragma once
 
-// The LLM's settings, each filled in one order (docs/llm-providers.md): the command line (--llm,
+// The LLM's settings, each filled in one order (docs/llm.md, "Providers"): the command line (--llm,
 // --llm-model, ...), then the KEVOLVE_LLM* environment, then kevolve_tune()'s LLM argument (the
 // provider only: a URL or a command is never taken from a file a pull request could change),
 // then none. A malformed value is an error that names its flag or variable.

@@ -394,13 +394,18 @@ TargetScan assemble(const std::string& target, const std::vector<FileFindings>& 
   return out;
 }
 
-TargetScan scan_target(const ScanRequest& request, const ParseOptions& options) {
+std::vector<SourceJob> scan_jobs(const ScanRequest& request) {
   std::vector<SourceJob> jobs = request.sources;
   std::set<fs::path> listed;
   for (const SourceJob& j : jobs) listed.insert(j.file);
   for (const SourceJob& h : request.harnesses) {
     if (listed.insert(h.file).second) jobs.push_back(h);
   }
+  return jobs;
+}
+
+TargetScan scan_target(const ScanRequest& request, const ParseOptions& options) {
+  std::vector<SourceJob> jobs = scan_jobs(request);
   ParseStats stats;
   std::vector<FileFindings> findings = parse_sources(jobs, options, &stats);
   TargetScan out = assemble(request.target, findings);

@@ -70,6 +70,9 @@ util::Expected<std::vector<ScanRequest>> plan_scan(
     const BuildInfo& build, const ScanEnvironment& env, std::string_view only,
     const std::vector<std::filesystem::path>& harnesses);
 
+// The files scan_target parses, in its order (a harness that is also a source is parsed once).
+std::vector<SourceJob> scan_jobs(const ScanRequest& request);
+
 TargetScan scan_target(const ScanRequest& request, const ParseOptions& options);
 
 // Assembles and checks units from findings (the part of scan_target after parsing).

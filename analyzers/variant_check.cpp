@@ -821,17 +821,6 @@ std::optional<std::string> read_patched(const VariantSource& variant, Patched& p
   return std::nullopt;
 }
 
-// The jobs of scan_target, in its order (a harness that is also a source is parsed once).
-std::vector<SourceJob> scan_jobs(const ScanRequest& request) {
-  std::vector<SourceJob> jobs = request.sources;
-  std::set<fs::path> listed;
-  for (const SourceJob& j : jobs) listed.insert(j.file);
-  for (const SourceJob& h : request.harnesses) {
-    if (listed.insert(h.file).second) jobs.push_back(h);
-  }
-  return jobs;
-}
-
 VariantCheck verdict(const TargetScan& scan, bool inspected, const Unit& original,
                      const Patched& patched, Refusals& out) {
   VariantCheck result;

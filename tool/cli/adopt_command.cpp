@@ -124,8 +124,12 @@ int run_adopt(const AdoptOptions& o) {
   if (!source) throw Error(source.error());
   if (unit.kernel.begin > unit.kernel.end || unit.kernel.end > source->size())
     throw Error(fmt::format("{}: the kernel's extent is not in the file", file.string()));
+  // The variant's text ends with its line; the original's extent ends at the closing brace.
+  std::string_view text = *code;
+  if (!text.empty() && text.back() == '\n' && source->compare(unit.kernel.end, 1, "\n") == 0)
+    text.remove_suffix(1);
   std::string adopted =
-      source->substr(0, unit.kernel.begin) + *code + source->substr(unit.kernel.end);
+      source->substr(0, unit.kernel.begin) + std::string(text) + source->substr(unit.kernel.end);
   rewrite_source(file, adopted);
   fmt::print("{}", unified_diff(*source, adopted, file.string(), file.string()));
 

@@ -180,8 +180,10 @@ std::string pending_line(const knowledge::SizeRecord& record) {
       record.fallback ? fmt::format("the previous winner {} ({:.2f}x)",
                                     params_text_of(record.fallback->best), record.fallback->speedup)
                       : std::string("the defaults");
-  return fmt::format("the winner {} waits for review ({}); builds use {}",
-                     params_text_of(record.best), reasons, instead);
+  std::string winner = params_text_of(record.best);
+  if (record.variant) winner = "code variant " + record.variant->file_name() + " " + winner;
+  return fmt::format("the winner {} waits for review ({}); builds use {}", winner, reasons,
+                     instead);
 }
 
 }  // namespace kevolve::tune

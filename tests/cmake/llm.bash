@@ -58,10 +58,17 @@ assert original / r["time_s"] >= 2, (original, r["time_s"])
 EOF
 run "$KV" knowledge verify "$K"
 expect_status 0
+# Above 10x the review gate holds the winner for a person (docs/knowledge-format.md); on a loaded
+# machine the variant may get there. Accepting it is that person's step.
+if grep -q '"state": "pending"' "$wisdom"; then
+  run "$KV" accept matmul_naive -B "$B"
+  expect_status 0
+fi
 
 describe "the rebuild compiles the variant in place of the original; the result is still right"
 run "$CMAKE" --build "$B"
 expect_status 0
+expect_no_out "warning"
 run "$B/kevolve_llm_example"
 expect_status 0
 expect_out "largest error"

@@ -156,6 +156,7 @@ util::Expected<BaseUrl> parse_base_url(std::string_view text) {
   while (ends_with(base.text, "/")) base.text.pop_back();
   base.host = *host;
   base.loopback = base.host == "127.0.0.1" || base.host == "localhost" || base.host == "[::1]";
+  base.encrypted = *scheme == "https";
   return base;
 }
 

@@ -23,7 +23,8 @@ namespace kevolve::llm {
 struct BaseUrl {
   std::string text;  // as given, without trailing slashes
   std::string host;
-  bool loopback = false;  // 127.0.0.1, ::1 or localhost: a local server, which may need no key
+  bool loopback = false;   // 127.0.0.1, ::1 or localhost: a local server, which may need no key
+  bool encrypted = false;  // https
 };
 
 // Errors say what was expected: "expected an http:// or https:// URL, got ...".

@@ -21,9 +21,18 @@ bool has_control_character(std::string_view text) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
 }
 
-// The key, if set; an error when it must be and is not, or when it could break a header.
-util::Expected<std::optional<std::string>> read_key(const std::string& variable, bool local) {
+// The key, if set; an error when it must be and is not, when it could break a header, or when
+// it would cross the network unencrypted (plain http to another machine).
+util::Expected<std::optional<std::string>> read_key(const std::string& variable,
+                                                    const BaseUrl& url) {
+  const bool local = url.loopback;
   std::optional<std::string> key = util::secret_from_environment(variable);
+  if (key && !local && !url.encrypted) {
+    return util::unexpected(fmt::format(
+        "the key in ${} would cross the network unencrypted: use an https:// URL, or unset the "
+        "variable for a server that needs no key",
+        variable));
+  }
   if (!key && !local)
     return util::unexpected(fmt::format(
         "no key: ${} is not set (KEVOLVE_LLM_KEY_ENV names another variable)", variable));
@@ -76,7 +85,7 @@ util::Expected<BaseUrl> check_remote(const Api& api, const Settings& settings) {
     return util::unexpected(
         fmt::format("{}: the key's variable '{}' is not a variable's name (letters, digits and _)",
                     api.name, variable));
-  if (auto key = read_key(variable, url->loopback); !key)
+  if (auto key = read_key(variable, *url); !key)
     return util::unexpected(fmt::format("{} at {}: {}", api.name, url->text, key.error()));
   if (!(settings.timeout_s > 0) || settings.retries < 0 || !(settings.backoff_s >= 0) ||
       settings.max_tokens == 0)
@@ -99,7 +108,7 @@ std::string RemoteProvider::describe() const {
 }
 
 util::Expected<Reply> RemoteProvider::complete(const Prompt& prompt) {
-  auto key = read_key(m_key_env, m_url.loopback);
+  auto key = read_key(m_key_env, m_url);
   if (!key) return util::unexpected(fmt::format("{}: {}", describe(), key.error()));
   const std::vector<std::string> secrets = *key ? std::vector{**key} : std::vector<std::string>{};
 

@@ -335,6 +335,14 @@ TEST_CASE("llm: settings make_provider refuses", "[llm]") {
   REQUIRE_FALSE(injected);
   CHECK_THAT(injected.error(), Catch::Contains("the key in $KEVOLVE_TEST_LLM_KEY holds a control"));
   CHECK_NO_KEY(injected.error());
+  ::setenv("KEVOLVE_TEST_LLM_KEY", "sk-test-KEVOLVE-SECRET-42", 1);
+  s.url = "http://192.0.2.7:8000";  // another machine, plain http: the key is never sent there
+  auto plain = llm::make_provider(s);
+  REQUIRE_FALSE(plain);
+  CHECK_THAT(plain.error(), Catch::Contains("would cross the network unencrypted"));
+  CHECK_NO_KEY(plain.error());
+  s.url = "https://192.0.2.7:8000";
+  CHECK(llm::make_provider(s));
   s.provider = "command";
   CHECK_THAT(llm::make_provider(s).error(), Catch::Contains("no program to run"));
 }

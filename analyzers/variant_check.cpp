@@ -226,6 +226,14 @@ constexpr std::array<std::string_view, 26> k_allowed_includes{
     "cub/cub.cuh",
 };
 
+}  // namespace
+
+std::vector<std::string_view> allowed_includes() {
+  return {k_allowed_includes.begin(), k_allowed_includes.end()};
+}
+
+namespace {
+
 std::string allowed_list() {
   std::string out;
   for (std::string_view h : k_allowed_includes)

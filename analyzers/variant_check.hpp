@@ -15,9 +15,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kevolve::analyzers {
+
+// The headers a variant may include beyond those its file includes, as `<name>` spellings
+// ("cmath", "hip/hip_runtime.h"); the prompt states the same list.
+std::vector<std::string_view> allowed_includes();
 
 struct VariantSource {
   std::filesystem::path patched;  // the spliced copy of the kernel's file

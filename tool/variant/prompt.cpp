@@ -9,6 +9,7 @@
 
 #include "tool/variant/prompt.hpp"
 
+#include "analyzers/variant_check.hpp"
 #include "util/hash.hpp"
 #include "util/text.hpp"
 
@@ -210,6 +211,14 @@ const char* guidance_of(std::string_view backend) {
   return nullptr;
 }
 
+// The checks' allow-list (analyzers/variant_check.hpp), as the rules state it.
+std::string includes_text() {
+  std::string out;
+  for (std::string_view h : analyzers::allowed_includes())
+    out += fmt::format("{}`<{}>`", out.empty() ? "" : ", ", h);
+  return out;
+}
+
 std::string render_attempt(const Attempt& attempt, std::size_t number) {
   Values v;
   v["NUMBER"] = std::to_string(number);
@@ -309,7 +318,7 @@ ComposedPrompt compose_prompt(const PromptContext& context) {
   v["GUIDANCE"] = guidance ? render(guidance, {}) : "";
 
   ComposedPrompt composed;
-  composed.prompt.system = render(templates::prompts_system_md, {});
+  composed.prompt.system = render(templates::prompts_system_md, {{"INCLUDES", includes_text()}});
   composed.prompt.user = render(templates::prompts_variant_md, v);
   util::Hasher hasher;
   hasher.add(composed.prompt.system).add(composed.prompt.user);

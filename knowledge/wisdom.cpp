@@ -446,6 +446,10 @@ std::string variant_hash(std::string_view code) {
   return digest.substr(digest.find(':') + 1);
 }
 
+bool variant_fits(const Wisdom& wisdom, const VariantRef& ref, std::string_view kernel_hash) {
+  return wisdom.kernel_hash == kernel_hash && ref.parent == kernel_hash;
+}
+
 bool is_variant_hash(std::string_view text) {
   return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');

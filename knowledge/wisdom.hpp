@@ -146,6 +146,11 @@ struct Wisdom {
   const SizeRecord* primary() const;
 };
 
+// Whether `ref` (a record of `wisdom`) may replace the kernel whose text and space hash to
+// `kernel_hash` now: a variant is used only as tuned, so its wisdom and its parent must both be
+// of that kernel (docs/knowledge-format.md, "Variants").
+bool variant_fits(const Wisdom& wisdom, const VariantRef& ref, std::string_view kernel_hash);
+
 util::Json to_json(const Wisdom& wisdom);
 
 // A parameter value as JSON: a number or a string.

@@ -112,7 +112,7 @@ int run_adopt(const AdoptOptions& o) {
   if (!found) throw Error(found.error());
   const analyzers::Unit& unit = found->unit;
   fs::path file = unit.kernel.name.file;
-  if (unit.kernel_hash != ref.parent || wisdom.kernel_hash != ref.parent) {
+  if (!knowledge::variant_fits(wisdom, ref, unit.kernel_hash)) {
     throw Error(
         fmt::format("the code variant {}/variants/{} is stale: the kernel in {} or its "
                     "space changed since tuning; nothing adopted (tune again)",

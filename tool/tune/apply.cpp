@@ -156,7 +156,7 @@ util::Expected<UnitWisdom> find_wisdom(const knowledge::KnowledgeDir* knowledge,
   if (record->variant) {
     // A code variant replaces the kernel's text: never used once that text changed.
     const knowledge::VariantRef& ref = *record->variant;
-    if (w.stale || ref.parent != unit.kernel_hash) {
+    if (!knowledge::variant_fits(wisdom, ref, unit.kernel_hash)) {
       fall_back_from_variant(
           w, unit, space,
           fmt::format("its code variant {}/variants/{} is stale: the kernel in {} or its space "

@@ -96,8 +96,9 @@ class UnitTune {
   UnitOutcome m_out;
   std::optional<space::Space> m_space;
   backends::Description m_described;
-  std::optional<backends::Peaks> m_peaks;           // as they bound this harness
-  std::optional<knowledge::SizeRecord> m_previous;  // what builds use now, on this device
+  std::optional<backends::Peaks> m_peaks;                   // as they bound this harness
+  std::optional<knowledge::SizeRecord> m_previous;          // what builds use now, on this device
+  std::optional<knowledge::VariantRef> m_previous_variant;  // its variant, if it fits the kernel
   double m_baseline_s = 0;
   double m_baseline_spread = 0;
   TrialKey m_key;
@@ -138,7 +139,12 @@ UnitOutcome UnitTune::run() {
   auto existing = m_ctx.knowledge.read(m_unit.name, m_ctx.device.id);
   if (!existing) return fail(existing.error());
   if (up_to_date(*existing)) return m_out;
-  if (*existing && (*existing)->primary()) m_previous = *(*existing)->primary();
+  if (*existing && (*existing)->primary()) {
+    m_previous = *(*existing)->primary();
+    if (m_previous->variant &&
+        knowledge::variant_fits(**existing, *m_previous->variant, m_unit.kernel_hash))
+      m_previous_variant = m_previous->variant;
+  }
   m_ctx.progress.begin(m_unit.name);
   if (!m_rebuilt.empty())
     m_ctx.progress.note("built differently since it was tuned here (" + m_rebuilt +
@@ -235,9 +241,7 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
   std::optional<VariantStage> variants;
   if (m_ctx.variants) {
     variants.emplace(*m_ctx.variants, variant_inputs(evaluator, limits));
-    std::optional<knowledge::VariantRef> previous;
-    if (m_previous) previous = m_previous->variant;
-    auto asked = variants->run(standing(history), previous);
+    auto asked = variants->run(standing(history), m_previous_variant);
     m_ctx.progress.begin(m_unit.name);  // the verdict's notes are the unit's again
     if (!asked) return fail(asked.error());
     m_out.evaluations += variants->evaluations();

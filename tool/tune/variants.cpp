@@ -110,7 +110,7 @@ util::Expected<void> VariantStage::run(Standing standing,
     return {};
   }
   m_baseline_s = standing.baseline_s;
-  if (previous && previous->parent == unit.kernel_hash) {
+  if (previous) {
     if (auto recalled = recall(*previous); !recalled) return recalled;
   }
   if (!m_setup.provider || m_setup.calls == 0) return {};

@@ -89,7 +89,7 @@ class VariantStage {
  public:
   VariantStage(const VariantSetup& setup, VariantInputs in) : m_setup(setup), m_in(in) {}
 
-  // Searches `previous` (the variant that won before, when it is still of the current kernel)
+  // Searches `previous` (the variant that won before; the caller checks it fits the kernel)
   // again, then asks for up to `calls` variants and searches each that passes its checks. An
   // error: the trial log cannot be written, or builds fail for the environment's reason.
   util::Expected<void> run(Standing standing, const std::optional<knowledge::VariantRef>& previous);

@@ -509,4 +509,12 @@ std::filesystem::path user_cache_dir() {
   return {};
 }
 
+std::string relative_to(const std::string& file, const std::filesystem::path& base) {
+  if (file.empty()) return file;
+  std::error_code ec;
+  std::filesystem::path rel = std::filesystem::relative(file, base, ec);
+  if (ec || rel.empty() || *rel.begin() == "..") return file;
+  return rel.string();
+}
+
 }  // namespace kevolve::util

@@ -201,4 +201,7 @@ std::optional<std::filesystem::path> installed_dir(std::string_view dir, std::st
 // ~/.cache/kevolve); empty when none can be named.
 std::filesystem::path user_cache_dir();
 
+// `file` relative to `base` when it lies beneath it (for messages and prompts), else as given.
+std::string relative_to(const std::string& file, const std::filesystem::path& base);
+
 }  // namespace kevolve::util

@@ -4,13 +4,14 @@
 // relative to the project.
 
 #include "analyzers/scan.hpp"
+#include "util/files.hpp"
 
 #include <filesystem>
 #include <string>
 
 namespace kevolve::tool {
 
-std::string relative_to(const std::string& file, const std::filesystem::path& base);
+using util::relative_to;  // util/files.hpp
 
 // "file:line:col: error|warning: message" on stderr.
 void print_problem(const analyzers::Problem& problem, const std::filesystem::path& base);

@@ -61,4 +61,8 @@ util::Expected<std::unique_ptr<Strategy>> make_strategy(std::string_view name,
   return util::unexpected(check_strategy_name(name));
 }
 
+std::string strategy_for(std::uint64_t space_size, std::uint64_t budget) {
+  return space_size <= budget ? "exhaustive" : std::string(default_strategy());
+}
+
 }  // namespace kevolve::search

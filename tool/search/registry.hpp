@@ -19,6 +19,8 @@ namespace kevolve::search {
 std::span<const std::string_view> strategy_names();
 // What `tune` and `simulate` use without --strategy.
 std::string_view default_strategy();
+// The strategy when none is named: every point when the space fits the budget, else the default.
+std::string strategy_for(std::uint64_t space_size, std::uint64_t budget);
 // Empty for a known strategy name; else an error that lists the known ones.
 std::string check_strategy_name(std::string_view name);
 

@@ -183,8 +183,7 @@ UnitOutcome UnitTune::run() {
 
 std::string UnitTune::choose_strategy() const {
   if (!m_settings.strategy.empty()) return m_settings.strategy;
-  return m_space->size() <= m_settings.budget ? "exhaustive"
-                                              : std::string(search::default_strategy());
+  return search::strategy_for(m_space->size(), m_settings.budget);
 }
 
 UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {

@@ -31,13 +31,6 @@ std::string unqualified(const std::string& name) {
   return colons == std::string::npos ? name : name.substr(colons + 2);
 }
 
-std::string relative_to(const fs::path& file, const fs::path& dir) {
-  std::error_code ec;
-  fs::path rel = fs::relative(file, dir, ec);
-  if (ec || rel.empty() || *rel.begin() == "..") return file.string();
-  return rel.string();
-}
-
 std::string format_params(const knowledge::ParamValues& params) {
   std::string out;
   for (const auto& [name, value] : params)
@@ -45,8 +38,8 @@ std::string format_params(const knowledge::ParamValues& params) {
   return out.empty() ? "(no parameters)" : out;
 }
 
-// The answer's explanation, as much of it as a log line holds.
-std::string trimmed(const std::string& text, std::size_t max = 600) {
+// As much of a message as a progress line holds (the prompt trims attempts itself).
+std::string trimmed(const std::string& text, std::size_t max) {
   std::string t(util::trim(text));
   return t.size() > max ? t.substr(0, max) + " [...]" : t;
 }
@@ -82,14 +75,14 @@ util::Expected<variant::PromptContext> prompt_context(const analyzers::Unit& uni
   c.backend = std::move(backend);
   c.device = std::move(device);
   c.kernel_name = unqualified(k.function);
-  c.kernel_file = relative_to(k.name.file, source_dir);
+  c.kernel_file = util::relative_to(k.name.file, source_dir);
   c.kernel_text = source->substr(k.begin, k.end - k.begin);
   c.file_before = source->substr(0, k.begin);
   c.file_after = source->substr(k.end);
   if (unit.harness) {
     auto harness = util::read_file(unit.harness->file);
     if (!harness) return util::unexpected(harness.error());
-    c.harness_file = relative_to(unit.harness->file, source_dir);
+    c.harness_file = util::relative_to(unit.harness->file, source_dir);
     c.harness_text = std::move(*harness);
   }
   c.space = unit.space;
@@ -202,7 +195,7 @@ util::Expected<void> VariantStage::reject(const std::string& hash, const std::st
                                           const Json& llm, const std::string& explanation,
                                           const std::string& status) {
   bool failed_call = status == "llm_error";
-  if (!failed_call) m_attempts.push_back({status, reason, std::nullopt, "", trimmed(explanation)});
+  if (!failed_call) m_attempts.push_back({status, reason, std::nullopt, "", explanation});
   m_in.progress.note(
       fmt::format("variant {}: {}", failed_call ? "call failed" : status, trimmed(reason, 300)));
   knowledge::TrialRecord line = key_of(hash).record({}, "llm");
@@ -286,8 +279,7 @@ util::Expected<void> VariantStage::search(VariantRun& run, const Json& llm,
   auto log = knowledge::read_trials(m_in.log_file);
   if (!log) return util::unexpected(log.error());
   run.history = resume(log->records, key, space);
-  std::string strategy_name =
-      space.size() <= m_setup.budget ? "exhaustive" : std::string(search::default_strategy());
+  std::string strategy_name = search::strategy_for(space.size(), m_setup.budget);
   auto strategy =
       search::make_strategy(strategy_name, space, m_in.seed, defaults_point(space, run.unit));
   if (!strategy) return util::unexpected(strategy.error());
@@ -325,7 +317,7 @@ util::Expected<void> VariantStage::search(VariantRun& run, const Json& llm,
   if (searched->stop == SearchStop::environment) return util::unexpected(searched->environment);
 
   auto best = run.history.fastest(1, std::nullopt);
-  variant::Attempt attempt{"ok", "", std::nullopt, "", trimmed(explanation)};
+  variant::Attempt attempt{"ok", "", std::nullopt, "", explanation};
   if (best.empty()) {
     attempt.status = "failed";
     attempt.message = failure.empty() ? "no evaluation ran correctly" : failure;

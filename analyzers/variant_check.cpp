@@ -197,7 +197,7 @@ std::string_view red_flag(std::string_view name) {
 // Headers a variant may include beyond those its file already includes (docs/variants.md):
 // maths, fixed-width types, algorithms without threads, vector intrinsics and the GPU
 // runtimes' half types, cooperative groups and block primitives.
-constexpr std::array<std::string_view, 26> k_allowed_includes{
+constexpr std::array<std::string_view, 28> k_allowed_includes{
     "algorithm",
     "array",
     "cfloat",
@@ -220,6 +220,8 @@ constexpr std::array<std::string_view, 26> k_allowed_includes{
     "cuda_bf16.h",
     "cooperative_groups.h",
     "cuda_runtime.h",
+    "cuda_pipeline.h",  // asynchronous global-to-shared copies (cp.async) without assembly
+    "cuda_pipeline_primitives.h",
     "hip/hip_runtime.h",
     "hip/hip_fp16.h",
     "hip/hip_bf16.h",
@@ -599,7 +601,9 @@ void check_variable(CXCursor c, unsigned line, AstContext& context) {
     context.out.add(line,
                     fmt::format("thread_local variable '{}' (state kept between calls)", name));
   } else if (is_local(c)) {
-    if (clang_Cursor_getStorageClass(c) == CX_SC_Static && !constant)
+    // A kernel's __shared__ array is static to clang but lives as long as its block.
+    if (clang_Cursor_getStorageClass(c) == CX_SC_Static && !constant &&
+        !has_child_kind(c, CXCursor_CUDASharedAttr))
       context.out.add(line, fmt::format("static local variable '{}' that is not const (state kept "
                                         "between calls)",
                                         name));

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs what a GPU machine without network needs to build kevolve into .devdeps/ (git-ignored):
 # the workplace's shared set (libclang 16, libcurl headers, Catch2, nlohmann-json, Google
-# Benchmark) plus kevolve's other Debian libraries (CLI11, fmt, xxHash, zlib, Eigen) and bwrap,
+# Benchmark) plus kevolve's other Debian libraries (CLI11, fmt, xxHash, zlib, Eigen, dtl) and bwrap,
 # the candidates' sandbox (its libraries, libselinux1, libcap2 and libpcre2-8-0, are part of
 # every Ubuntu 24.04).
 #
@@ -17,7 +17,7 @@ bash "$shared"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 packages=(libcli11-dev libfmt-dev libfmt9 libxxhash-dev libxxhash0 zlib1g-dev zlib1g libeigen3-dev
-  bubblewrap)
+  bubblewrap libdtl-dev)
 chmod 777 "$work"  # apt-get download runs as _apt where it can
 (cd "$work" && apt-get download "${packages[@]}" >/dev/null)
 [ "$(ls "$work"/*.deb | wc -l)" -eq ${#packages[@]} ] || { echo "apt-get download fetched too little" >&2; exit 1; }

@@ -4,7 +4,12 @@
 # device's peaks, configures and builds examples/, tunes the CUDA target with its default
 # strategy and budget, rebuilds, runs the application and the SGEMM-vs-cuBLAS benchmark, and
 # packs the knowledge directory and logs into $OUT.
-#   bash scripts/device-examples.sh [--gpu-tests] [--no-tune] [--throughput] [--record]
+#   bash scripts/device-examples.sh [--gpu-tests] [--no-tune] [--variants] [--throughput] [--record]
+# --gpu-tests runs the gpu-labelled suites (tests/cmake/*.bash) straight from kevolve's build, so
+# that the machine needs neither Catch2 nor cpp-httplib. With --variants, the SGEMM unit is tuned
+# with the scripted LLM (examples/cuda/scripted/llm.sh, the command provider: its answer is a
+# variant with asynchronous copies and grouped tiles), the examples rebuilt with the winner and
+# SGEMM compared with cuBLAS.
 # With --record, the whole spaces of RECORD_UNITS (default: conv2d reduction) are searched
 # exhaustively and their trial logs packed, for bench/record_space.py.
 # With --throughput, CEILING= skips the compiler's ceiling, THROUGHPUT_KEYS=default runs one
@@ -18,21 +23,26 @@ out=${OUT:-/tmp/out}
 mkdir -p "$out"
 log() { echo "== $(date +%T) $*"; }
 
-tests=OFF
-if [[ " $* " == *" --gpu-tests "* ]]; then tests=ON; fi
 log "build kevolve"
-cmake -S . -B /tmp/b -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEVOLVE_BUILD_TESTS=$tests \
+start=$(date +%s)
+cmake -S . -B /tmp/b -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEVOLVE_BUILD_TESTS=OFF \
   -DKEVOLVE_BUILD_BENCH=OFF >"$out/build.log" 2>&1 &&
   cmake --build /tmp/b --parallel "$(nproc)" >>"$out/build.log" 2>&1 &&
   rm -rf /tmp/prefix && cmake --install /tmp/b --prefix /tmp/prefix >>"$out/build.log" 2>&1 ||
   { tail -40 "$out/build.log"; exit 1; }
 kevolve=/tmp/prefix/bin/kevolve
+echo "kevolve built and installed in $(( $(date +%s) - start )) s"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv,noheader
 
 if [[ " $* " == *" --gpu-tests "* ]]; then
-  log "GPU tests"
-  ctest --test-dir /tmp/b -L gpu --output-on-failure --timeout 600 >"$out/gpu-tests.log" 2>&1
-  grep -E "FAIL|Passed|Failed|tests passed" "$out/gpu-tests.log" | head -20
+  for suite in cuda cheats_gpu variants_gpu; do
+    log "GPU test: $suite"
+    start=$(date +%s)
+    MODE=gpu KEVOLVE=/tmp/b/tool/kevolve KEVOLVE_BUILD_DIR=/tmp/b KEVOLVE_SOURCE_DIR=$root CMAKE=cmake \
+      bash tests/cmake/$suite.bash >"$out/gpu-$suite.log" 2>&1
+    echo "$suite: exit $? in $(( $(date +%s) - start )) s"
+    grep -E "^(-- |FAIL|ok$|variant )" "$out/gpu-$suite.log" | tail -12
+  done
 fi
 
 log "peaks"
@@ -56,6 +66,23 @@ if [ -x /tmp/ex/cuda/sgemm_vs_cublas ]; then
   /tmp/ex/cuda/sgemm_vs_cublas --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>&1 |
     tee "$out/cublas.log" | grep -E "median|Benchmark"
 fi
+fi
+
+if [[ " $* " == *" --variants "* ]]; then
+  log "tune SGEMM with the scripted LLM (one variant; its own space searched within 40 evaluations)"
+  start=$(date +%s)
+  KEVOLVE_LOG_FILE=$out/variants.txt $kevolve tune -B /tmp/ex --unit sgemm --budget 40 \
+    --llm command --llm-command "$root/examples/cuda/scripted/llm.sh" --llm-calls 1 \
+    --llm-budget 40 2>&1 | tee "$out/variants.log" | tail -25
+  echo "SGEMM with a variant: $(( $(date +%s) - start )) s wall"
+  grep -h '"variant":"' examples/.kevolve/trials/sgemm/*.jsonl | tail -3 | cut -c1-400
+  $kevolve show sgemm -B /tmp/ex 2>&1 | head -30
+  grep -q '"state": "pending"' examples/.kevolve/sgemm/cuda-*.json 2>/dev/null && $kevolve accept sgemm -B /tmp/ex
+  log "rebuild with the winner; the application's checks; SGEMM against cuBLAS"
+  cmake --build /tmp/ex 2>&1 | tail -2
+  /tmp/ex/cuda/kevolve_cuda_examples 2>&1 | tee "$out/app-variants.log" | tail -8
+  /tmp/ex/cuda/sgemm_vs_cublas --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>&1 |
+    tee "$out/cublas-variants.log" | grep -E "median|Benchmark"
 fi
 
 if [[ " $* " == *" --record "* ]]; then

@@ -4,6 +4,7 @@
 
 #include "analyzers/variant_check.hpp"
 
+#include "tool/variant/answer.hpp"
 #include "tool/variant/splice.hpp"
 #include "util/files.hpp"
 
@@ -240,6 +241,12 @@ TEST_CASE("variant check: a CUDA kernel's variants", "[analyzers][variant]") {
   VariantCheck no_default = check(templates + ", bool GUARD>\n" + marker + head + body);
   CHECK_THAT(joined(no_default), Catch::Contains("does not parse: " + kernel.string() + ":"));
 
+  // A block's __shared__ scratch is not state kept between calls.
+  VariantCheck shared = check(templates + ">\n" + marker + head +
+                              "  __shared__ float tile[BLOCK];\n  tile[threadIdx.x] = 0;\n" + body);
+  INFO(joined(shared));
+  CHECK(shared.rejections.empty());
+
   VariantCheck global = check("__device__ int launches;\n" + templates + ">\n" + marker + head +
                               "  atomicAdd(&launches, 1);\n" + body);
   CHECK_THAT(joined(global), Catch::Contains("line 1: __device__ variable 'launches'"));
@@ -255,6 +262,47 @@ TEST_CASE("variant check: a CUDA kernel's variants", "[analyzers][variant]") {
                              body);
   CHECK_THAT(joined(types), Catch::Contains("the kernel's signature changed: void (int, double, "
                                             "const float *, float *)"));
+}
+
+// The CUDA examples' scripted SGEMM variant (examples/cuda/scripted/sgemm.md, what the GPU run
+// of scripts/device-examples.sh --variants asks for): asynchronous copies through
+// <cuda_pipeline.h>, static shared memory and parameters the launcher does not read all pass.
+TEST_CASE("variant check: the CUDA examples' scripted SGEMM variant passes", "[analyzers][variant]") {
+  test::TempDir dir;
+  auto env = make_environment(nullptr, dir / "work");
+  REQUIRE(env);
+  if (env->cuda_path.empty()) KEVOLVE_SKIP("no CUDA toolkit here");
+  const fs::path examples = KEVOLVE_EXAMPLES_DIR;
+  const fs::path kernel = examples / "cuda" / "kernels" / "sgemm.cu";
+  CompileGroup group;
+  group.standard = "17";
+  group.includes.push_back({KEVOLVE_INCLUDE_DIR, false});
+  group.includes.push_back({(examples / "cuda" / "kernels").string(), false});
+  auto args = clang_args(group, Language::cuda, *env);
+  REQUIRE(args);
+  ScanRequest request;
+  request.target = "examples";
+  request.sources.push_back({kernel, Language::cuda, *args});
+  ParseOptions options;
+  options.jobs = 1;
+  options.work_dir = dir / "work";
+  TargetScan scan = scan_target(request, options);
+  REQUIRE(scan.find("sgemm"));
+  const Unit original = *scan.find("sgemm");
+  auto answer = variant::parse_answer(*util::read_file(examples / "cuda" / "scripted" / "sgemm.md"),
+                                      original.kernel.function);
+  REQUIRE(answer);
+  variant::Spliced s = variant::splice({*util::read_file(kernel), original.kernel.begin,
+                                        original.kernel.end, answer->code, kernel.string(), "v.cu"});
+  fs::path patched = dir.write("build/sgemm.cu", s.text);
+  VariantCheck c = check_variant(request, options, original, {patched, s.code_begin, s.code_end});
+  INFO(joined(c));
+  CHECK(c.rejections.empty());
+  REQUIRE(c.unit);
+  std::vector<std::string> names;
+  for (const auto& p : c.unit->params) names.push_back(p.name);
+  CHECK_THAT(names, Catch::VectorContains(std::string("STAGES")));
+  CHECK_THAT(names, Catch::VectorContains(std::string("GROUP")));
 }
 
 TEST_CASE("variant check: the patched file takes the original's place in the scan",

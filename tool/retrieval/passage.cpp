@@ -281,22 +281,30 @@ std::string first_heading(const std::vector<Line>& lines, std::size_t body) {
 // Names of untrusted files reach ids, prompts and trial logs: plain ones only.
 bool is_plain_name(std::string_view name) {
   return !name.empty() && name.front() != '.' && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
-           c == '+';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-' || c == '+';
   });
+}
+
+// A problem about a folder's entry, on one line of valid text whatever a link's target holds.
+void note(Corpus& corpus, std::string_view problem) {
+  std::string line = clean_text(problem);
+  std::replace_if(
+      line.begin(), line.end(), [](char c) { return c == '\n' || c == '\t'; }, ' ');
+  corpus.problems.push_back(std::move(line));
 }
 
 // The project's folder `name` (docs, skills) of `root`.
 void load_folder(Corpus& corpus, const util::ConfinedDir& root, std::string_view name) {
   auto dir = root.find(std::string(name));
   if (!dir) {
-    corpus.problems.push_back(fmt::format("{}; skipped", dir.error()));
+    note(corpus, fmt::format("{}; skipped", dir.error()));
     return;
   }
   if (!*dir) return;
   auto entries = (*dir)->list();
   if (!entries) {
-    corpus.problems.push_back(fmt::format("{}; skipped", entries.error()));
+    note(corpus, fmt::format("{}; skipped", entries.error()));
     return;
   }
   std::size_t files = 0, bytes = 0;
@@ -306,39 +314,37 @@ void load_folder(Corpus& corpus, const util::ConfinedDir& root, std::string_view
     std::string label = ((*dir)->path() / entry.name).string();
     if (!is_plain_name(file)) {
       if (file.front() != '.')  // hidden files and our own temporaries are not passages
-        corpus.problems.push_back(
-            fmt::format("{}/{}: a name of other characters than letters, digits, '.', '_', "
-                        "'-' and '+'; skipped",
-                        (*dir)->path().string(), util::slug(file)));
+        note(corpus,
+             fmt::format("{}/{}: a name of other characters than letters, digits, '.', '_', "
+                         "'-' and '+'; skipped",
+                         (*dir)->path().string(), util::slug(file)));
       continue;
     }
     if (entry.kind == util::EntryKind::symlink) {
-      corpus.problems.push_back(fmt::format("{}; skipped", (*dir)->link_error(file)));
+      note(corpus, fmt::format("{}; skipped", (*dir)->link_error(file)));
       continue;
     }
     if (entry.kind != util::EntryKind::regular) {
-      corpus.problems.push_back(fmt::format("{}: not a regular file; skipped", label));
+      note(corpus, fmt::format("{}: not a regular file; skipped", label));
       continue;
     }
     if (++files > k_max_files) {
-      corpus.problems.push_back(
-          fmt::format("{}: more than {} files; {} and the files after it "
-                      "(by name) skipped",
-                      (*dir)->path().string(), k_max_files, file));
+      note(corpus, fmt::format("{}: more than {} files; {} and the files after it "
+                               "(by name) skipped",
+                               (*dir)->path().string(), k_max_files, file));
       return;
     }
     auto text = (*dir)->read(entry.name, k_max_file_bytes);
     if (!text || !*text) {
-      corpus.problems.push_back(
-          fmt::format("{}; skipped", text ? label + ": vanished" : text.error()));
+      note(corpus, fmt::format("{}; skipped", text ? label + ": vanished" : text.error()));
       continue;
     }
     bytes += (*text)->size();
     if (bytes > k_max_folder_bytes) {
-      corpus.problems.push_back(
-          fmt::format("{}: the folder's files hold more than {} together; "
-                      "{} and the files after it (by name) skipped",
-                      (*dir)->path().string(), util::describe_size(k_max_folder_bytes), file));
+      note(corpus,
+           fmt::format("{}: the folder's files hold more than {} together; "
+                       "{} and the files after it (by name) skipped",
+                       (*dir)->path().string(), util::describe_size(k_max_folder_bytes), file));
       return;
     }
     add_passages(corpus, name, file.substr(0, file.size() - 3), **text, label);

@@ -246,6 +246,7 @@ TEST_CASE("passage: links, FIFOs, folders and odd names in an untrusted folder a
   fs::path outside = dir.write("outside/secret.md", "---\ntitle: secret\n---\nsecret text\n");
   dir.write(".kevolve/docs/good.md", "good text\n");
   fs::create_symlink(outside, dir / ".kevolve/docs/link.md");
+  fs::create_symlink("x\nkevolve: error: forged\xff", dir / ".kevolve/docs/link2.md");
   REQUIRE(::mkfifo((dir / ".kevolve/docs/fifo.md").c_str(), 0644) == 0);
   fs::create_directories(dir / ".kevolve/docs/folder.md");
   dir.write(".kevolve/docs/.hidden.md", "hidden\n");
@@ -260,13 +261,17 @@ TEST_CASE("passage: links, FIFOs, folders and odd names in an untrusted folder a
   CHECK(from(corpus, "skills") == 0);
   for (const Passage& p : corpus.passages) CHECK(p.text.find("secret") == std::string::npos);
   CHECK(has_problem(corpus, "link.md: a symbolic link"));
+  CHECK(has_problem(corpus, "link2.md: a symbolic link (to x kevolve: error: forged\xef\xbf\xbd)"));
   CHECK(has_problem(corpus, "fifo.md: not a regular file"));
   CHECK(has_problem(corpus, "folder.md: not a regular file"));
   CHECK(has_problem(corpus, "huge.md"));
   CHECK(has_problem(corpus, "skills: a symbolic link"));
   CHECK(has_problem(corpus, "new-line-md: a name of other characters"));
   CHECK_FALSE(has_problem(corpus, "hidden"));
-  for (const std::string& problem : corpus.problems) CHECK(problem.find('\n') == std::string::npos);
+  for (const std::string& problem : corpus.problems) {
+    CHECK(problem.find('\n') == std::string::npos);
+    CHECK(clean_text(problem) == problem);
+  }
 }
 
 TEST_CASE("passage: a folder's files beyond the cap are skipped by name", "[retrieval][passage]") {

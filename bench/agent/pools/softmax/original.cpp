@@ -1,7 +1,7 @@
 //! kernel: softmax
 //! space: UNROLL=1 UNROLL=2 UNROLL=4
 //! bound: compute
-//! diagnosis: std::exp is a library call per element that does not vectorise, the row's sum is one dependent chain of adds, and the last pass divides every element
+//! diagnosis: std::exp is a library call per element that does not vectorise, the row's sum is one dependent chain of adds, the last pass divides every element, and each row is read three times
 #include <cmath>
 
 KEVOLVE_TUNE(softmax, "UNROLL: 1, 2, 4")

@@ -2,6 +2,7 @@
 //! role: broken
 //! bound: compute
 //! diagnosis: (wrong result)
+//! trigger: "each row is read three times"
 #include <cmath>
 
 KEVOLVE_TUNE(softmax, "")

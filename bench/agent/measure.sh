@@ -2,11 +2,11 @@
 # Measures the agent benchmark's pools (bench/agent/pools/<kernel>/): compiles the original at
 # each point of its space and every variant with g++ -O3 -march=native, checks each variant's
 # output against the original's (defaults), times each (the median of RUNS runs after one
-# untimed run) and writes pools/<kernel>/measured.json, with the command, machine and
-# date. Each is timed in ROUNDS processes; its time is the smallest of their medians (the
-# machine may be shared). A variant that does not compile or gives another result is recorded with its status and
-# the message a tune would show. agent_bench reads these files; run this again after changing a
-# pool (and commit the result).
+# untimed run) and writes pools/<kernel>/measured.json, with the command, machine and date.
+# Each is timed in ROUNDS processes and keeps the smallest of their medians (the machine may be
+# shared: noise only adds time). A variant that does not compile or gives another result is
+# recorded with its status and the message a tune would show. agent_bench reads these files:
+# run this again after changing a pool's code, and commit the result.
 #
 #   bench/agent/measure.sh [--runs N] [--rounds R] [KERNEL...]   (default: 7 runs, 3 rounds, every pool)
 set -euo pipefail
@@ -20,7 +20,7 @@ while (($#)); do
   case $1 in
   --runs) runs=$2; shift 2 ;;
   --rounds) rounds=$2; shift 2 ;;
-  -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
   *) kernels+=("$1"); shift ;;
   esac
 done

@@ -211,9 +211,10 @@ util::Expected<fs::path> KnowledgeDir::write_variant(std::string_view unit, std:
   return m_root / relative / name;
 }
 
-util::Expected<std::string> KnowledgeDir::read_variant(std::string_view unit,
-                                                       const VariantRef& ref) const {
+util::Expected<std::string> KnowledgeDir::read_variant(std::string_view unit, const VariantRef& ref,
+                                                       VariantPlace place) const {
   fs::path relative = fs::path(std::string(unit)) / "variants" / ref.file_name();
+  if (place == VariantPlace::trials) relative = fs::path("trials") / relative;
   if (!is_unit_name(unit) || !is_variant_hash(ref.hash) || !is_variant_ext(ref.ext))
     return util::unexpected(fmt::format("{}: not a variant's name", relative.string()));
   auto root = util::ConfinedDir::open(m_root);

@@ -70,9 +70,11 @@ class KnowledgeDir {
   util::Expected<std::filesystem::path> write_variant(std::string_view unit, std::string_view code,
                                                       std::string_view ext,
                                                       VariantPlace place) const;
-  // The committed text `ref` names; an error when it is missing, a link, too large, or not the
-  // text its name is the hash of (an edited variant is refused, never built).
-  util::Expected<std::string> read_variant(std::string_view unit, const VariantRef& ref) const;
+  // The text `ref` names (committed, or kept in trials/ by a tune); an error when it is missing,
+  // a link, too large, or not the text its name is the hash of (an edited variant is refused,
+  // never built).
+  util::Expected<std::string> read_variant(std::string_view unit, const VariantRef& ref,
+                                           VariantPlace place = VariantPlace::committed) const;
 
   // Removes the committed variants of units with wisdom that no wisdom of theirs refers to
   // (after adopt, or a later tune); returns them. A wisdom file that cannot be read is an

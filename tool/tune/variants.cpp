@@ -54,6 +54,7 @@ Json llm_json(const llm::Provider& provider, const variant::ComposedPrompt& prom
     j["answer_tokens"] = reply->usage.answer_tokens;
     j["seconds"] = reply->seconds;
     j["attempts"] = reply->attempts;
+    if (reply->cached) j["cached"] = true;  // kept from an earlier call: nothing was sent
   }
   return j;
 }

@@ -138,7 +138,7 @@ util::Expected<void> VariantStage::ask(const variant::PromptContext& context) {
   Json llm = llm_json(*m_setup.provider, prompt, reply ? &*reply : nullptr);
   if (!reply) {
     // Not a variant: the line's variant names the prompt, so no search ever resumes from it.
-    m_attempts.push_back({"llm_error", reply.error(), std::nullopt, "", ""});
+    m_attempts.push_back({"llm_error", reply.error(), std::nullopt, "", "", ""});
     // A refused key stays refused: the other calls would fail alike (tool/llm/remote.cpp).
     m_refused = reply.error().find("refused the key") != std::string::npos;
     return reject("call-" + knowledge::variant_hash(prompt.hash), reply.error(), llm, "",
@@ -196,7 +196,7 @@ util::Expected<void> VariantStage::reject(const std::string& hash, const std::st
                                           const Json& llm, const std::string& explanation,
                                           const std::string& status) {
   bool failed_call = status == "llm_error";
-  if (!failed_call) m_attempts.push_back({status, reason, std::nullopt, "", explanation});
+  if (!failed_call) m_attempts.push_back({status, reason, std::nullopt, "", explanation, ""});
   m_in.progress.note(
       fmt::format("variant {}: {}", failed_call ? "call failed" : status, trimmed(reason, 300)));
   knowledge::TrialRecord line = key_of(hash).record({}, "llm");
@@ -318,7 +318,7 @@ util::Expected<void> VariantStage::search(VariantRun& run, const Json& llm,
   if (searched->stop == SearchStop::environment) return util::unexpected(searched->environment);
 
   auto best = run.history.fastest(1, std::nullopt);
-  variant::Attempt attempt{"ok", "", std::nullopt, "", explanation};
+  variant::Attempt attempt{"ok", "", std::nullopt, "", explanation, ""};
   if (best.empty()) {
     attempt.status = "failed";
     attempt.message = failure.empty() ? "no evaluation ran correctly" : failure;

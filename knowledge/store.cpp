@@ -87,6 +87,10 @@ util::PathBeneath KnowledgeDir::trials_file(std::string_view unit, const DeviceI
   return {m_root, fs::path("trials") / std::string(unit) / (device.str() + ".jsonl")};
 }
 
+util::PathBeneath KnowledgeDir::answers_dir(const fs::path& root) {
+  return {root, fs::path("trials") / k_answers};
+}
+
 std::vector<std::string> KnowledgeDir::units() const {
   std::vector<std::string> out;
   auto root = util::ConfinedDir::open(m_root);

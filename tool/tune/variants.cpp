@@ -507,6 +507,7 @@ util::Json VariantStage::llm_json(const Call& call, const llm::Reply* reply) con
     j["answer_tokens"] = reply->usage.answer_tokens;
     j["seconds"] = reply->seconds;
     j["attempts"] = reply->attempts;
+    if (reply->cached) j["cached"] = true;  // kept from an earlier call: nothing was sent
   }
   return j;
 }

@@ -5,8 +5,8 @@
 # strategy and budget, rebuilds, runs the application and the SGEMM-vs-cuBLAS benchmark, and
 # packs the knowledge directory and logs into $OUT.
 #   bash scripts/device-examples.sh [--gpu-tests] [--no-tune] [--variants] [--throughput] [--record]
-# --gpu-tests runs the gpu-labelled suites (tests/cmake/*.bash) straight from kevolve's build, so
-# that the machine needs neither Catch2 nor cpp-httplib. With --variants, the SGEMM unit is tuned
+# --gpu-tests runs the gpu-labelled suites (tests/cmake/*.bash; GPU_SUITES= names some) straight
+# from kevolve's build, so that the machine needs neither Catch2 nor cpp-httplib. With --variants, the SGEMM unit is tuned
 # with the scripted LLM (examples/cuda/scripted/llm.sh, the command provider: its answer is a
 # variant with asynchronous copies and grouped tiles), the examples rebuilt with the winner and
 # SGEMM compared with cuBLAS.
@@ -35,7 +35,7 @@ echo "kevolve built and installed in $(( $(date +%s) - start )) s"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv,noheader
 
 if [[ " $* " == *" --gpu-tests "* ]]; then
-  for suite in cuda cheats_gpu variants_gpu; do
+  for suite in ${GPU_SUITES-cuda cheats_gpu variants_gpu}; do
     log "GPU test: $suite"
     start=$(date +%s)
     MODE=gpu KEVOLVE=/tmp/b/tool/kevolve KEVOLVE_BUILD_DIR=/tmp/b KEVOLVE_SOURCE_DIR=$root CMAKE=cmake \

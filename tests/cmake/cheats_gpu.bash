@@ -17,8 +17,15 @@ describe "every GPU cheat is caught or loses; the honest faster candidate wins"
 run "$KEVOLVE_CLI" tune -B "$B" --timeout 10 --reps 10 --rounds 3
 cat "$T/out" "$T/err"
 expect_status 0
+# Each cheat's first line, before the checks, so that the log shows every class's outcome.
+for unit in other_stream cache_by_pointer partial_after_first stash_in_input overrun memset_trick l2_persist; do
+  trial "$unit" | grep '"CHEAT":1}' | head -1 | python3 -c 'import json, sys
+for line in sys.stdin:
+    t = json.loads(line)
+    print("%-20s CHEAT=1: %s %s" % (t["unit"], t["status"], (t.get("message") or "")[:160]))'
+done
 caught other_stream rejected "another stream"
-caught cache_by_pointer wrong_result "refilled in place"
+caught cache_by_pointer wrong_result ""  # refilled in place, or caught on the seeds before it
 caught partial_after_first wrong_result ""
 caught stash_in_input wrong_result "wrote to input 'in'"
 caught overrun wrong_result "past the end of 'out'"

@@ -91,7 +91,7 @@ cp "$T/llm/scripted/answer.md" "$T/answers/7.txt"
 for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
 port=$(head -1 "$T/port")
 run "$KV" tune -B "$B" --force --llm openai --llm-url "http://127.0.0.1:$port" --llm-model scripted \
-  --llm-calls 6 "${QUICK_LLM[@]}"
+  --llm-calls 8 "${QUICK_LLM[@]}"
 expect_status 0
 log_of >"$T/log.jsonl"
 check_line() {  # a status, then text its line must hold
@@ -110,8 +110,9 @@ mkdir -p "$T/refuse"
 echo 401 >"$T/refuse/1.status"
 "$SERVER" "$T/refuse" --idle 60 >"$T/port2" 2>/dev/null &
 for _ in $(seq 50); do [ -s "$T/port2" ] && break; sleep 0.1; done
+# Calls recalled from the trial log count against --llm-calls: enough for one more.
 run "$KV" tune -B "$B" --force --llm openai --llm-url "http://127.0.0.1:$(head -1 "$T/port2")" \
-  --llm-calls 1 "${QUICK_LLM[@]}"
+  --llm-calls 20 "${QUICK_LLM[@]}"
 grep -q 'OPENAI_API_KEY' "$T/err" "$T/out" || fail "the 401 does not name the variable"
 
 describe "adopt rewrites the source with the variant; the next build needs no variant"
@@ -130,12 +131,11 @@ if grep -rqF "$SECRET" "$T" --exclude=never.sh 2>/dev/null; then
 fi
 
 describe "answers are kept by prompt (trials/llm-answers), never with the key; --llm-no-cache"
-# A second run cannot show a call saved: its prompts differ from the first run's (the defaults
-# are timed again, and the previous winner is shown as an earlier attempt), so the hits are
-# tested in tests/unit/tool/llm/cache_test.cpp. Here: one kept answer per call sent, the key
-# masked, a clean `knowledge verify`, and nothing kept with --llm-no-cache.
-A=$K/trials/llm-answers
-rm -rf "$A"
+# A knowledge directory of its own, so that no earlier call is recalled. Here: one kept answer
+# per call sent, the key masked, a clean `knowledge verify`, and nothing kept with
+# --llm-no-cache (the hits are tested in tests/unit/tool/llm/cache_test.cpp).
+K2=$T/k2
+A=$K2/trials/llm-answers
 cat >"$T/count.sh" <<SCRIPT
 #!/bin/sh
 cat >/dev/null
@@ -144,7 +144,8 @@ cat "$T/llm/scripted/answer.md"
 echo "(the key was \$OPENAI_API_KEY)"
 SCRIPT
 chmod +x "$T/count.sh"
-run "$KV" tune -B "$B" --force --llm command --llm-command "$T/count.sh" --llm-calls 2 "${QUICK_LLM[@]}"
+tune_k2() { run "$KV" tune -B "$B" --force --knowledge "$K2" --llm command --llm-command "$T/count.sh" "$@" "${QUICK_LLM[@]}"; }
+tune_k2 --llm-calls 2
 expect_status 0
 [ "$(wc -l <"$T/calls")" -eq 2 ] || fail "$(wc -l <"$T/calls") calls, expected 2"
 python3 - "$A" "$SECRET" <<'PY' || fail "the kept answers: $(ls -la "$A")"
@@ -159,12 +160,35 @@ for name in names:
     assert kept["key"] == "xxh3:" + name[:-len(".json")], (name, kept["key"])
     assert "(the key was <key>)" in kept["text"], kept["text"]
 PY
-run "$KV" knowledge verify "$K"
+run "$KV" knowledge verify "$K2"
 expect_status 0
 ! grep -q "llm-answers" "$T/out" "$T/err" || fail "verify flags the kept answers"
-rm -rf "$A"
-run "$KV" tune -B "$B" --force --llm command --llm-command "$T/count.sh" --llm-calls 1 \
-  --llm-no-cache "${QUICK_LLM[@]}"
+
+describe "a resumed tune asks nothing twice: the tree is rebuilt from the trial log"
+log2() { cat "$K2"/trials/matmul_naive/*.jsonl; }
+# Interrupted in the variant's search: its last evaluation is lost.
+python3 - "$K2"/trials/matmul_naive/*.jsonl <<'PY'
+import json, sys
+path = sys.argv[1]
+lines = open(path).read().splitlines()
+last = max(i for i, l in enumerate(lines) if json.loads(l).get("variant") and json.loads(l)["status"] == "ok")
+open(path, "w").write("\n".join(lines[:last] + lines[last + 1:]) + "\n")
+PY
+tune_k2 --llm-calls 2
 expect_status 0
-[ "$(wc -l <"$T/calls")" -eq 3 ] || fail "--llm-no-cache: $(wc -l <"$T/calls") calls, expected 3"
+expect_err "2 earlier LLM calls of this unit recalled from the trial log"
+[ "$(wc -l <"$T/calls")" -eq 2 ] || fail "the resumed tune asked again: $(wc -l <"$T/calls") calls"
+# One call more: a new question, never one asked before.
+tune_k2 --llm-calls 3
+expect_status 0
+[ "$(wc -l <"$T/calls")" -eq 3 ] || fail "$(wc -l <"$T/calls") calls, expected 3"
+log2 | python3 -c 'import json, sys
+hashes = [json.loads(l)["llm"]["prompt_hash"] for l in sys.stdin if json.loads(l).get("llm", {}).get("prompt_hash")]
+assert len(hashes) == 3 and len(set(hashes)) == 3, hashes' || fail "a prompt was asked twice: $(log2)"
+rm -rf "$A"
+run "$KV" tune -B "$B" --force --knowledge "$T/k3" --llm command --llm-command "$T/count.sh" \
+  --llm-calls 1 --llm-no-cache "${QUICK_LLM[@]}"
+expect_status 0
+[ "$(wc -l <"$T/calls")" -eq 4 ] || fail "--llm-no-cache: $(wc -l <"$T/calls") calls, expected 4"
+A=$T/k3/trials/llm-answers
 [ ! -e "$A" ] || fail "--llm-no-cache kept answers: $(ls "$A")"

@@ -38,6 +38,16 @@ variant::PromptContext context_for(const Tree& tree, const Expansion& expansion,
       if (tree.node(id).result.status != "pending")
         base.attempts.push_back(attempt_of(tree.node(id)));
     }
+  } else if (mode == Mode::fresh) {
+    // Not their results, only what was tried: a fresh start should not repeat an approach.
+    for (const Node& n : tree.nodes()) {
+      if (n.id > 0 && n.result.status != "pending") {
+        variant::Attempt a;
+        a.status = n.result.status;
+        a.explanation = n.result.explanation;
+        base.attempts.push_back(std::move(a));
+      }
+    }
   } else if (mode == Mode::combine && expansion.partner >= 0) {
     base.partner_text = code_of(expansion.partner);
     base.partner = attempt_of(tree.node(expansion.partner));

@@ -70,7 +70,7 @@ int partner_for(const Tree& tree, int id, const PolicySettings& settings) {
   for (const Node& n : tree.nodes()) {
     if (n.id == 0 || !n.result.ok() || tree.speedup(n.id) < settings.combine_min_speedup) continue;
     if (tree.descends_from(n.id, id) || tree.descends_from(id, n.id)) continue;
-    if (combined_before(tree, id, n.id)) continue;
+    if (combined_before(tree, id, n.id) || n.variant == tree.node(id).variant) continue;
     if (partner < 0 || tree.speedup(n.id) > tree.speedup(partner)) partner = n.id;
   }
   return partner;

@@ -18,7 +18,7 @@ namespace kevolve::agent {
 //  - inherit: a rewrite, shown the node's lineage (what was tried on the way, with results);
 //  - compare_siblings: a rewrite, shown the node's children so far (times, diagnoses, failures);
 //  - combine: a rewrite merging the node with a good node of another branch (the partner);
-//  - fresh: a rewrite of the original, shown its diagnosis only.
+//  - fresh: a rewrite of the original, shown its diagnosis and only what was tried (no results).
 enum class Mode { params, inherit, compare_siblings, combine, fresh };
 
 std::string_view name_of(Mode mode);  // "params", "inherit", "compare-siblings", ...

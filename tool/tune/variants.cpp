@@ -116,7 +116,16 @@ util::Expected<void> VariantStage::expand(const variant::PromptContext& base) {
     if (stop_reason()) return false;
     agent::Expansion e = agent::choose(m_tree, m_setup.policy, rng);
     if (e.mode != agent::Mode::params) {
-      next.emplace(start(e, base));
+      Call call = start(e, base);
+      // The same prompt again (nothing changed since it was asked) would get the same answer,
+      // or the answer cache's: wait for what is in flight, or stop when nothing is.
+      if (!m_asked.insert(call.prompt.hash).second) {
+        m_repeated = true;
+        return false;
+      }
+      m_repeated = false;
+      launch_call(call);
+      next.emplace(std::move(call));
       return true;
     }
     if (m_tree.node(e.node).in_flight > 0) return false;  // after the call in flight
@@ -140,7 +149,11 @@ util::Expected<void> VariantStage::expand(const variant::PromptContext& base) {
     if (!result) return util::unexpected(result.error());
     m_tree.finish(call.node, call.variant, std::move(*result));
   }
-  if (auto reason = stop_reason()) m_in.progress.note("variants: " + *reason);
+  if (auto reason = stop_reason()) {
+    m_in.progress.note("variants: " + *reason);
+  } else if (m_repeated) {
+    m_in.progress.note("variants: the next prompt would repeat an earlier one: nothing new to ask");
+  }
   if (next) {  // paid for: its answer is kept (the answer cache) and its node searched
     next->reply.wait();
     auto result = answer(*next);
@@ -150,11 +163,13 @@ util::Expected<void> VariantStage::expand(const variant::PromptContext& base) {
   return {};
 }
 
+// The prompt for an expansion (not sent yet: launch_call sends it).
 VariantStage::Call VariantStage::start(const agent::Expansion& expansion,
                                        const variant::PromptContext& base) {
   Call call;
   call.expansion = expansion;
   const agent::Node& from = m_tree.node(expansion.mode == agent::Mode::fresh ? 0 : expansion.node);
+  call.from = from.id == 0 ? "the original" : "variant " + from.variant.substr(0, 8);
   variant::PromptContext with = base;
   if (m_setup.passages) {
     std::string query = base.kernel_name + " " + m_code[static_cast<std::size_t>(from.id)] + " " +
@@ -166,18 +181,22 @@ VariantStage::Call VariantStage::start(const agent::Expansion& expansion,
       agent::context_for(m_tree, expansion, std::move(with),
                          [&](int id) { return m_code[static_cast<std::size_t>(id)]; });
   call.prompt = variant::compose_prompt(context);
-  call.node = m_tree.add(expansion.node, expansion.mode, expansion.partner);
+  return call;
+}
+
+// The call goes out: its node is added (pending) and counted, the provider asked on a thread.
+void VariantStage::launch_call(Call& call) {
+  const agent::Expansion& e = call.expansion;
+  call.node = m_tree.add(e.node, e.mode, e.partner);
   m_code.emplace_back();
   ++m_spent.calls;
-  m_in.progress.note(
-      fmt::format("asking {} for a variant ({} of {}: {} from {})", m_setup.provider->describe(),
-                  m_spent.calls, m_setup.calls, agent::name_of(expansion.mode),
-                  from.id == 0 ? "the original" : "variant " + from.variant.substr(0, 8)));
+  m_in.progress.note(fmt::format("asking {} for a variant ({} of {}: {} from {})",
+                                 m_setup.provider->describe(), m_spent.calls, m_setup.calls,
+                                 agent::name_of(e.mode), call.from));
   llm::Provider* provider = m_setup.provider;
   llm::Prompt prompt = call.prompt.prompt;
   call.reply =
       std::async(std::launch::async, [provider, prompt] { return provider->complete(prompt); });
-  return call;
 }
 
 // The call's answer read, checked and searched: the node's result.
@@ -255,20 +274,29 @@ util::Expected<void> VariantStage::recall(const knowledge::VariantRef& previous)
 util::Expected<void> VariantStage::replay() {
   auto log = knowledge::read_trials(m_in.log_file);
   if (!log) return util::unexpected(log.error());
-  std::map<std::string, int> node_of;
+  std::map<std::string, int> node_of;  // the recalled winner is one already
+  for (const agent::Node& n : m_tree.nodes()) {
+    if (!n.variant.empty()) node_of[n.variant] = n.id;
+  }
   auto lookup = [&](const std::string& hash) {
     auto found = node_of.find(hash);
     return hash.empty() || found == node_of.end() ? 0 : found->second;
   };
   for (const knowledge::TrialRecord& t : log->records) {
-    if (t.variant.empty() || !key_of(t.variant).matches(t) || node_of.count(t.variant)) continue;
+    if (t.variant.empty() || !key_of(t.variant).matches(t)) continue;
     auto mode = agent::mode_named(t.llm.is_object() ? t.llm.value("mode", "") : "");
     if (!mode || *mode == agent::Mode::params) continue;
+    if (node_of.count(t.variant) && t.status != "duplicate") {  // the recalled winner's call
+      ++m_spent.calls;
+      m_asked.insert(t.llm.value("prompt_hash", ""));
+      continue;
+    }
     int partner = t.llm.contains("partner") ? lookup(t.llm.value("partner", "")) : -1;
     int node = m_tree.add(lookup(t.llm.value("parent", "")), *mode, partner > 0 ? partner : -1);
     m_code.emplace_back();
-    node_of[t.variant] = node;
+    node_of.emplace(t.variant, node);
     ++m_spent.calls;
+    m_asked.insert(t.llm.value("prompt_hash", ""));
     auto result = replayed(t, node);
     if (!result) return util::unexpected(result.error());
     m_tree.finish(node, t.variant, std::move(*result));

@@ -37,6 +37,7 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -125,6 +126,7 @@ class VariantStage {
     variant::ComposedPrompt prompt;
     std::vector<std::string> passages;  // the retrieved passages' ids
     std::string variant;                // the answer's hash, once read
+    std::string from;                   // "the original", "variant 1a2b3c4d": for the progress line
     std::future<util::Expected<llm::Reply>> reply;
   };
 
@@ -134,6 +136,7 @@ class VariantStage {
   util::Expected<void> expand(const variant::PromptContext& base);
   util::Expected<void> deepen(int node);
   Call start(const agent::Expansion& expansion, const variant::PromptContext& base);
+  void launch_call(Call& call);
   util::Expected<agent::Result> answer(Call& call);
   util::Expected<agent::Result> reject(const std::string& hash, const std::string& reason,
                                        const util::Json& llm, const std::string& explanation,
@@ -152,9 +155,11 @@ class VariantStage {
   agent::Tree m_tree;
   std::vector<std::string> m_code;  // each node's kernel text, by node id
   agent::Spent m_spent;
+  std::set<std::string> m_asked;                    // the hashes of the prompts sent (and recalled)
   std::vector<std::unique_ptr<VariantRun>> m_runs;  // stable: contenders point at their builders
   std::uint64_t m_evaluations = 0;
   bool m_refused = false;   // the server refused the key: no more calls
+  bool m_repeated = false;  // the last prompt chosen repeated an earlier one
   double m_baseline_s = 0;  // the defaults' time, for the progress line
 };
 

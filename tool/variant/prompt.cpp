@@ -281,7 +281,9 @@ void add_mode(const PromptContext& c, Values& v) {
       {"combine",
        "Merge the ideas of this version and the one below into one kernel that keeps both gains.",
        "", ""},
-      {"fresh", "Start over from this original kernel: a different approach is wanted.", "", ""},
+      {"fresh", "Start over from this original kernel: a different approach is wanted.",
+       "Approaches already tried",
+       "Rewrites tried so far, of this kernel or of its rewrites: take another approach."},
   };
   const Wording* w = &k_wordings[0];
   for (const Wording& candidate : k_wordings) {
@@ -290,7 +292,7 @@ void add_mode(const PromptContext& c, Values& v) {
   v["TASK"] = w->task;
   v["ATTEMPTS_TITLE"] = w->title;
   v["ATTEMPTS_INTRO"] = w->intro;
-  if (w->title.empty()) v["ATTEMPTS"] = v["ATTEMPTS_HIDDEN"] = "";  // combine and fresh show none
+  if (w->title.empty()) v["ATTEMPTS"] = v["ATTEMPTS_HIDDEN"] = "";  // combine shows none
   const bool combine = c.mode == "combine" && !c.partner_text.empty();
   v["PARTNER"] = combine ? fenced(c.partner_text, language_of(c.backend)) : "";
   const Attempt& p = c.partner;

@@ -53,7 +53,8 @@ struct PromptContext {
   std::vector<Attempt> attempts;       // earlier variants of this tune, oldest first
   // The tree search's context mode (docs/agent.md): "inherit" (attempts are the kernel's
   // lineage), "compare-siblings" (attempts are its rewrites so far), "combine" (merge with the
-  // partner), "fresh" (the original, no history); "" for the plain sequence of calls.
+  // partner), "fresh" (the original, with only what was tried: no results); "" for the plain
+  // sequence of calls.
   std::string mode;
   std::string diagnosis;     // the best's diagnosis in words
   std::string partner_text;  // combine: the other version

@@ -87,6 +87,10 @@ util::PathBeneath KnowledgeDir::trials_file(std::string_view unit, const DeviceI
   return {m_root, fs::path("trials") / std::string(unit) / (device.str() + ".jsonl")};
 }
 
+util::PathBeneath KnowledgeDir::answers_dir(const fs::path& root) {
+  return {root, fs::path("trials") / k_answers};
+}
+
 std::vector<std::string> KnowledgeDir::units() const {
   std::vector<std::string> out;
   auto root = util::ConfinedDir::open(m_root);
@@ -211,9 +215,10 @@ util::Expected<fs::path> KnowledgeDir::write_variant(std::string_view unit, std:
   return m_root / relative / name;
 }
 
-util::Expected<std::string> KnowledgeDir::read_variant(std::string_view unit,
-                                                       const VariantRef& ref) const {
+util::Expected<std::string> KnowledgeDir::read_variant(std::string_view unit, const VariantRef& ref,
+                                                       VariantPlace place) const {
   fs::path relative = fs::path(std::string(unit)) / "variants" / ref.file_name();
+  if (place == VariantPlace::trials) relative = fs::path("trials") / relative;
   if (!is_unit_name(unit) || !is_variant_hash(ref.hash) || !is_variant_ext(ref.ext))
     return util::unexpected(fmt::format("{}: not a variant's name", relative.string()));
   auto root = util::ConfinedDir::open(m_root);

@@ -6,6 +6,7 @@
 //   <unit>/<device-id>.json          wisdom, one file per unit and device
 //   <unit>/variants/<hash>.<ext>     code variants the wisdom refers to
 //   trials/<unit>/<device-id>.jsonl  every evaluation, append-only (git-ignored)
+//   trials/llm-answers/<hash>.json   the LLM's answers kept by prompt (git-ignored)
 //   skills/, docs/                   material for the LLM
 //
 // Writes are atomic; a tune run holds `.lock` for its whole duration.
@@ -49,6 +50,10 @@ class KnowledgeDir {
   const std::filesystem::path& root() const { return m_root; }
   std::filesystem::path wisdom_file(std::string_view unit, const DeviceId& device) const;
   util::PathBeneath trials_file(std::string_view unit, const DeviceId& device) const;
+  // Where the LLM's answers are kept by prompt (tool/llm/cache.hpp): `trials/llm-answers` of
+  // the knowledge directory `root`, a name no unit can have (a unit name is an identifier).
+  // Nothing is opened or created.
+  static util::PathBeneath answers_dir(const std::filesystem::path& root);
 
   // Units with at least one wisdom file, sorted; a unit directory that is a link is left out.
   std::vector<std::string> units() const;
@@ -70,9 +75,11 @@ class KnowledgeDir {
   util::Expected<std::filesystem::path> write_variant(std::string_view unit, std::string_view code,
                                                       std::string_view ext,
                                                       VariantPlace place) const;
-  // The committed text `ref` names; an error when it is missing, a link, too large, or not the
-  // text its name is the hash of (an edited variant is refused, never built).
-  util::Expected<std::string> read_variant(std::string_view unit, const VariantRef& ref) const;
+  // The text `ref` names (committed, or kept in trials/ by a tune); an error when it is missing,
+  // a link, too large, or not the text its name is the hash of (an edited variant is refused,
+  // never built).
+  util::Expected<std::string> read_variant(std::string_view unit, const VariantRef& ref,
+                                           VariantPlace place = VariantPlace::committed) const;
 
   // Removes the committed variants of units with wisdom that no wisdom of theirs refers to
   // (after adopt, or a later tune); returns them. A wisdom file that cannot be read is an
@@ -83,6 +90,7 @@ class KnowledgeDir {
   util::Expected<util::LockFile> lock(std::string_view purpose) const;
 
   static constexpr const char* k_marker = "KNOWLEDGE.json";
+  static constexpr const char* k_answers = "llm-answers";  // in trials/
 
  private:
   explicit KnowledgeDir(std::filesystem::path root) : m_root(std::move(root)) {}

@@ -504,7 +504,9 @@ class Verifier {
       fs::path path = dir->path() / entry.name;
       if (!is_plain(*dir, entry)) continue;
       if (entry.kind == util::EntryKind::directory) {
-        if (depth == 0) {
+        if (depth == 0 && entry.name == KnowledgeDir::k_answers) {
+          check_kept_answers(*dir, path);
+        } else if (depth == 0) {
           check_trials(*dir, entry.name, depth + 1);
         } else if (depth == 1 && entry.name == "variants") {
           check_tried_variants(*dir, path);
@@ -537,6 +539,23 @@ class Verifier {
       } else if (entry.kind != util::EntryKind::regular || !is_variant_hash(file.stem().string()) ||
                  ext.size() < 2 || !is_variant_ext(ext.substr(1))) {
         warning(file, "unexpected entry among tried variants (expected <hash>.<ext>)");
+      }
+    }
+  }
+
+  // trials/llm-answers/: the LLM's answers kept by prompt (tool/llm/cache.hpp, git-ignored and
+  // read as untrusted by the cache itself: only their names are checked).
+  void check_kept_answers(const util::ConfinedDir& parent, const fs::path& path) {
+    auto dir = enter(parent, KnowledgeDir::k_answers);
+    if (!dir) return;
+    for (const util::DirEntry& entry : entries_of(*dir)) {
+      if (!is_plain(*dir, entry)) continue;
+      fs::path file = path / entry.name;
+      if (util::AtomicFile::is_temporary_name(entry.name)) {
+        stray_temporary(file);
+      } else if (entry.kind != util::EntryKind::regular || file.extension() != ".json" ||
+                 !is_variant_hash(file.stem().string())) {
+        warning(file, "unexpected entry among kept LLM answers (expected <hash>.json)");
       }
     }
   }

@@ -19,6 +19,7 @@ extern const char* const peaks_gpu_cpp;
 extern const char* const prompts_system_md;   // the instructions and the answer format
 extern const char* const prompts_variant_md;  // the kernel, its context and measurements
 extern const char* const prompts_attempt_md;  // one earlier attempt of the tune
+extern const char* const prompts_passage_md;  // one retrieved passage
 extern const char* const prompts_guidance_cpu_md;
 extern const char* const prompts_guidance_cuda_md;
 extern const char* const prompts_guidance_hip_md;

@@ -3,7 +3,7 @@
 #
 #   bench/fuzz/run.sh <target> [runs|<seconds>s] [libFuzzer options...]
 #
-# <target>: space_parser, space_engine, wisdom, knowledge_marker, apply_render, answer. The second
+# <target>: space_parser, space_engine, wisdom, knowledge_marker, apply_render, answer, passage. The second
 # argument is a number of executions (default 1000000) or a duration with an "s" suffix (600s).
 # Every input slower than 1 s is a finding (-timeout=1), and so is more than 2 GiB of memory.
 # The committed corpus (bench/fuzz/corpus/<target>) is read only: new inputs go to
@@ -14,7 +14,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${KEVOLVE_FUZZ_BUILD_DIR:-$root/build-fuzz}
-targets=(space_parser space_engine wisdom knowledge_marker apply_render answer)
+targets=(space_parser space_engine wisdom knowledge_marker apply_render answer passage)
 
 target=${1:-}
 if [[ ! " ${targets[*]} " =~ " $target " ]]; then

@@ -128,3 +128,43 @@ describe "the key is nowhere: outputs, logs, trial logs, the build"
 if grep -rqF "$SECRET" "$T" --exclude=never.sh 2>/dev/null; then
   fail "the key leaked into: $(grep -rlF "$SECRET" "$T")"
 fi
+
+describe "answers are kept by prompt (trials/llm-answers), never with the key; --llm-no-cache"
+# A second run cannot show a call saved: its prompts differ from the first run's (the defaults
+# are timed again, and the previous winner is shown as an earlier attempt), so the hits are
+# tested in tests/unit/tool/llm/cache_test.cpp. Here: one kept answer per call sent, the key
+# masked, a clean `knowledge verify`, and nothing kept with --llm-no-cache.
+A=$K/trials/llm-answers
+rm -rf "$A"
+cat >"$T/count.sh" <<SCRIPT
+#!/bin/sh
+cat >/dev/null
+echo call >>"$T/calls"
+cat "$T/llm/scripted/answer.md"
+echo "(the key was \$OPENAI_API_KEY)"
+SCRIPT
+chmod +x "$T/count.sh"
+run "$KV" tune -B "$B" --force --llm command --llm-command "$T/count.sh" --llm-calls 2 "${QUICK_LLM[@]}"
+expect_status 0
+[ "$(wc -l <"$T/calls")" -eq 2 ] || fail "$(wc -l <"$T/calls") calls, expected 2"
+python3 - "$A" "$SECRET" <<'PY' || fail "the kept answers: $(ls -la "$A")"
+import json, os, sys
+names = sorted(os.listdir(sys.argv[1]))
+assert len(names) == 2, names
+for name in names:
+    text = open(os.path.join(sys.argv[1], name)).read()
+    assert sys.argv[2] not in text, name
+    kept = json.loads(text)
+    assert list(kept) == ["schema", "key", "model", "prompt_tokens", "answer_tokens", "text"], kept
+    assert kept["key"] == "xxh3:" + name[:-len(".json")], (name, kept["key"])
+    assert "(the key was <key>)" in kept["text"], kept["text"]
+PY
+run "$KV" knowledge verify "$K"
+expect_status 0
+! grep -q "llm-answers" "$T/out" "$T/err" || fail "verify flags the kept answers"
+rm -rf "$A"
+run "$KV" tune -B "$B" --force --llm command --llm-command "$T/count.sh" --llm-calls 1 \
+  --llm-no-cache "${QUICK_LLM[@]}"
+expect_status 0
+[ "$(wc -l <"$T/calls")" -eq 3 ] || fail "--llm-no-cache: $(wc -l <"$T/calls") calls, expected 3"
+[ ! -e "$A" ] || fail "--llm-no-cache kept answers: $(ls "$A")"

@@ -9,6 +9,7 @@
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
+#include "tool/llm/cache.hpp"
 #include "tool/llm/settings.hpp"
 #include "tool/search/registry.hpp"
 #include "tool/tune/apply.hpp"
@@ -47,6 +48,7 @@ struct TuneOptions {
   std::string executor = "local";
   llm::LlmFlags llm;  // with the environment and kevolve_tune's LLM (tool/llm/settings.hpp)
   std::optional<std::uint64_t> llm_budget;
+  bool llm_no_cache = false;
   bool dry_run = false;
   std::string device;
 };
@@ -238,6 +240,10 @@ std::optional<tune::VariantSetup> TuneRun::llm_setup(const tune::TargetConfig& c
     auto provider = llm::make_provider(*settings);
     if (!provider) throw Error(provider.error());
     m_providers.push_back(std::move(*provider));
+    if (!m_o.llm_no_cache) {  // a repeated prompt is answered from the knowledge directory
+      m_providers.push_back(std::make_unique<llm::AnswerCache>(
+          *m_providers.back(), knowledge::KnowledgeDir::answers_dir(config.knowledge_dir)));
+    }
     setup.provider = m_providers.back().get();
   }
   // Without an LLM too: a variant that won before is re-checked and contends again.
@@ -452,6 +458,9 @@ void add_tune_command(CLI::App& app, Action& action) {
   cmd->add_option("--llm-budget", o->llm_budget,
                   "Evaluations of each variant's own space (default 8)")
       ->check(CLI::PositiveNumber);
+  cmd->add_flag(
+      "--llm-no-cache", o->llm_no_cache,
+      "Send every prompt, even one whose answer is kept in <knowledge>/trials/llm-answers");
   cmd->add_flag("--dry-run", o->dry_run,
                 "With --llm: print each unit's prompt and send nothing (nothing is evaluated)");
   cmd->add_flag(

@@ -42,6 +42,7 @@ struct Reply {
   Usage usage;
   double seconds = 0;  // the whole call, retries and waits included
   int attempts = 1;
+  bool cached = false;  // kept from an earlier call (tool/llm/cache.hpp): nothing was sent
 };
 
 struct Prompt {

@@ -1,6 +1,7 @@
 #include "tool/tune/variants.hpp"
 
 #include "knowledge/trials.hpp"
+#include "tool/agent/context.hpp"
 #include "tool/eval/diagnosis.hpp"
 #include "tool/search/registry.hpp"
 #include "tool/tune/points.hpp"
@@ -18,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 namespace kevolve::tune {
 
@@ -42,20 +44,6 @@ std::string format_params(const knowledge::ParamValues& params) {
 std::string trimmed(const std::string& text, std::size_t max) {
   std::string t(util::trim(text));
   return t.size() > max ? t.substr(0, max) + " [...]" : t;
-}
-
-Json llm_json(const llm::Provider& provider, const variant::ComposedPrompt& prompt,
-              const llm::Reply* reply) {
-  Json j = Json{{"provider", provider.name()},
-                {"model", reply && !reply->model.empty() ? reply->model : provider.model()},
-                {"prompt_hash", prompt.hash}};
-  if (reply) {
-    j["prompt_tokens"] = reply->usage.prompt_tokens;
-    j["answer_tokens"] = reply->usage.answer_tokens;
-    j["seconds"] = reply->seconds;
-    j["attempts"] = reply->attempts;
-  }
-  return j;
 }
 
 }  // namespace
@@ -103,71 +91,136 @@ util::Expected<void> VariantStage::run(Standing standing,
     return {};
   }
   m_baseline_s = standing.baseline_s;
+  auto base = prompt_context(unit, m_setup.source_dir,
+                             std::string(backends::name_of(m_in.device.backend)), m_in.device.name);
+  if (!base) return util::unexpected(base.error());
+  agent::Result root;
+  root.status = "ok";
+  root.time_s = standing.best_s;
+  root.params = standing.params;
+  m_tree.finish(0, "", diagnosed(root));
+  m_code.push_back(base->kernel_text);
   if (previous) {
     if (auto recalled = recall(*previous); !recalled) return recalled;
   }
   if (!m_setup.provider || m_setup.calls == 0) return {};
-  auto base = prompt_context(unit, m_setup.source_dir,
-                             std::string(backends::name_of(m_in.device.backend)), m_in.device.name);
-  if (!base) return util::unexpected(base.error());
-  for (std::uint64_t call = 0; call < m_setup.calls && !m_refused && !util::interrupted(); ++call) {
-    variant::PromptContext context = *base;
-    context.best_params = standing.params;
-    context.best_s = standing.best_s;
-    context.baseline_s = standing.baseline_s;
-    eval::Diagnosis d = eval::diagnose(m_in.described, standing.best_s, m_in.peaks);
-    context.peak_percent = d.peak_percent;
-    context.bound = d.bound;
-    context.attempts = m_attempts;
-    m_in.progress.note(fmt::format("asking {} for a variant ({} of {})",
-                                   m_setup.provider->describe(), call + 1, m_setup.calls));
-    if (auto asked = ask(context); !asked) return asked;
-    const variant::Attempt& last = m_attempts.back();
-    if (last.time_s && *last.time_s < standing.best_s) {
-      standing.params = last.params;
-      standing.best_s = *last.time_s;
+  if (auto replayed = replay(); !replayed) return replayed;
+  return expand(*base);
+}
+
+// The tree's loop: one call in flight while the answer before it is checked and searched.
+util::Expected<void> VariantStage::expand(const variant::PromptContext& base) {
+  util::Rng rng(m_in.seed);
+  std::optional<Call> next;
+  const auto launch = [&]() -> util::Expected<bool> {
+    if (stop_reason()) return false;
+    agent::Expansion e = agent::choose(m_tree, m_setup.policy, rng);
+    if (e.mode != agent::Mode::params) {
+      next.emplace(start(e, base));
+      return true;
     }
+    if (m_tree.node(e.node).in_flight > 0) return false;  // after the call in flight
+    if (auto deepened = deepen(e.node); !deepened) return util::unexpected(deepened.error());
+    return true;
+  };
+  while (!m_refused && !util::interrupted()) {
+    if (!next) {
+      auto launched = launch();
+      if (!launched) return util::unexpected(launched.error());
+      if (!next && !*launched) break;
+      if (!next) continue;
+    }
+    Call call = std::move(*next);
+    next.reset();
+    call.reply.wait();
+    if (!m_refused && !util::interrupted()) {
+      if (auto launched = launch(); !launched) return util::unexpected(launched.error());
+    }
+    auto result = answer(call);
+    if (!result) return util::unexpected(result.error());
+    m_tree.finish(call.node, call.variant, std::move(*result));
+  }
+  if (auto reason = stop_reason()) m_in.progress.note("variants: " + *reason);
+  if (next) {  // paid for: its answer is kept (the answer cache) and its node searched
+    next->reply.wait();
+    auto result = answer(*next);
+    if (!result) return util::unexpected(result.error());
+    m_tree.finish(next->node, next->variant, std::move(*result));
   }
   return {};
 }
 
-util::Expected<void> VariantStage::ask(const variant::PromptContext& context) {
-  variant::ComposedPrompt prompt = variant::compose_prompt(context);
-  auto reply = m_setup.provider->complete(prompt.prompt);
-  Json llm = llm_json(*m_setup.provider, prompt, reply ? &*reply : nullptr);
+VariantStage::Call VariantStage::start(const agent::Expansion& expansion,
+                                       const variant::PromptContext& base) {
+  Call call;
+  call.expansion = expansion;
+  const agent::Node& from = m_tree.node(expansion.mode == agent::Mode::fresh ? 0 : expansion.node);
+  variant::PromptContext with = base;
+  if (m_setup.passages) {
+    std::string query = base.kernel_name + " " + m_code[static_cast<std::size_t>(from.id)] + " " +
+                        from.result.diagnosis;
+    with.passages = m_setup.passages(from.result.bound, query);
+    for (const variant::Passage& p : with.passages) call.passages.push_back(p.id);
+  }
+  variant::PromptContext context =
+      agent::context_for(m_tree, expansion, std::move(with),
+                         [&](int id) { return m_code[static_cast<std::size_t>(id)]; });
+  call.prompt = variant::compose_prompt(context);
+  call.node = m_tree.add(expansion.node, expansion.mode, expansion.partner);
+  m_code.emplace_back();
+  ++m_spent.calls;
+  m_in.progress.note(
+      fmt::format("asking {} for a variant ({} of {}: {} from {})", m_setup.provider->describe(),
+                  m_spent.calls, m_setup.calls, agent::name_of(expansion.mode),
+                  from.id == 0 ? "the original" : "variant " + from.variant.substr(0, 8)));
+  llm::Provider* provider = m_setup.provider;
+  llm::Prompt prompt = call.prompt.prompt;
+  call.reply =
+      std::async(std::launch::async, [provider, prompt] { return provider->complete(prompt); });
+  return call;
+}
+
+// The call's answer read, checked and searched: the node's result.
+util::Expected<agent::Result> VariantStage::answer(Call& call) {
+  auto reply = call.reply.get();
+  util::Json llm = llm_json(call, reply ? &*reply : nullptr);
+  if (reply) m_spent.tokens += reply->usage.prompt_tokens + reply->usage.answer_tokens;
   if (!reply) {
-    // Not a variant: the line's variant names the prompt, so no search ever resumes from it.
-    m_attempts.push_back({"llm_error", reply.error(), std::nullopt, "", ""});
     // A refused key stays refused: the other calls would fail alike (tool/llm/remote.cpp).
     m_refused = reply.error().find("refused the key") != std::string::npos;
-    return reject("call-" + knowledge::variant_hash(prompt.hash), reply.error(), llm, "",
-                  "llm_error");
+    call.variant = "call-" + knowledge::variant_hash(call.prompt.hash);
+    return reject(call.variant, reply.error(), llm, "", "llm_error");
   }
-  auto answer = variant::parse_answer(reply->text, context.kernel_name);
-  if (!answer) {
-    return reject("answer-" + knowledge::variant_hash(reply->text), answer.error(), llm, "");
+  const std::string kernel_name = unqualified(m_in.unit.kernel.function);
+  auto parsed = variant::parse_answer(reply->text, kernel_name);
+  if (!parsed) {
+    call.variant = "answer-" + knowledge::variant_hash(reply->text);
+    return reject(call.variant, parsed.error(), llm, "");
   }
-  const std::string hash = knowledge::variant_hash(answer->code);
+  const std::string hash = knowledge::variant_hash(parsed->code);
+  call.variant = hash;
   if (find(hash)) {
     return reject(hash, "the same variant as an earlier one of this tune (searched once)", llm,
-                  answer->explanation, "duplicate");
+                  parsed->explanation, "duplicate");
   }
   std::string rejection;
-  auto run = splice_and_check(answer->code, rejection);
+  auto run = splice_and_check(parsed->code, rejection);
   if (!run) return util::unexpected(run.error());
-  if (!rejection.empty()) return reject(hash, rejection, llm, answer->explanation);
+  if (!rejection.empty()) return reject(hash, rejection, llm, parsed->explanation);
   VariantRun& r = **run;
   r.ref.provider = std::string(m_setup.provider->name());
   r.ref.model = llm.value("model", "");
-  r.ref.prompt_hash = prompt.hash;
+  r.ref.prompt_hash = call.prompt.hash;
   r.ref.prompt_tokens = reply->usage.prompt_tokens;
   r.ref.answer_tokens = reply->usage.answer_tokens;
+  m_code[static_cast<std::size_t>(call.node)] = parsed->code;
   m_runs.push_back(std::move(*run));
-  return search(r, llm, answer->explanation);
+  auto result = search(r, llm, parsed->explanation, m_setup.budget);
+  if (result) result->explanation = parsed->explanation;
+  return result;
 }
-
-// The variant that won before contends again: checked as it is now, its search resumed from the
-// trial log. One that no longer passes is left out, with a note.
+// The variant that won before contends again, as a node under the original: checked as it is
+// now, its search resumed from the trial log. One that no longer passes is left out, with a note.
 util::Expected<void> VariantStage::recall(const knowledge::VariantRef& previous) {
   auto code = m_in.knowledge.read_variant(m_in.unit.name, previous);
   if (!code) {
@@ -187,22 +240,99 @@ util::Expected<void> VariantStage::recall(const knowledge::VariantRef& previous)
   ref.original_best.clear();
   (*run)->ref = ref;
   m_runs.push_back(std::move(*run));
-  return search(*m_runs.back(), Json::object(), "");
+  int node = m_tree.add(0, agent::Mode::fresh);
+  m_code.push_back(*code);
+  auto result = search(*m_runs.back(), Json::object(), "", m_setup.budget);
+  if (!result) return util::unexpected(result.error());
+  m_tree.finish(node, previous.hash, std::move(*result));
+  return {};
 }
 
-// A variant that never ran: one trial-log line says why, and the next prompt sees it.
-util::Expected<void> VariantStage::reject(const std::string& hash, const std::string& reason,
-                                          const Json& llm, const std::string& explanation,
-                                          const std::string& status) {
+// The tree's memory: every rewrite this unit's trial log records (its first line carries the
+// call's mode, parent and partner) becomes its node again, a variant's search resumed from the
+// log, so that a resumed tune asks only what it has not asked. Recorded calls count against the
+// call budget as the parameter search's recorded evaluations count against its budget.
+util::Expected<void> VariantStage::replay() {
+  auto log = knowledge::read_trials(m_in.log_file);
+  if (!log) return util::unexpected(log.error());
+  std::map<std::string, int> node_of;
+  auto lookup = [&](const std::string& hash) {
+    auto found = node_of.find(hash);
+    return hash.empty() || found == node_of.end() ? 0 : found->second;
+  };
+  for (const knowledge::TrialRecord& t : log->records) {
+    if (t.variant.empty() || !key_of(t.variant).matches(t) || node_of.count(t.variant)) continue;
+    auto mode = agent::mode_named(t.llm.is_object() ? t.llm.value("mode", "") : "");
+    if (!mode || *mode == agent::Mode::params) continue;
+    int partner = t.llm.contains("partner") ? lookup(t.llm.value("partner", "")) : -1;
+    int node = m_tree.add(lookup(t.llm.value("parent", "")), *mode, partner > 0 ? partner : -1);
+    m_code.emplace_back();
+    node_of[t.variant] = node;
+    ++m_spent.calls;
+    auto result = replayed(t, node);
+    if (!result) return util::unexpected(result.error());
+    m_tree.finish(node, t.variant, std::move(*result));
+  }
+  if (m_spent.calls > 0)
+    m_in.progress.note(fmt::format("{} earlier LLM call{} of this unit recalled from the trial log",
+                                   m_spent.calls, m_spent.calls == 1 ? "" : "s"));
+  return {};
+}
+
+// A recorded rewrite's result: its recorded failure, or its variant checked and searched again
+// (the search resumes: nothing is evaluated twice).
+util::Expected<agent::Result> VariantStage::replayed(const knowledge::TrialRecord& t, int node) {
+  agent::Result failed;
+  failed.status = t.status;
+  failed.message = t.message;
+  const bool variant = knowledge::is_variant_hash(t.variant);
+  if (!variant || t.status == "rejected" || t.status == "duplicate" || t.status == "llm_error")
+    return failed;
+  knowledge::VariantRef ref;
+  ref.hash = t.variant;
+  ref.ext = fs::path(m_in.unit.kernel.name.file).extension().string();
+  if (!ref.ext.empty()) ref.ext.erase(0, 1);
+  auto code = m_in.knowledge.read_variant(m_in.unit.name, ref,
+                                          knowledge::KnowledgeDir::VariantPlace::trials);
+  if (!code) {
+    failed.message = code.error();
+    return failed;
+  }
+  std::string rejection;
+  auto run = splice_and_check(*code, rejection);
+  if (!run) return util::unexpected(run.error());
+  if (!rejection.empty()) {
+    failed.status = "rejected";
+    failed.message = rejection;
+    return failed;
+  }
+  (*run)->ref.provider = t.llm.value("provider", "");
+  (*run)->ref.model = t.llm.value("model", "");
+  (*run)->ref.prompt_hash = t.llm.value("prompt_hash", "");
+  m_code[static_cast<std::size_t>(node)] = *code;
+  m_runs.push_back(std::move(*run));
+  return search(*m_runs.back(), t.llm, "", m_setup.budget);
+}
+
+// A variant that never ran: one trial-log line says why, and the prompts of its siblings show it.
+util::Expected<agent::Result> VariantStage::reject(const std::string& hash,
+                                                   const std::string& reason, const Json& llm,
+                                                   const std::string& explanation,
+                                                   const std::string& status) {
   bool failed_call = status == "llm_error";
-  if (!failed_call) m_attempts.push_back({status, reason, std::nullopt, "", explanation});
   m_in.progress.note(
       fmt::format("variant {}: {}", failed_call ? "call failed" : status, trimmed(reason, 300)));
   knowledge::TrialRecord line = key_of(hash).record({}, "llm");
   line.status = status;
   line.message = reason;
   line.llm = llm;
-  return knowledge::append_trial(m_in.log_file, line);
+  if (auto appended = knowledge::append_trial(m_in.log_file, line); !appended)
+    return util::unexpected(appended.error());
+  agent::Result result;
+  result.status = status;
+  result.message = reason;
+  result.explanation = explanation;
+  return result;
 }
 
 TrialKey VariantStage::key_of(const std::string& hash) const {
@@ -272,28 +402,29 @@ util::Expected<std::unique_ptr<VariantRun>> VariantStage::splice_and_check(const
   return run;
 }
 
-util::Expected<void> VariantStage::search(VariantRun& run, const Json& llm,
-                                          const std::string& explanation) {
+util::Expected<agent::Result> VariantStage::search(VariantRun& run, const Json& llm,
+                                                   const std::string& explanation,
+                                                   std::uint64_t budget) {
   const space::Space& space = *run.space;
   TrialKey key = key_of(run.ref.hash);
   auto log = knowledge::read_trials(m_in.log_file);
   if (!log) return util::unexpected(log.error());
   run.history = resume(log->records, key, space);
-  std::string strategy_name = search::strategy_for(space.size(), m_setup.budget);
+  std::string strategy_name = search::strategy_for(space.size(), budget);
   auto strategy =
       search::make_strategy(strategy_name, space, m_in.seed, defaults_point(space, run.unit));
   if (!strategy) return util::unexpected(strategy.error());
   for (const Evaluated& e : run.history.all()) (*strategy)->observe({e.point, e.ok(), e.time_s});
 
   SearchLimits limits;
-  limits.budget = std::min<std::uint64_t>(m_setup.budget, space.size());
+  limits.budget = std::min<std::uint64_t>(budget, space.size());
   limits.jobs = m_in.jobs;
   limits.evaluate_while_building = m_in.evaluate_while_building;
   SearchLoop loop(
       **strategy, *run.candidates,
       [&](const space::Point& p) { return candidate_header(run.unit, params_of(space, p)); },
       limits);
-  bool first = true;
+  bool first = run.history.size() == 0;
   std::string failure;
   auto record = [&](const space::Point& p, const eval::Trial& trial,
                     Blame blame) -> util::Expected<std::string> {
@@ -306,6 +437,7 @@ util::Expected<void> VariantStage::search(VariantRun& run, const Json& llm,
     if (auto appended = knowledge::append_trial(m_in.log_file, line); !appended)
       return util::unexpected(appended.error());
     ++m_evaluations;
+    ++m_spent.evaluations;
     return line.id;
   };
   const std::string label = fmt::format("{} variant {}", m_in.unit.name, run.ref.hash.substr(0, 8));
@@ -316,18 +448,77 @@ util::Expected<void> VariantStage::search(VariantRun& run, const Json& llm,
   if (!searched) return util::unexpected(searched.error());
   if (searched->stop == SearchStop::environment) return util::unexpected(searched->environment);
 
+  agent::Result result;
+  result.explanation = explanation;
   auto best = run.history.fastest(1, std::nullopt);
-  variant::Attempt attempt{"ok", "", std::nullopt, "", explanation};
   if (best.empty()) {
-    attempt.status = "failed";
-    attempt.message = failure.empty() ? "no evaluation ran correctly" : failure;
-  } else {
-    attempt.time_s = best[0].time_s;
-    attempt.params = fmt::format("variant {}: {}", run.ref.hash.substr(0, 8),
-                                 format_params(params_of(space, best[0].point)));
+    result.status = "failed";
+    result.message = failure.empty() ? "no evaluation ran correctly" : failure;
+    return result;
   }
-  m_attempts.push_back(std::move(attempt));
+  result.status = "ok";
+  result.time_s = best[0].time_s;
+  result.params = format_params(params_of(space, best[0].point));
+  return diagnosed(std::move(result));
+}
+
+// The diagnosis of a result's best time, in words for the prompts.
+agent::Result VariantStage::diagnosed(agent::Result result) const {
+  if (!result.time_s) return result;
+  eval::Diagnosis d = eval::diagnose(m_in.described, *result.time_s, m_in.peaks);
+  result.bound = d.bound;
+  result.peak_percent = d.peak_percent;
+  result.diagnosis = eval::summary(d);
+  return result;
+}
+
+// A params expansion: the node's own space searched further, by another `budget` evaluations.
+util::Expected<void> VariantStage::deepen(int node) {
+  const std::string& hash = m_tree.node(node).variant;
+  VariantRun* run = nullptr;
+  for (const auto& r : m_runs) {
+    if (r->ref.hash == hash) run = r.get();
+  }
+  m_tree.begin_params(node);
+  if (!run) {
+    m_tree.end_params(node, agent::Result{});
+    return {};
+  }
+  auto result = search(*run, Json::object(), "", run->history.size() + m_setup.budget);
+  if (!result) return util::unexpected(result.error());
+  m_tree.end_params(node, *result);
   return {};
+}
+
+util::Json VariantStage::llm_json(const Call& call, const llm::Reply* reply) const {
+  const llm::Provider& provider = *m_setup.provider;
+  auto hash_of = [&](int id) { return id < 0 ? std::string() : m_tree.node(id).variant; };
+  Json j =
+      Json{{"provider", provider.name()},
+           {"model", reply && !reply->model.empty() ? reply->model : provider.model()},
+           {"prompt_hash", call.prompt.hash},
+           {"mode", agent::name_of(call.expansion.mode)},
+           {"parent", call.expansion.mode == agent::Mode::fresh ? std::string()
+                                                                : hash_of(call.expansion.node)},
+           {"passages", call.passages}};
+  if (call.expansion.partner >= 0) j["partner"] = hash_of(call.expansion.partner);
+  if (reply) {
+    j["prompt_tokens"] = reply->usage.prompt_tokens;
+    j["answer_tokens"] = reply->usage.answer_tokens;
+    j["seconds"] = reply->seconds;
+    j["attempts"] = reply->attempts;
+    if (reply->cached) j["cached"] = true;  // kept from an earlier call: nothing was sent
+  }
+  return j;
+}
+
+std::optional<std::string> VariantStage::stop_reason() const {
+  agent::Limits limits;
+  limits.calls = m_setup.calls;
+  limits.tokens = m_setup.tokens;
+  limits.target_peak = m_setup.target_peak;
+  limits.stall = m_setup.stall;
+  return agent::stop_reason(m_tree, m_spent, limits);
 }
 
 std::vector<Contender> VariantStage::contenders() const {

@@ -1,19 +1,26 @@
 #pragma once
 
-// Stage: LLM-written code variants (docs/llm.md), after the parameter search. Up to `calls`
-// times: a prompt (tool/variant/prompt.hpp) from the kernel, its harness and what the tune has
-// measured, the earlier variants included; the answer read (tool/variant/answer.hpp) and spliced
-// into a copy of the kernel's file (tool/variant/splice.hpp); the static checks
-// (analyzers/variant_check.hpp); then the variant's own space searched with a small budget
-// through the same evaluation as the unit's points (the same reference outputs, seeds, sandbox
-// and gates). Every step ends in a trial-log line; each correct variant's best point goes to the
-// verdict, where it must beat the defaults like any candidate.
+// Stage: LLM-written code variants (docs/llm.md, docs/agent.md), after the parameter search: the
+// `tree` strategy (tool/agent/). The original kernel with its best point is the root; each step
+// the policy picks a node and an expansion: its parameters searched further, or a rewrite asked
+// for in a context mode (its lineage, its siblings, a partner to combine, or fresh). A rewrite's
+// prompt (tool/variant/prompt.hpp) carries the node's code, its diagnosis in words and the
+// passages retrieved for it; the answer is read (tool/variant/answer.hpp), spliced into a copy of
+// the kernel's file (tool/variant/splice.hpp), checked (analyzers/variant_check.hpp) and its own
+// space searched through the same evaluation as the unit's points. The next call goes out while
+// an answer is checked and searched. Every step ends in a trial-log line, which is also the
+// tree's memory: a resumed tune rebuilds the tree from it and asks only new questions. Each
+// correct variant's best point goes to the verdict, where it must beat the defaults like any
+// candidate.
 
 #include "analyzers/variant_check.hpp"
 #include "backends/candidate.hpp"
 #include "backends/peaks.hpp"
 #include "knowledge/store.hpp"
+#include "knowledge/trials.hpp"
 #include "space/space.hpp"
+#include "tool/agent/policy.hpp"
+#include "tool/agent/tree.hpp"
 #include "tool/eval/evaluator.hpp"
 #include "tool/llm/provider.hpp"
 #include "tool/tune/candidates.hpp"
@@ -27,6 +34,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,8 +45,16 @@ namespace kevolve::tune {
 // How a tune asks for variants; the CLI makes it from `--llm` and its settings.
 struct VariantSetup {
   llm::Provider* provider = nullptr;
-  std::uint64_t calls = 3;           // LLM calls per unit
-  std::uint64_t budget = 8;          // evaluations of each variant's space
+  std::uint64_t calls = 3;            // LLM calls per unit
+  std::uint64_t budget = 8;           // evaluations of each variant's space
+  std::uint64_t tokens = 0;           // prompt and answer tokens per unit (0: no limit)
+  std::optional<double> target_peak;  // stop once the best reaches this % of the measured peak
+  int stall = 0;                      // stop after this many rewrites without a better one
+  agent::PolicySettings policy;
+  // The passages for a prompt (tool/retrieval/), from the node's bound and the query text (the
+  // kernel's identifiers and the diagnosis); none bound: no passages.
+  std::function<std::vector<variant::Passage>(const std::string& bound, const std::string& text)>
+      passages;
   std::filesystem::path source_dir;  // the project's: prompts name files relative to it
   // The static checks with the target's flags (the CLI binds its scan request).
   std::function<analyzers::VariantCheck(const analyzers::Unit&, const analyzers::VariantSource&)>
@@ -90,8 +106,9 @@ class VariantStage {
   VariantStage(const VariantSetup& setup, VariantInputs in) : m_setup(setup), m_in(in) {}
 
   // Searches `previous` (the variant that won before; the caller checks it fits the kernel)
-  // again, then asks for up to `calls` variants and searches each that passes its checks. An
-  // error: the trial log cannot be written, or builds fail for the environment's reason.
+  // again, rebuilds the tree from the trial log, then expands it until a limit (VariantSetup)
+  // stops it. An error: the trial log cannot be written, or builds fail for the environment's
+  // reason.
   util::Expected<void> run(Standing standing, const std::optional<knowledge::VariantRef>& previous);
 
   // Each correct variant's best point, for the verdict.
@@ -101,26 +118,44 @@ class VariantStage {
   std::uint64_t evaluations() const { return m_evaluations; }
 
  private:
+  // A rewrite asked for: its node, its prompt, and the call in flight.
+  struct Call {
+    agent::Expansion expansion;
+    int node = 0;
+    variant::ComposedPrompt prompt;
+    std::vector<std::string> passages;  // the retrieved passages' ids
+    std::string variant;                // the answer's hash, once read
+    std::future<util::Expected<llm::Reply>> reply;
+  };
+
   util::Expected<void> recall(const knowledge::VariantRef& previous);
-  util::Expected<void> ask(const variant::PromptContext& context);
-  // `status`: "rejected" (the checks), "duplicate", or "llm_error" (the call failed).
-  util::Expected<void> reject(const std::string& hash, const std::string& reason,
-                              const util::Json& llm, const std::string& explanation,
-                              const std::string& status = "rejected");
-  util::Expected<void> search(VariantRun& run, const util::Json& llm,
-                              const std::string& explanation);
+  util::Expected<void> replay();
+  util::Expected<agent::Result> replayed(const knowledge::TrialRecord& line, int node);
+  util::Expected<void> expand(const variant::PromptContext& base);
+  util::Expected<void> deepen(int node);
+  Call start(const agent::Expansion& expansion, const variant::PromptContext& base);
+  util::Expected<agent::Result> answer(Call& call);
+  util::Expected<agent::Result> reject(const std::string& hash, const std::string& reason,
+                                       const util::Json& llm, const std::string& explanation,
+                                       const std::string& status = "rejected");
+  util::Expected<agent::Result> search(VariantRun& run, const util::Json& llm,
+                                       const std::string& explanation, std::uint64_t budget);
   util::Expected<std::unique_ptr<VariantRun>> splice_and_check(const std::string& code,
                                                                std::string& rejection);
   TrialKey key_of(const std::string& hash) const;
+  util::Json llm_json(const Call& call, const llm::Reply* reply) const;
+  std::optional<std::string> stop_reason() const;
+  agent::Result diagnosed(agent::Result result) const;
 
   const VariantSetup& m_setup;
   VariantInputs m_in;
-  std::vector<variant::Attempt> m_attempts;
+  agent::Tree m_tree;
+  std::vector<std::string> m_code;  // each node's kernel text, by node id
+  agent::Spent m_spent;
   std::vector<std::unique_ptr<VariantRun>> m_runs;  // stable: contenders point at their builders
   std::uint64_t m_evaluations = 0;
-  bool m_refused = false;
-  double m_baseline_s =
-      0;  // the defaults' time, for the progress line  // the server refused the key: no more calls
+  bool m_refused = false;   // the server refused the key: no more calls
+  double m_baseline_s = 0;  // the defaults' time, for the progress line
 };
 
 }  // namespace kevolve::tune

@@ -36,6 +36,8 @@ constexpr std::size_t k_message_lines = 20;
 constexpr std::size_t k_message_chars = 2000;
 constexpr std::size_t k_explanation_lines = 10;
 constexpr std::size_t k_explanation_chars = 1000;
+constexpr std::size_t k_passage_lines = 40;
+constexpr std::size_t k_passage_chars = 3000;
 
 using Values = std::map<std::string, std::string, std::less<>>;
 
@@ -235,6 +237,8 @@ std::string render_attempt(const Attempt& attempt, std::size_t number) {
   Excerpt message = excerpt(util::trim(why), Keep::tail, k_message_lines, k_message_chars);
   v["MESSAGE"] = message.text.empty() ? "" : fenced(message.text, "text");
   v["MESSAGE_HIDDEN"] = count_if_any(message.hidden);
+  v["DIAGNOSIS"] = printable(attempt.diagnosis);
+  v["RESULT"] += v["DIAGNOSIS"];
   return render(templates::prompts_attempt_md, v);
 }
 
@@ -245,6 +249,57 @@ std::string render_attempts(const std::vector<Attempt>& attempts) {
   for (std::size_t i = first; i < attempts.size(); ++i)
     out += (out.empty() ? "" : "\n") + render_attempt(attempts[i], i + 1);
   return out;
+}
+
+// The retrieved passages, each capped (the retrieval keeps the whole within its budget).
+std::string render_passages(const std::vector<Passage>& passages) {
+  std::string out;
+  for (const Passage& p : passages) {
+    Excerpt text =
+        excerpt(util::trim(printable(p.text)), Keep::head, k_passage_lines, k_passage_chars);
+    Values v{{"TITLE", printable(p.title)}, {"ID", printable(p.id)}, {"TEXT", text.text}};
+    out += (out.empty() ? "" : "\n") + render(templates::prompts_passage_md, v);
+  }
+  return out;
+}
+
+// What the tree's context mode asks for, and how it titles the attempts (docs/agent.md).
+void add_mode(const PromptContext& c, Values& v) {
+  struct Wording {
+    std::string_view mode, task, title, intro;
+  };
+  static constexpr Wording k_wordings[] = {
+      {"", "", "Earlier attempts of this tune",
+       "Learn from them: do not repeat a failure, and build on what worked."},
+      {"inherit", "Improve this version further: it came from the steps below.",
+       "How this version came to be",
+       "Each step rewrote the one before it, oldest first. Keep what made it faster."},
+      {"compare-siblings",
+       "Write a better rewrite of this version than the ones already tried (below).",
+       "Rewrites of this version tried so far",
+       "Compare them: do not repeat a failure, and find what the fastest one did right."},
+      {"combine",
+       "Merge the ideas of this version and the one below into one kernel that keeps both gains.",
+       "", ""},
+      {"fresh", "Start over from this original kernel: a different approach is wanted.", "", ""},
+  };
+  const Wording* w = &k_wordings[0];
+  for (const Wording& candidate : k_wordings) {
+    if (candidate.mode == c.mode) w = &candidate;
+  }
+  v["TASK"] = w->task;
+  v["ATTEMPTS_TITLE"] = w->title;
+  v["ATTEMPTS_INTRO"] = w->intro;
+  if (w->title.empty()) v["ATTEMPTS"] = v["ATTEMPTS_HIDDEN"] = "";  // combine and fresh show none
+  const bool combine = c.mode == "combine" && !c.partner_text.empty();
+  v["PARTNER"] = combine ? fenced(c.partner_text, language_of(c.backend)) : "";
+  const Attempt& p = c.partner;
+  v["PARTNER_TIME"] = combine && p.time_s && known(*p.time_s) ? format_time(*p.time_s) : "";
+  v["PARTNER_PARAMS"] = combine ? p.params : "";
+  v["PARTNER_RESULT"] = v["PARTNER_TIME"] + v["PARTNER_PARAMS"];
+  Excerpt said = excerpt(util::trim(printable(p.explanation)), Keep::head, k_explanation_lines,
+                         k_explanation_chars);
+  v["PARTNER_EXPLANATION"] = combine && !said.text.empty() ? fenced(said.text, "text") : "";
 }
 
 // `text` without the blank lines at its end (`Keep::tail`) or its start, where it meets the
@@ -292,8 +347,9 @@ void add_measurements(const PromptContext& c, Values& v) {
   v["PEAK_PERCENT"] = c.peak_percent && std::isfinite(*c.peak_percent) && *c.peak_percent >= 0
                           ? fmt::format("{:.3g}%", *c.peak_percent)
                           : "";
+  v["DIAGNOSIS"] = printable(c.diagnosis);
   bool any = false;
-  for (const char* name : {"BASELINE_TIME", "BEST_TIME", "BOUND", "PEAK_PERCENT"})
+  for (const char* name : {"BASELINE_TIME", "BEST_TIME", "BOUND", "PEAK_PERCENT", "DIAGNOSIS"})
     any = any || !v[name].empty();
   v["MEASUREMENTS"] = any ? "yes" : "";
 }
@@ -314,6 +370,8 @@ ComposedPrompt compose_prompt(const PromptContext& context) {
   v["ATTEMPTS"] = render_attempts(context.attempts);
   std::size_t shown = std::min(context.attempts.size(), k_shown_attempts);
   v["ATTEMPTS_HIDDEN"] = count_if_any(context.attempts.size() - shown);
+  add_mode(context, v);
+  v["PASSAGES"] = render_passages(context.passages);
   const char* guidance = guidance_of(context.backend);
   v["GUIDANCE"] = guidance ? render(guidance, {}) : "";
 

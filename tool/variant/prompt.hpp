@@ -22,6 +22,15 @@ struct Attempt {
   std::optional<double> time_s;  // its best time, when it ran correctly
   std::string params;            // its best parameters, "BM=32, BN=64"
   std::string explanation;       // what the answer said it changed, trimmed
+  std::string diagnosis;         // its best's diagnosis in words, when known
+};
+
+// A passage retrieved for the prompt (docs/retrieval.md): the playbook's, the project's notes
+// or a skill written back by an earlier search.
+struct Passage {
+  std::string id;  // "playbook/cuda-coalescing", "docs/hbm.md#2", "skills/sgemm-1a2b3c4d"
+  std::string title;
+  std::string text;
 };
 
 struct PromptContext {
@@ -42,6 +51,14 @@ struct PromptContext {
   std::optional<double> peak_percent;  // of the bound resource's measured peak
   std::string bound;                   // "memory", "compute", ""
   std::vector<Attempt> attempts;       // earlier variants of this tune, oldest first
+  // The tree search's context mode (docs/agent.md): "inherit" (attempts are the kernel's
+  // lineage), "compare-siblings" (attempts are its rewrites so far), "combine" (merge with the
+  // partner), "fresh" (the original, no history); "" for the plain sequence of calls.
+  std::string mode;
+  std::string diagnosis;     // the best's diagnosis in words
+  std::string partner_text;  // combine: the other version
+  Attempt partner;           // what it measured and said
+  std::vector<Passage> passages;
 };
 
 // The prompt, and its hash (recorded with the variant) over both parts.

@@ -427,6 +427,27 @@ TEST_CASE("verify: variant files must be the text their name is the hash of",
   CHECK(find(report, "trials/saxpy/variants", "unexpected directory") == nullptr);
 }
 
+TEST_CASE("verify: kept LLM answers are checked by name only", "[knowledge][verify]") {
+  test::TempDir dir;
+  auto store = KnowledgeDir::open_or_create(dir / "k");
+  REQUIRE(store);
+  REQUIRE(KnowledgeDir::answers_dir(dir / "k").path() == dir / "k/trials/llm-answers");
+  const std::string hash = variant_hash("an answer");
+  dir.write("k/trials/llm-answers/" + hash + ".json", "not even JSON: the cache judges it");
+  {
+    VerifyReport report = verify(dir / "k");
+    INFO(dump(report));
+    CHECK(report.problems.empty());
+  }
+  dir.write("k/trials/llm-answers/notes.txt", "hi");
+  dir.write("k/trials/llm-answers/" + hash + ".jsonl", "{}");
+  VerifyReport report = verify(dir / "k");
+  INFO(dump(report));
+  CHECK(find(report, "llm-answers/notes.txt", "unexpected entry among kept LLM answers"));
+  CHECK(find(report, hash + ".jsonl", "unexpected entry among kept LLM answers"));
+  CHECK(report.problems.size() == 2);
+}
+
 TEST_CASE("verify: a referenced variant of another extension is an error",
           "[knowledge][verify][variant]") {
   test::TempDir dir;

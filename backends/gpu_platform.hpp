@@ -38,6 +38,7 @@ class GpuPlatform : public Platform {
   util::Expected<Peaks> measure_peaks(const Device& device,
                                       const std::string& compiler) const override;
   util::Expected<Profiler> profiler(const CandidateRecipe& recipe) const override;
+  bool counts_in_harness() const override { return false; }
 
  private:
   GpuToolkit m_toolkit;

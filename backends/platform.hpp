@@ -100,6 +100,9 @@ class Platform {
                                               const std::string& compiler) const = 0;
   // A profiler of the recipe's candidates, or why there is none here.
   virtual util::Expected<Profiler> profiler(const CandidateRecipe& recipe) const = 0;
+  // Whether --profile asks the candidates themselves for their hardware counters (the
+  // harness's `counters` request, cpu/counters.hpp) rather than an outside profiler.
+  virtual bool counts_in_harness() const = 0;
 };
 
 // The last -O flag among `flags` ("-O2", "-Os", "-O0"), or "" when there is none.

@@ -165,6 +165,9 @@ Reply Session::reference() { return request("reference"); }
 Reply Session::time(int reps, double min_time, int warmup) {
   return request(fmt::format("time {} {} {}", reps, min_time, std::max(warmup, 0)));
 }
+Reply Session::counters(double min_time, int warmup) {
+  return request(fmt::format("counters {} {}", min_time, std::max(warmup, 0)));
+}
 Reply Session::outputs(const fs::path& dir) { return request("outputs " + dir.string()); }
 Reply Session::initial(const fs::path& dir) { return request("initial " + dir.string()); }
 Reply Session::refill(std::uint64_t seed) { return request(fmt::format("refill {}", seed)); }

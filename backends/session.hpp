@@ -45,6 +45,8 @@ class Session {
   Reply call();
   Reply reference();
   Reply time(int reps, double min_time, int warmup);
+  // CPU: the hardware counters of calls that add up to `min_time` s (backends/counters.hpp).
+  Reply counters(double min_time, int warmup);
   Reply outputs(const std::filesystem::path& dir);
   Reply initial(const std::filesystem::path& dir);
   Reply refill(std::uint64_t seed);

@@ -66,8 +66,11 @@ class CpuPlatform : public Platform {
     return cpu::measure_peaks(device);
   }
   util::Expected<Profiler> profiler(const CandidateRecipe& /*recipe*/) const override {
-    return util::unexpected(std::string("only CUDA candidates are profiled (Nsight Compute)"));
+    return util::unexpected(
+        std::string("CPU candidates count their hardware events themselves (counts_in_harness)"));
   }
+  // perf_event_open in the candidate's own process: no tool to install, no privilege.
+  bool counts_in_harness() const override { return true; }
 };
 
 }  // namespace

@@ -23,6 +23,7 @@ const std::map<std::string, std::string, std::less<>> k_metrics = {
     {"dram__throughput.avg.pct_of_peak_sustained_elapsed", "dram_throughput_percent"},
     {"sm__throughput.avg.pct_of_peak_sustained_elapsed", "sm_throughput_percent"},
     {"sm__warps_active.avg.pct_of_peak_sustained_active", "occupancy_percent"},
+    {"lts__t_sector_hit_rate.pct", "l2_hit_rate_percent"},
 };
 
 // One CSV record: quoted fields, "" for a quote inside one.

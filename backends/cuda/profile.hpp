@@ -17,7 +17,8 @@ namespace kevolve::backends::cuda {
 std::string find_ncu(const std::string& nvcc);
 
 // {"kernels": [{"name", "duration_ns", "dram_throughput_percent", "sm_throughput_percent",
-// "occupancy_percent"}]}, one entry per kernel launch in the measured region.
+// "occupancy_percent", "l2_hit_rate_percent"}]}, one entry per kernel launch in the measured
+// region.
 util::Expected<util::Json> profile(const std::string& ncu, const std::filesystem::path& runner,
                                    const std::filesystem::path& candidate,
                                    std::chrono::milliseconds timeout);

@@ -330,7 +330,9 @@ Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& u
   ctx.build_type = tune::build_type_of(m_ws.build);
   if (backends::platform_of((*device)->backend).has_peaks()) {
     ctx.peaks = peaks_for(**device, recipe->compiler, progress);
-    if (settings.profile) ctx.profiler = profiler_for(*recipe, progress);
+    // The CPU's candidates count their own hardware events (UnitTune asks them).
+    if (settings.profile && !backends::platform_of((*device)->backend).counts_in_harness())
+      ctx.profiler = profiler_for(*recipe, progress);
   }
   row.outcome = tune::tune_unit(ctx, unit, *recipe);
   if (row.outcome.state == UnitOutcome::State::failed) failed = true;
@@ -461,8 +463,10 @@ void add_tune_command(CLI::App& app, Action& action) {
       "Send every prompt, even one whose answer is kept in <knowledge>/trials/llm-answers");
   cmd->add_flag("--dry-run", o->dry_run,
                 "With --llm: print each unit's prompt and send nothing (nothing is evaluated)");
-  cmd->add_flag("--profile", o->flags.profile,
-                "Attach Nsight Compute metrics to the winner and the defaults (CUDA, needs ncu)");
+  cmd->add_flag(
+      "--profile", o->flags.profile,
+      "Attach hardware counters to the winner and the defaults (CPU: perf_event_open in the "
+      "candidate; CUDA: Nsight Compute, needs ncu)");
   cmd->add_option("--device", o->device,
                   "Tune on this device (an id from kevolve hw, or a backend: cuda, hip); default: "
                   "the first of each unit's backend");

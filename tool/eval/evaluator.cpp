@@ -399,6 +399,21 @@ std::vector<std::vector<double>> Evaluator::interleaved(const std::vector<fs::pa
   return medians;
 }
 
+util::Expected<backends::cpu::Counters> Evaluator::counters(const fs::path& executable) {
+  const fs::path scratch = m_scratch / "candidates" / "counters";
+  auto s = open(executable, true, scratch);
+  if (!s) return util::unexpected(s.error());
+  backends::Reply counted = s->problem(m_timed.seed, {});
+  if (counted.ok()) counted = s->counters(reps() * m_options.min_time, 2);
+  backends::Reply r = counted.ok() ? s->end() : counted;
+  s->close();
+  if (!r.ok())
+    return util::unexpected(fmt::format("counting failed: {}: {}", name_of(r.status), r.message));
+  std::error_code ec;
+  fs::remove_all(scratch, ec);
+  return backends::cpu::counters_from(counted.body);
+}
+
 Trial Evaluator::reverify(const fs::path& executable) {
   Check check{util::os_random(), {}, 0, "final", {}};
   if (auto made = compute_reference(check); !made) {

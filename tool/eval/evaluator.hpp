@@ -7,6 +7,7 @@
 // against what the tuner observes. Statuses are data.
 
 #include "backends/candidate.hpp"
+#include "backends/cpu/counters.hpp"
 #include "backends/platform.hpp"
 #include "backends/protocol.hpp"
 #include "backends/runner.hpp"
@@ -112,6 +113,12 @@ class Evaluator {
 
   // Verifies an executable on a seed drawn now, which the search never used.
   Trial reverify(const std::filesystem::path& executable);
+
+  // CPU: the hardware counters of an executable's calls on the timing problem (the harness's
+  // `counters` request), in a fresh session sandboxed like the others. Advisory: the candidate
+  // reports them. An error when the session fails; counters the machine does not allow are in
+  // the result as unavailable, with the reason.
+  util::Expected<backends::cpu::Counters> counters(const std::filesystem::path& executable);
 
  private:
   util::Expected<void> plan();

@@ -28,10 +28,10 @@ void annotate_diagnosis(knowledge::SizeRecord& record, const backends::Descripti
 
 util::Json profile_subjects(
     const std::vector<std::pair<knowledge::ParamValues, std::filesystem::path>>& subjects,
-    const Profiler& profiler, Progress& progress) {
+    const Profiler& profiler, const std::string& tool, Progress& progress) {
   util::Json profiles = util::Json::array();
   for (const auto& [params, artifact] : subjects) {
-    progress.note(fmt::format("profiling {} with Nsight Compute", params_text_of(params)));
+    progress.note(fmt::format("profiling {} with {}", params_text_of(params), tool));
     auto metrics = profiler(artifact);
     util::Json entry = util::Json{{"params", knowledge::params_json(params)}};
     if (metrics) {

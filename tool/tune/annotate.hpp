@@ -27,9 +27,10 @@ using Profiler = std::function<util::Expected<util::Json>(const std::filesystem:
 void annotate_diagnosis(knowledge::SizeRecord& record, const backends::Description& described,
                         const std::optional<backends::Peaks>& peaks);
 
-// Profiler metrics of each subject (its parameters and artifact), or the profiler's error.
+// Profiler metrics of each subject (its parameters and artifact), or the profiler's error;
+// `tool` names the profiler in the progress notes ("Nsight Compute").
 util::Json profile_subjects(
     const std::vector<std::pair<knowledge::ParamValues, std::filesystem::path>>& subjects,
-    const Profiler& profiler, Progress& progress);
+    const Profiler& profiler, const std::string& tool, Progress& progress);
 
 }  // namespace kevolve::tune

@@ -27,6 +27,8 @@ class CandidateEvaluator {
   virtual std::vector<std::vector<double>> interleaved(
       const std::vector<std::filesystem::path>& executables, int rounds, std::uint64_t seed) = 0;
   virtual eval::Trial reverify(const std::filesystem::path& executable) = 0;
+  // The CPU's hardware counters of an executable (eval::Evaluator::counters), as recorded.
+  virtual util::Expected<util::Json> counters(const std::filesystem::path& executable) = 0;
   virtual const std::filesystem::path& baseline_executable() const = 0;
   // Builds the defaults again with nothing taken from a cache: whether the environment still
   // builds what built when the tune started.
@@ -53,6 +55,11 @@ class EvaluatorCandidates final : public CandidateEvaluator {
   }
   eval::Trial reverify(const std::filesystem::path& executable) override {
     return m_evaluator.reverify(executable);
+  }
+  util::Expected<util::Json> counters(const std::filesystem::path& executable) override {
+    auto counted = m_evaluator.counters(executable);
+    if (!counted) return util::unexpected(counted.error());
+    return backends::cpu::to_json(*counted);
   }
   const std::filesystem::path& baseline_executable() const override {
     return m_evaluator.baseline_executable();

@@ -84,6 +84,9 @@ class UnitTune {
   Standing standing(const History& history) const;
   util::Expected<void> record_variant_failures(const FinalChoice& choice);
   void profile(knowledge::SizeRecord& record, CandidateEvaluator& candidates, bool won);
+  bool counts_in_harness() const {
+    return backends::platform_of(m_recipe.backend).counts_in_harness();
+  }
   std::string choose_strategy() const;
 
   const TuneContext& m_ctx;
@@ -347,7 +350,8 @@ UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& hist
     record.extra["llm"] = util::Json{{"provider", m_ctx.variants->provider->name()},
                                      {"calls", m_ctx.variants->calls}};
   }
-  if (m_settings.profile && m_ctx.profiler) profile(record, candidates, won);
+  if (m_settings.profile && (m_ctx.profiler || counts_in_harness()))
+    profile(record, candidates, won);
   std::string pending =
       apply_review_gates(record, won, m_described, m_ctx.peaks, m_previous ? &*m_previous : nullptr,
                          defaults_params(m_unit), m_ctx.progress);
@@ -385,7 +389,15 @@ void UnitTune::profile(knowledge::SizeRecord& record, CandidateEvaluator& candid
     if (b.ok) subjects.emplace_back(record.best, b.executable);
   }
   subjects.emplace_back(defaults_params(m_unit), candidates.baseline_executable());
-  record.extra["profile"] = profile_subjects(subjects, m_ctx.profiler, m_ctx.progress);
+  if (counts_in_harness()) {
+    // The CPU: the candidates count their own hardware events (advisory, never a verdict).
+    Profiler counters = [&](const fs::path& exe) { return candidates.counters(exe); };
+    record.extra["profile"] =
+        profile_subjects(subjects, counters, "the CPU's hardware counters", m_ctx.progress);
+    return;
+  }
+  record.extra["profile"] =
+      profile_subjects(subjects, m_ctx.profiler, "Nsight Compute", m_ctx.progress);
 }
 
 }  // namespace

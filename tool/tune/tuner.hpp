@@ -37,7 +37,7 @@ struct TuneSettings {
   bool force = false;    // tune again even if the wisdom is up to date
   int top = 3;           // candidates re-timed against the defaults
   int rounds = 5;        // interleaved re-timing rounds
-  bool profile = false;  // attach profiler metrics (Nsight Compute) to the winner and defaults
+  bool profile = false;  // attach hardware counters (CPU: the harness; CUDA: Nsight Compute)
   double compile_timeout_s = 600;  // a compile or link that runs longer fails
   backends::SandboxMode sandbox = backends::SandboxMode::automatic;  // docs/sandbox.md
   eval::EvalOptions eval;

@@ -9,6 +9,8 @@
 //     time R T W              W warm-up calls, then R timed repetitions of at least T s each
 //     outputs DIR | initial DIR   the last call's outputs (inouts' initial contents) to DIR
 //     refill SEED             the random inputs refilled in place from another seed
+//     counters T W            CPU: W warm-up calls, then calls counted by the CPU's hardware
+//                             counters (detail/counters.hpp) until T s of counted calls
 //     end                     run() returns, and so does the harness
 //   quit
 //
@@ -32,6 +34,8 @@
 #define KEVOLVE_RANGE_POP() ((void)0)
 #endif
 #else
+#include <kevolve/detail/counters.hpp>
+
 #include <benchmark/benchmark.h>
 #endif
 
@@ -413,6 +417,34 @@ inline std::string time(Bench& b, int reps, double min_time, int warmup) {
                    {tally().calls, tally().timed_s * correction});
 }
 
+// The `counters T W` request: W warm-up calls, then calls counted one at a time (the reset
+// before each is not counted) until they add up to T s by the harness's clock, or the phase
+// has taken 10 T s of wall time (resets that dwarf a short kernel). At least one call.
+inline std::string count(Bench& b, double min_time, int warmup) {
+  const auto& fn = b.function();
+  for (int i = 0; i < warmup; ++i) {
+    b.reset();
+    fn();
+  }
+  const clock::Phase phase;
+  counters::Group group;
+  double seconds = 0;
+  long long calls = 0;
+  do {
+    b.reset();
+    group.start();
+    const std::uint64_t c0 = clock::ticks();
+    fn();
+    const std::uint64_t c1 = clock::ticks();
+    group.stop();
+    seconds += static_cast<double>(c1 - c0) * clock::seconds_per_tick();
+    ++calls;
+  } while (seconds < min_time && phase.seconds() < 10 * min_time && calls < 1000000);
+  return "{\"status\":\"ok\",\"calls\":" + std::to_string(calls) +
+         ",\"seconds\":" + json_number(seconds) + "," +
+         group.json_fields(json_escape, json_number) + "}";
+}
+
 #endif  // KEVOLVE_BENCH_GPU
 
 // Ends the session from inside a harness: the tuner closed stdin or said quit.
@@ -443,6 +475,15 @@ class Server {
                                std::atoi(r.args[2].c_str()));
       std::string wrong = m_watch.after_call(b);
       return wrong.empty() ? timed : wrong;
+    }
+    if (r.op == "counters" && r.args.size() == 2) {
+#if defined(KEVOLVE_BENCH_GPU)
+      return status_json("error", "the counters request is for CPU candidates");
+#else
+      std::string counted = count(b, std::atof(r.args[0].c_str()), std::atoi(r.args[1].c_str()));
+      std::string wrong = m_watch.after_call(b);
+      return wrong.empty() ? counted : wrong;
+#endif
     }
     if (r.op == "outputs" || r.op == "initial") return outputs(b, r.rest, r.op == "initial");
     if (r.op == "refill" && r.args.size() == 1) {

@@ -32,3 +32,12 @@ TEST_CASE("ncu output without a table or without kernels is an error") {
   CHECK_FALSE(
       backends::cuda::parse_ncu_csv("\"ID\",\"Kernel Name\",\"Metric Name\",\"Metric Value\"\n"));
 }
+
+TEST_CASE("ncu's L2 hit rate is recorded beside the throughputs") {
+  // A minimal table (ID, kernel, metric, value): the columns parse_ncu_csv reads by name.
+  auto metrics = backends::cuda::parse_ncu_csv(
+      "\"ID\",\"Kernel Name\",\"Metric Name\",\"Metric Unit\",\"Metric Value\"\n"
+      "\"0\",\"k\",\"lts__t_sector_hit_rate.pct\",\"%\",\"12.50\"\n");
+  REQUIRE(metrics);
+  CHECK((*metrics)["kernels"][0]["l2_hit_rate_percent"].get<double>() == Approx(12.5));
+}

@@ -50,6 +50,7 @@ TEST_CASE("platform: the CPU's evaluation: processes, Google Benchmark's repetit
   CHECK(cpu.compares_before_timing());
   CHECK_FALSE(cpu.evaluates_while_building());
   CHECK(cpu.has_peaks());  // measured in kevolve's process (tests/cli/hw.bash runs it)
+  CHECK(cpu.counts_in_harness());  // --profile: the counters request, no outside profiler
   CHECK(cpu.find_compiler().empty());
 
   be::CandidateRecipe recipe;
@@ -69,6 +70,7 @@ TEST_CASE("platform: GPUs' evaluation: single timed runs, overlapped, with peaks
     CHECK(gpu.evaluates_while_building());
     CHECK(gpu.has_peaks());
     CHECK(gpu.link_flags().empty());
+    CHECK_FALSE(gpu.counts_in_harness());
   }
 }
 
@@ -126,11 +128,13 @@ TEST_CASE("platform: how candidates compile and link") {
 
 TEST_CASE("platform: why there is no profiler or no peaks") {
   be::CandidateRecipe recipe;
-  for (be::Backend b : {be::Backend::cpu, be::Backend::hip}) {
-    auto profiler = be::platform_of(b).profiler(recipe);
-    REQUIRE_FALSE(profiler);
-    CHECK(profiler.error() == "only CUDA candidates are profiled (Nsight Compute)");
-  }
+  auto hip = be::platform_of(be::Backend::hip).profiler(recipe);
+  REQUIRE_FALSE(hip);
+  CHECK(hip.error() == "only CUDA candidates are profiled (Nsight Compute)");
+  // The CPU's candidates count their own hardware events: no outside profiler.
+  auto cpu = be::platform_of(be::Backend::cpu).profiler(recipe);
+  REQUIRE_FALSE(cpu);
+  CHECK_THAT(cpu.error(), Catch::Contains("count their hardware events themselves"));
   auto no_compiler =
       be::platform_of(be::Backend::hip).measure_peaks(device_of(be::Backend::hip, "gfx90a"), "");
   REQUIRE_FALSE(no_compiler);

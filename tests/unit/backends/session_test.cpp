@@ -3,6 +3,8 @@
 // The kernel picks its behaviour from the name it was started under (one build, many links).
 #include "backends/session.hpp"
 
+#include "backends/cpu/counters.hpp"
+#include "backends/sandbox.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 
@@ -12,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "skip.hpp"
 #include "temp_dir.hpp"
 #include "templates/templates.hpp"
 
@@ -221,4 +224,65 @@ TEST_CASE("session: a harness's output is kept apart, in a file up to a limit; a
   CHECK(babbled.status == Status::crashed);
   CHECK_THAT(babbled.message, Catch::Contains("\n...xxxx"));
   CHECK(babbled.message.size() < 2300);
+}
+
+namespace {
+
+// Every event is either counted or unavailable with a reason, never both, never missing.
+void check_counters(const backends::Reply& r) {
+  INFO(r.message << " " << r.body.dump());
+  REQUIRE(r.ok());
+  auto c = backends::cpu::counters_from(r.body);
+  INFO((c ? std::string() : c.error()));
+  REQUIRE(c);
+  CHECK(c->calls >= 1);
+  CHECK(c->seconds > 0);
+  for (const std::string& name : backends::cpu::event_names()) {
+    INFO(name);
+    const bool counted = c->counts.count(name) > 0;
+    const bool unavailable = c->unavailable.count(name) > 0;
+    CHECK(counted != unavailable);
+    if (unavailable) CHECK_FALSE(c->unavailable.at(name).empty());
+  }
+  if (c->counts.count("instructions")) CHECK(c->counts.at("instructions") > 0);
+}
+
+}  // namespace
+
+TEST_CASE("session: the counters request counts the kernel's calls, or says why it cannot",
+          "[session][counters]") {
+  Fixture f;
+  backends::Session s = f.open("ok");
+  REQUIRE(s.problem(7, {}).ok());
+  check_counters(s.counters(0.01, 1));
+  // The session goes on: the counted calls leave the outputs checked and readable.
+  fs::path out = f.dir / "out";
+  fs::create_directories(out);
+  CHECK(s.outputs(out).ok());
+  CHECK(s.end().ok());
+  s.close();
+
+  // The watch applies to counted calls too: a thread left running is caught.
+  backends::Session t = f.open("thread");
+  REQUIRE(t.problem(7, {}).ok());
+  REQUIRE(t.call().ok());
+  backends::Reply left = t.counters(0.01, 0);
+  CHECK(left.status == Status::rejected);
+  t.close();
+}
+
+TEST_CASE("session: the counters request in the sandbox", "[session][counters]") {
+  if (!backends::sandbox_support().available)
+    KEVOLVE_SKIP("no sandbox can be made here: " + backends::sandbox_support().reason);
+  Fixture f;
+  backends::SandboxPolicy policy;
+  policy.scratch = f.dir / "scratch";
+  fs::create_directories(policy.scratch);
+  policy.readable = {f.dir.path()};
+  auto opened = backends::Session::open(backends::sandboxed({(f.dir / "ok").string()}, policy),
+                                        std::chrono::milliseconds(20000));
+  REQUIRE(opened);
+  REQUIRE(opened->problem(7, {}).ok());
+  check_counters(opened->counters(0.01, 1));
+  opened->close();
 }

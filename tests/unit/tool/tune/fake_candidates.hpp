@@ -91,6 +91,11 @@ class FakeCandidates final : public tune::CandidateEvaluator {
                                                        : backends::Status::ok;
     return t;
   }
+  // What a counted executable was built from, so that tests see who was counted.
+  util::Expected<util::Json> counters(const std::filesystem::path& exe) override {
+    if (exe == m_baseline) return util::Json{{"header", "defaults"}};
+    return util::Json{{"header", header_of(exe)}};
+  }
   const std::filesystem::path& baseline_executable() const override { return m_baseline; }
   backends::Build rebuild_defaults() override {
     ++rebuilds;

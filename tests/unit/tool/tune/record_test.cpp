@@ -93,7 +93,7 @@ TEST_CASE("profiling records each subject's metrics or the profiler's error", "[
   };
   util::Json profiles = tune::profile_subjects(
       {{{{"X", space::Value(std::int64_t{4})}}, "winner"}, {tune::defaults_params(f.unit), "broken"}},
-      profiler, f.progress);
+      profiler, "Nsight Compute", f.progress);
   REQUIRE(profiles.size() == 2);
   CHECK(profiles[0]["metrics"]["dram_percent"] == 91);
   CHECK(profiles[0]["params"]["X"] == 4);

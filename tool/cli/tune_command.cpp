@@ -9,8 +9,11 @@
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
+#include "tool/eval/diagnosis.hpp"
 #include "tool/llm/cache.hpp"
 #include "tool/llm/settings.hpp"
+#include "tool/retrieval/passage.hpp"
+#include "tool/retrieval/rank.hpp"
 #include "tool/search/registry.hpp"
 #include "tool/tune/apply.hpp"
 #include "tool/tune/build_check.hpp"
@@ -35,6 +38,10 @@ namespace kevolve::tool {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Passages per prompt, and their text together (docs/retrieval.md).
+constexpr std::size_t k_prompt_passages = 3;
+constexpr std::size_t k_prompt_passage_bytes = 6000;
 using tune::UnitOutcome;
 
 struct TuneOptions {
@@ -222,6 +229,34 @@ void TuneRun::tune_target(const tune::TargetConfig& config) {
   }
 }
 
+// The prompts' passages: kevolve's playbook and the project's notes and skills
+// (docs/retrieval.md), read once; what could not be read is a warning.
+std::function<std::vector<variant::Passage>(const tune::PassageQuery&)> passages_of(
+    const std::filesystem::path& knowledge_dir) {
+  retrieval::Corpus all = retrieval::load_corpus(knowledge_dir);
+  for (const std::string& problem : all.problems)
+    fmt::print(stderr, "kevolve: warning: {}\n", problem);
+  // The project's own notes and skills first (they know its hardware), then the playbook.
+  auto project = std::make_shared<retrieval::Corpus>(),
+       playbook = std::make_shared<retrieval::Corpus>();
+  for (retrieval::Passage& p : all.passages)
+    (p.source == "playbook" ? playbook : project)->passages.push_back(std::move(p));
+  return [project, playbook](const tune::PassageQuery& q) {
+    std::vector<variant::Passage> out;
+    std::size_t bytes = 0;
+    retrieval::Query query{q.backend, q.arch, q.bound, q.text};
+    for (const auto& corpus : {project, playbook}) {
+      for (const retrieval::Retrieved& r : retrieval::retrieve(
+               *corpus, query, k_prompt_passages - out.size(), k_prompt_passage_bytes - bytes)) {
+        out.push_back({r.passage->id, r.passage->title, r.passage->text});
+        bytes += r.passage->text.size();
+      }
+      if (out.size() >= k_prompt_passages) break;
+    }
+    return out;
+  };
+}
+
 // --llm and its settings, resolved (tool/llm/settings.hpp); none when no LLM is asked for.
 std::optional<tune::VariantSetup> TuneRun::llm_setup(const tune::TargetConfig& config) {
   std::vector<std::pair<std::string, std::string>> origins;
@@ -246,6 +281,7 @@ std::optional<tune::VariantSetup> TuneRun::llm_setup(const tune::TargetConfig& c
     }
     setup.provider = m_providers.back().get();
   }
+  setup.passages = passages_of(config.knowledge_dir);
   // Without an LLM too: a variant that won before is re-checked and contends again.
   auto request = tune::scan_request(m_ws, config);
   if (!request) throw Error(request.error());
@@ -273,6 +309,7 @@ std::uint64_t TuneRun::variant_budget() const {
 void TuneRun::print_prompts(const tune::TargetConfig& config, const analyzers::TargetScan& scan,
                             const std::vector<std::string>& wanted) {
   auto knowledge = knowledge::KnowledgeDir::open(config.knowledge_dir);
+  auto passages = passages_of(config.knowledge_dir);
   for (const analyzers::Unit& unit : scan.units) {
     if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), unit.name) == wanted.end())
       continue;
@@ -293,8 +330,19 @@ void TuneRun::print_prompts(const tune::TargetConfig& config, const analyzers::T
       context->baseline_s = r.baseline_s;
       context->peak_percent = r.peak_percent;
       context->bound = r.bound;
+      context->diagnosis = eval::in_words(r);
+      if (eval::latency_bound(
+              eval::diagnosis_from(r.extra.value("achieved", util::Json::object()))))
+        context->bound = "latency";
     } else {
       context->best_params = tune::params_text_of(tune::defaults_params(unit));
+    }
+    // The tree's first question: a fresh rewrite of the original (docs/agent.md).
+    context->mode = "fresh";
+    if (device) {
+      const knowledge::DeviceId& id = (*device)->id;
+      context->passages = passages(
+          {id.backend, id.arch, context->bound, context->kernel_text + "\n" + context->diagnosis});
     }
     variant::ComposedPrompt prompt = variant::compose_prompt(*context);
     fmt::print("=== {}: system ({}) ===\n{}\n=== {}: user ===\n{}\n", unit.name, prompt.hash,

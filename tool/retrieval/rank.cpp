@@ -19,16 +19,18 @@ namespace kevolve::retrieval {
 namespace {
 
 const std::set<std::string, std::less<>> k_stop_words = {
-    "a",      "about",  "after", "all",    "also",     "an",       "and",       "any",    "are",
-    "as",     "at",     "be",    "been",   "but",      "by",       "can",       "do",     "does",
-    "each",   "for",    "from",  "has",    "have",     "how",      "if",        "in",     "into",
-    "is",     "it",     "its",   "more",   "most",     "no",       "not",       "of",     "on",
-    "one",    "only",   "or",    "other",  "our",      "so",       "some",      "than",   "that",
-    "the",    "their",  "them",  "then",   "there",    "these",    "they",      "this",   "those",
-    "to",     "too",    "two",   "up",     "use",      "used",     "very",      "was",    "we",
-    "were",   "what",   "when",  "where",  "which",    "while",    "who",       "why",    "will",
-    "with",   "would",  "you",   "your",   "auto",     "const",    "constexpr", "inline", "int",
-    "return", "static", "std",   "struct", "template", "typename", "unsigned",  "void"};
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+    "but", "by", "can", "do", "does", "each", "for", "from", "has", "have", "how", "if", "in",
+    "into", "is", "it", "its", "more", "most", "no", "not", "of", "on", "one", "only", "or",
+    "other", "our", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these",
+    "they", "this", "those", "to", "too", "two", "up", "use", "used", "very", "was", "we", "were",
+    "what", "when", "where", "which", "while", "who", "why", "will", "with", "would", "you", "your",
+    "auto", "const", "constexpr", "inline", "int", "return", "static", "std", "struct", "template",
+    "typename", "unsigned", "void",
+    // English that carries no topic, and the diagnosis's own boilerplate ("... of the measured
+    // copy bandwidth ..., under 30% of peak"), which every query holds
+    "above", "ask", "below", "before", "between", "just", "like", "may", "must", "need", "over",
+    "same", "should", "such", "under", "measured"};
 
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }

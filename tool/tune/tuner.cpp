@@ -83,6 +83,7 @@ class UnitTune {
   VariantInputs variant_inputs(eval::Evaluator& evaluator, const SearchLimits& limits);
   Standing standing(const History& history) const;
   util::Expected<void> record_variant_failures(const FinalChoice& choice);
+  void write_skill(const VariantStage& variants, const std::string& hash);
   void profile(knowledge::SizeRecord& record, CandidateEvaluator& candidates, bool won);
   bool counts_in_harness() const {
     return backends::platform_of(m_recipe.backend).counts_in_harness();
@@ -340,6 +341,7 @@ UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& hist
     auto kept = m_ctx.knowledge.write_variant(m_unit.name, run->code, run->ref.ext,
                                               knowledge::KnowledgeDir::VariantPlace::committed);
     if (!kept) return fail(kept.error());
+    write_skill(*variants, choice.winner_variant->hash);
   }
   const bool won = choice.winner.has_value();
   knowledge::SizeRecord record =
@@ -367,6 +369,19 @@ UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& hist
   if (won) return stopped(UnitOutcome::State::tuned);
   return stopped(UnitOutcome::State::defaults_stand,
                  "no candidate beat the defaults beyond the measured noise");
+}
+
+// What the winning variant teaches, as a skill later searches retrieve (docs/retrieval.md); one
+// that cannot be written is a warning, not a failed tune.
+void UnitTune::write_skill(const VariantStage& variants, const std::string& hash) {
+  auto skill = variants.skill_of(hash);
+  if (!skill) return;
+  auto written = retrieval::write_skill(m_ctx.knowledge.root() / "skills", *skill);
+  if (!written) {
+    m_ctx.progress.note("warning: the skill was not written: " + written.error());
+    return;
+  }
+  m_ctx.progress.note("skill written: " + written->string());
 }
 
 // Variants that failed re-verification: their lines, so that a resumed search counts them failed.

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <dtl/dtl.hpp>
 #include <map>
 
 namespace kevolve::tune {
@@ -172,9 +173,10 @@ VariantStage::Call VariantStage::start(const agent::Expansion& expansion,
   call.from = from.id == 0 ? "the original" : "variant " + from.variant.substr(0, 8);
   variant::PromptContext with = base;
   if (m_setup.passages) {
-    std::string query = base.kernel_name + " " + m_code[static_cast<std::size_t>(from.id)] + " " +
-                        from.result.diagnosis;
-    with.passages = m_setup.passages(from.result.bound, query);
+    const knowledge::DeviceId& device = m_in.device.id;
+    with.passages = m_setup.passages(
+        {device.backend, device.arch, from.result.bound,
+         m_code[static_cast<std::size_t>(from.id)] + "\n" + from.result.diagnosis});
     for (const variant::Passage& p : with.passages) call.passages.push_back(p.id);
   }
   variant::PromptContext context =
@@ -494,9 +496,9 @@ util::Expected<agent::Result> VariantStage::search(VariantRun& run, const Json& 
 agent::Result VariantStage::diagnosed(agent::Result result) const {
   if (!result.time_s) return result;
   eval::Diagnosis d = eval::diagnose(m_in.described, *result.time_s, m_in.peaks);
-  result.bound = d.bound;
+  result.bound = eval::latency_bound(d) ? "latency" : d.bound;
   result.peak_percent = d.peak_percent;
-  result.diagnosis = eval::summary(d);
+  result.diagnosis = eval::in_words(d, nullptr, nullptr);
   return result;
 }
 
@@ -547,6 +549,58 @@ std::optional<std::string> VariantStage::stop_reason() const {
   limits.target_peak = m_setup.target_peak;
   limits.stall = m_setup.stall;
   return agent::stop_reason(m_tree, m_spent, limits);
+}
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  for (std::string_view rest = text; !rest.empty();) {
+    std::size_t newline = rest.find('\n');
+    lines.emplace_back(rest.substr(0, newline));
+    rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
+  }
+  return lines;
+}
+
+// "+24 -9 lines"
+std::string diff_summary(const std::string& from, const std::string& to) {
+  dtl::Diff<std::string, std::vector<std::string>> diff(lines_of(from), lines_of(to));
+  diff.onHuge();
+  diff.compose();
+  std::size_t added = 0, removed = 0;
+  for (const auto& [line, info] : diff.getSes().getSequence()) {
+    added += info.type == dtl::SES_ADD ? 1 : 0;
+    removed += info.type == dtl::SES_DELETE ? 1 : 0;
+  }
+  return fmt::format("+{} -{} lines", added, removed);
+}
+
+}  // namespace
+
+std::optional<retrieval::Skill> VariantStage::skill_of(const std::string& hash) const {
+  const agent::Node* node = nullptr;
+  for (const agent::Node& n : m_tree.nodes()) {
+    if (n.variant == hash && n.result.ok()) node = &n;
+  }
+  const agent::Result& root = m_tree.node(0).result;
+  if (!node || !root.ok()) return std::nullopt;
+  retrieval::Skill skill;
+  skill.unit = m_in.unit.name;
+  skill.device = m_in.device.id.str();
+  skill.backend = m_in.device.id.backend;
+  skill.arch = m_in.device.id.arch;
+  skill.bound_before = root.bound;
+  skill.bound_after = node->result.bound;
+  skill.peak_before = root.peak_percent;
+  skill.peak_after = node->result.peak_percent;
+  skill.speedup = m_tree.speedup(node->id);
+  skill.explanation = node->result.explanation;
+  skill.diff_summary = diff_summary(m_code.front(), m_code[static_cast<std::size_t>(node->id)]) +
+                       "; " + node->result.diagnosis;
+  skill.variant = hash;
+  skill.date = util::now_utc().substr(0, 10);
+  return skill;
 }
 
 std::vector<Contender> VariantStage::contenders() const {

@@ -23,6 +23,7 @@
 #include "tool/agent/tree.hpp"
 #include "tool/eval/evaluator.hpp"
 #include "tool/llm/provider.hpp"
+#include "tool/retrieval/skills.hpp"
 #include "tool/tune/candidates.hpp"
 #include "tool/tune/history.hpp"
 #include "tool/tune/progress.hpp"
@@ -43,6 +44,12 @@
 
 namespace kevolve::tune {
 
+// What the passages of a prompt are chosen by: the device, the node's bound, and the text of
+// its kernel and diagnosis.
+struct PassageQuery {
+  std::string backend, arch, bound, text;
+};
+
 // How a tune asks for variants; the CLI makes it from `--llm` and its settings.
 struct VariantSetup {
   llm::Provider* provider = nullptr;
@@ -52,10 +59,8 @@ struct VariantSetup {
   std::optional<double> target_peak;  // stop once the best reaches this % of the measured peak
   int stall = 0;                      // stop after this many rewrites without a better one
   agent::PolicySettings policy;
-  // The passages for a prompt (tool/retrieval/), from the node's bound and the query text (the
-  // kernel's identifiers and the diagnosis); none bound: no passages.
-  std::function<std::vector<variant::Passage>(const std::string& bound, const std::string& text)>
-      passages;
+  // The passages for a prompt (tool/retrieval/, docs/retrieval.md); unset: none.
+  std::function<std::vector<variant::Passage>(const PassageQuery&)> passages;
   std::filesystem::path source_dir;  // the project's: prompts name files relative to it
   // The static checks with the target's flags (the CLI binds its scan request).
   std::function<analyzers::VariantCheck(const analyzers::Unit&, const analyzers::VariantSource&)>
@@ -116,6 +121,10 @@ class VariantStage {
   std::vector<Contender> contenders() const;
   // The committed form of a variant that won, by its hash.
   const VariantRun* find(const std::string& hash) const;
+  // What a winning variant teaches (docs/retrieval.md, "Skills"): what changed in the model's
+  // words and a diff summary, the diagnosis before (the original's best) and after, the speedup;
+  // none for a variant the tree does not hold.
+  std::optional<retrieval::Skill> skill_of(const std::string& hash) const;
   std::uint64_t evaluations() const { return m_evaluations; }
 
  private:

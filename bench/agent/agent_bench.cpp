@@ -9,8 +9,8 @@
 //                           [--trace] [--show-prompt KERNEL]
 // The tree policy's settings (agent::PolicySettings) and the timing noise can be changed, to try
 // a policy: --exploration, --fresh-after, --params-rounds, --combine-min-speedup,
-// --miss-discount, --noise; and changes around it (simulation.hpp): --what-if-dedupe,
-// --what-if-fresh-lists-tried, --what-if-combine-distinct.
+// --miss-discount, --noise; without passages (--no-retrieval); and changes around it
+// (simulation.hpp): --what-if-dedupe, --what-if-repeat-prompts.
 
 #include <fmt/format.h>
 
@@ -48,8 +48,7 @@ struct Options {
                "[--pools DIR] [--trace] [--show-prompt KERNEL]\n"
                "       [--exploration X] [--fresh-after N] [--params-rounds N] "
                "[--combine-min-speedup X] [--miss-discount X] [--noise SIGMA]\n"
-               "       [--what-if-dedupe] [--what-if-fresh-lists-tried] "
-               "[--what-if-combine-distinct]\n",
+               "       [--no-retrieval] [--what-if-dedupe] [--what-if-repeat-prompts]\n",
                what.c_str());
   std::exit(2);
 }
@@ -104,10 +103,10 @@ Options parse(int argc, char** argv) {
       o.settings.noise = number(value(), flag);
     else if (flag == "--what-if-dedupe")
       o.settings.dedupe = true;
-    else if (flag == "--what-if-fresh-lists-tried")
-      o.settings.fresh_lists_tried = true;
-    else if (flag == "--what-if-combine-distinct")
-      o.settings.combine_distinct = true;
+    else if (flag == "--what-if-repeat-prompts")
+      o.settings.repeat_prompts = true;
+    else if (flag == "--no-retrieval")
+      o.settings.retrieval = false;
     else if (flag == "--trace")
       o.trace = true;
     else if (flag == "--show-prompt")
@@ -155,7 +154,7 @@ struct Tally {
     int calls = 0, led = 0, repeats = 0, new_best = 0;
   };
   std::map<std::string, Calls> by_mode;  // every call of every run, by context mode
-  int reached = 0, runs = 0;
+  int reached = 0, runs = 0, stopped = 0;  // stopped: before the budget (a repeated prompt)
   std::map<int, std::vector<double>> fraction;  // per budget: pool's best / the pick's time
 };
 
@@ -173,6 +172,7 @@ void add(Tally& tally, const Trace& trace, const Pool& pool, const Options& o) {
     c.new_best += call.new_best ? 1 : 0;
   }
   tally.repeats.push_back(repeats);
+  tally.stopped += trace.stopped_after >= 0 ? 1 : 0;
   const bool reached = trace.calls_to_best >= 0;
   tally.reached += reached ? 1 : 0;
   tally.calls.push_back(reached ? trace.calls_to_best : o.settings.calls);
@@ -190,9 +190,9 @@ std::string table(const std::map<Strategy, Tally>& tallies, const Options& o) {
   std::string out =
       "| strategy | calls to best: mean ± s.e. | median | evaluations to best: mean ± s.e. | "
       "median "
-      "| reached | "
+      "| reached | stopped early | "
       "repeats before the best |";
-  std::string rule = "|---|---:|---:|---:|---:|---:|---:|";
+  std::string rule = "|---|---:|---:|---:|---:|---:|---:|---:|";
   for (int b : budgets_of(o.settings.calls)) {
     out += fmt::format(" at {} calls |", b);
     rule += "---:|";
@@ -201,9 +201,10 @@ std::string table(const std::map<Strategy, Tally>& tallies, const Options& o) {
   for (Strategy s : k_strategies) {
     const Tally& t = tallies.at(s);
     out += fmt::format(
-        "| {} | {:.1f} ± {:.1f} | {:.1f} | {:.1f} ± {:.1f} | {:.1f} | {}/{} | {:.1f} |", name_of(s),
-        mean(t.calls), error_of_mean(t.calls), median(t.calls), mean(t.evaluations),
-        error_of_mean(t.evaluations), median(t.evaluations), t.reached, t.runs, mean(t.repeats));
+        "| {} | {:.1f} ± {:.1f} | {:.1f} | {:.1f} ± {:.1f} | {:.1f} | {}/{} | {} | {:.1f} |",
+        name_of(s), mean(t.calls), error_of_mean(t.calls), median(t.calls), mean(t.evaluations),
+        error_of_mean(t.evaluations), median(t.evaluations), t.reached, t.runs, t.stopped,
+        mean(t.repeats));
     for (int b : budgets_of(o.settings.calls))
       out += fmt::format(" {:.2f} |", mean(t.fraction.at(b)));
     out += "\n";
@@ -278,6 +279,7 @@ int run_all(const Options& o) {
             answers += fmt::format(" {}{}{}", call.mode.empty() ? "" : call.mode + ":",
                                    trace.answers[i], call.led ? "" : "?");
           }
+          if (trace.stopped_after >= 0) answers += " (stopped: a repeated prompt)";
           std::fprintf(stderr, "%s %s seed %d: best at call %d:%s\n", kernel.c_str(), name_of(s),
                        seed, trace.calls_to_best, answers.c_str());
         }
@@ -298,8 +300,10 @@ int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
     if (!o.show_prompt.empty()) {
-      std::fputs(first_prompt(read_pool(std::filesystem::path(o.pools) / o.show_prompt)).c_str(),
-                 stdout);
+      std::fputs(
+          first_prompt(read_pool(std::filesystem::path(o.pools) / o.show_prompt), o.settings)
+              .c_str(),
+          stdout);
       return 0;
     }
     return run_all(o);

@@ -158,6 +158,10 @@ Pool read_pool(const std::filesystem::path& dir) {
     if (pool.variants.back().summary.empty()) fail(file, 0, "a variant needs a //! summary");
   }
   read_measurements(pool);
+  kevolve::retrieval::Corpus all = kevolve::retrieval::load_corpus(dir / "kevolve");
+  if (!all.problems.empty()) fail(dir / "kevolve", 0, all.problems.front());
+  for (kevolve::retrieval::Passage& p : all.passages)
+    (p.source == "playbook" ? pool.playbook : pool.project).passages.push_back(std::move(p));
   return pool;
 }
 

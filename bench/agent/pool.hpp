@@ -12,6 +12,11 @@
 //   //! trigger: "phrase" "phrase" !"phrase"   (one way to be asked for: every quoted phrase is in
 //   //!          the prompt and no !-phrase is; a variant may have several trigger lines)
 //   //! space: A=1,B=2 A=2,B=2                 (the original only: its space's points)
+//
+// A pool's `kevolve/` folder is its project's knowledge directory as retrieval reads it (its
+// `docs/*.md` notes, docs/retrieval.md): with the playbook, the passages its prompts are given.
+
+#include "tool/retrieval/passage.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -52,6 +57,9 @@ struct Pool {
   std::vector<std::string> points;
   std::vector<Kernel> variants;
   std::string measured_on;  // measured.json's machine and date
+  // The passages its prompts draw from, as the tune splits them: the project's notes and skills
+  // (kevolve/docs, kevolve/skills), then the playbook.
+  kevolve::retrieval::Corpus project, playbook;
 
   // The original's best point's time (what its parameter search finds), and the pool's best.
   double original_best_s() const;

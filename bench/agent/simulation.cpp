@@ -3,11 +3,13 @@
 #include "space/space.hpp"
 #include "tool/agent/context.hpp"
 #include "tool/agent/tree.hpp"
+#include "tool/retrieval/rank.hpp"
 #include "tool/variant/prompt.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <set>
 #include <utility>
 
 namespace agent_bench {
@@ -18,6 +20,9 @@ namespace variant = kevolve::variant;
 using kevolve::util::Rng;
 
 constexpr std::uint64_t k_params_evaluations = 8;  // a further parameter search's budget
+// A prompt's passages, as the tune's (tool/cli/tune_command.cpp): at most 3, 6000 bytes.
+constexpr std::size_t k_prompt_passages = 3;
+constexpr std::size_t k_prompt_passage_bytes = 6000;
 
 double normal(Rng& rng) {
   const double u = 1.0 - rng.uniform(), v = rng.uniform();
@@ -121,6 +126,28 @@ variant::PromptContext base_context(const Pool& pool) {
   return c;
 }
 
+// The passages a prompt about this kernel text gets, chosen as the tune's passages_of
+// (tool/cli/tune_command.cpp) chooses them: the query is the text and its diagnosis, its bound;
+// the project's notes and skills first, then the playbook.
+std::vector<variant::Passage> passages_for(const Pool& pool, const Settings& settings,
+                                           const std::string& text, const std::string& bound,
+                                           const std::string& diagnosis) {
+  std::vector<variant::Passage> out;
+  if (!settings.retrieval) return out;
+  std::size_t bytes = 0;
+  const kevolve::retrieval::Query query{"cpu", "x86_64", bound, text + "\n" + diagnosis};
+  for (const kevolve::retrieval::Corpus* corpus : {&pool.project, &pool.playbook}) {
+    for (const kevolve::retrieval::Retrieved& r :
+         kevolve::retrieval::retrieve(*corpus, query, k_prompt_passages - out.size(),
+                                      k_prompt_passage_bytes - bytes)) {
+      out.push_back({r.passage->id, r.passage->title, r.passage->text});
+      bytes += r.passage->text.size();
+    }
+    if (out.size() >= k_prompt_passages) break;
+  }
+  return out;
+}
+
 variant::Attempt attempt_of(const agent::Result& r) {
   variant::Attempt a;
   a.status = r.status;
@@ -159,6 +186,8 @@ class Recorder {
     m_trace.evaluations_after_call.push_back(evaluations);
     check(true_best_s, static_cast<int>(m_trace.calls.size()), evaluations);
   }
+  // The strategy stopped before its budget (a repeated prompt).
+  void stopped() { m_trace.stopped_after = static_cast<int>(m_trace.calls.size()); }
   Trace take() { return std::move(m_trace); }
 
  private:
@@ -191,27 +220,31 @@ Trace run_tree(const Pool& pool, const Settings& settings, Streams& streams) {
   recorder.start(pick(), bench.evaluations());
   const variant::PromptContext base = base_context(pool);
   const agent::CodeOf code_of = [&](int node) { return kernel_of(node).text; };
+  std::set<std::string> asked;  // the prompts sent so far, by hash
   int calls = 0;
   while (calls < settings.calls &&
          bench.evaluations() < static_cast<std::uint64_t>(settings.max_evaluations)) {
     agent::Expansion e = agent::choose(tree, settings.policy, streams.policy());
-    if (settings.combine_distinct && e.mode == agent::Mode::combine &&
-        variant_of.at(static_cast<std::size_t>(e.node)) ==
-            variant_of.at(static_cast<std::size_t>(e.partner)))
-      e = {e.node, agent::Mode::compare_siblings, -1};
     if (e.mode == agent::Mode::params) {
       tree.begin_params(e.node);
       tree.end_params(e.node, bench.search_again(kernel_of(e.node), true_time(e.node)));
       continue;
     }
-    variant::PromptContext context = agent::context_for(tree, e, base, code_of);
-    if (settings.fresh_lists_tried && e.mode == agent::Mode::fresh) {
-      for (int child : tree.node(0).children)
-        if (tree.node(child).result.status != "pending")
-          context.attempts.push_back(agent::attempt_of(tree.node(child)));
+    // The stage's passages: retrieved for the node the prompt rewrites (the root for fresh).
+    const int from = e.mode == agent::Mode::fresh ? 0 : e.node;
+    variant::PromptContext with = base;
+    with.passages = passages_for(pool, settings, code_of(from), tree.node(from).result.bound,
+                                 tree.node(from).result.diagnosis);
+    const variant::ComposedPrompt prompt =
+        variant::compose_prompt(agent::context_for(tree, e, std::move(with), code_of));
+    // The stage never sends a prompt twice (tool/tune/variants.cpp): it waits for the call in
+    // flight and chooses again, or stops when none is. One expansion at a time here: it stops.
+    if (!settings.repeat_prompts && !asked.insert(prompt.hash).second) {
+      recorder.stopped();
+      break;
     }
     Rng model = streams.model(calls + 1);
-    const Answer a = answer(pool, variant::compose_prompt(context).prompt.user, model);
+    const Answer a = answer(pool, prompt.prompt.user, model);
     const Kernel& answered = pool.variants[a.variant];
     ++calls;
     const int id = tree.add(e.node, e.mode, e.partner);
@@ -242,6 +275,7 @@ Trace run_keep_revert(const Pool& pool, const Settings& settings, Streams& strea
     c.bound = incumbent_result.bound;
     c.diagnosis = incumbent_result.diagnosis;
     if (last) c.attempts.push_back(*last);
+    c.passages = passages_for(pool, settings, incumbent->text, c.bound, c.diagnosis);
     Rng model = streams.model(call);
     const Answer a = answer(pool, variant::compose_prompt(c).prompt.user, model);
     const Kernel& answered = pool.variants[a.variant];
@@ -305,11 +339,13 @@ Answer answer(const Pool& pool, const std::string& prompt, Rng& rng) {
   return {fallback[rng.below(fallback.size())], false};
 }
 
-std::string first_prompt(const Pool& pool) {
+std::string first_prompt(const Pool& pool, const Settings& settings) {
   variant::PromptContext c = base_context(pool);
   c.best_s = pool.original_best_s();
   c.bound = pool.original.bound;
   c.diagnosis = pool.original.diagnosis;
+  c.mode = "fresh";
+  c.passages = passages_for(pool, settings, pool.original.text, c.bound, c.diagnosis);
   return variant::compose_prompt(c).prompt.user;
 }
 

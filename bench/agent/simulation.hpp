@@ -12,6 +12,9 @@
 //   when there is none, a random variant that measured slower than the original's best or
 //   failed. The draws for call k, and the noise of the n-th evaluation, are the same in every
 //   strategy's run of a seed (common random numbers), so that the comparison is less noisy.
+// - Prompts carry passages as the tune's do (tool/cli/tune_command.cpp): the pool's kevolve/
+//   notes first, then the playbook, retrieved for the kernel text and diagnosis shown.
+// - The tree never sends a prompt twice (the stage's rule): a repeated one ends its run.
 // - Evaluating an answer replays its measurement: a failure's status and message, or its time
 //   times exp(sigma * z) noise. Its parameter search is folded in (its measured time is its best
 //   point's) and costs one evaluation per point of its space; a failure costs one.
@@ -40,11 +43,10 @@ struct Settings {
   double noise = 0.03;        // sigma of the multiplicative timing noise
   double reached = 1.05;      // a time within this factor of the pool's best counts as reaching it
   kevolve::agent::PolicySettings policy;
-  // What-ifs for the tree (docs/results/agent.md), changes a tune could make around the policy,
-  // off by default:
-  bool dedupe = false;             // an answer whose code a node has already is not a new node
-  bool fresh_lists_tried = false;  // a fresh prompt lists the root's rewrites so far
-  bool combine_distinct = false;   // no combine of two nodes with the same code (compare instead)
+  bool retrieval = true;  // passages in the prompts (the pool's kevolve/ notes, the playbook)
+  // What-ifs for the tree (docs/results/agent.md), changes around the policy, off by default:
+  bool dedupe = false;          // an answer whose code a node has already is not a new node
+  bool repeat_prompts = false;  // a prompt may be sent again (the stage never does)
 };
 
 // One run: the true (noise-free) time of the strategy's pick after each LLM call.
@@ -62,6 +64,7 @@ struct Trace {
     bool led = false, repeat = false, new_best = false;
   };
   std::vector<Call> calls;
+  int stopped_after = -1;  // the calls made when the strategy stopped early (a repeated prompt)
 };
 
 Trace run(const Pool& pool, Strategy strategy, std::uint64_t seed, const Settings& settings);
@@ -74,8 +77,8 @@ struct Answer {
 };
 Answer answer(const Pool& pool, const std::string& prompt, kevolve::util::Rng& rng);
 
-// The prompt for the original alone (what the first call of every strategy sees): for tests
-// and for --show-prompt.
-std::string first_prompt(const Pool& pool);
+// The tree's first prompt, a fresh rewrite of the original with its passages (keep/revert's
+// first differs only in its mode's words): for tests and for --show-prompt.
+std::string first_prompt(const Pool& pool, const Settings& settings);
 
 }  // namespace agent_bench

@@ -3,6 +3,7 @@
 //! bound: memory
 //! diagnosis: the adds overlap now, but the inner loop still reads b with a stride of n floats (a cache miss per element)
 //! trigger: "dependent chain of adds" !"independent partial sums" !"transposed copy of b" !"i-k-j loop order"
+//! trigger: "Several accumulators for reductions" !"independent partial sums" !"transposed copy of b" !"i-k-j loop order"
 KEVOLVE_TUNE(matmul, "")
 void matmul(const float* a, const float* b, float* c, int n) {
   // eight independent partial sums per element of c break the chain of adds

@@ -4,6 +4,7 @@
 //! diagnosis: a block of b stays in L1, but each loaded element of b feeds one FMA
 //! trigger: "i-k-j loop order" "read again from L2" !"cache blocks"
 //! trigger: "cache blocks" "wrong_result"
+//! trigger: "Block loops so the working set fits in cache" "i-k-j loop order" !"cache blocks"
 KEVOLVE_TUNE(matmul, "KB: 32, 64, 128; JB: 64, 128, 256")
 void matmul(const float* a, const float* b, float* c, int n) {
   // i-k-j loop order in cache blocks of k and j, so that a block of b stays in L1

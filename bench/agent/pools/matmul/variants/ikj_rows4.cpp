@@ -3,6 +3,7 @@
 //! bound: memory
 //! diagnosis: each element of b feeds four FMAs, but the rows of b are read again from L2 for every four rows of c
 //! trigger: "i-k-j loop order" "feeds one FMA" !"four rows of c at once"
+//! trigger: "Register tiling of a matrix product on the CPU" "i-k-j loop order" !"four rows of c at once"
 KEVOLVE_TUNE(matmul, "")
 void matmul(const float* a, const float* b, float* c, int n) {
   // i-k-j loop order with four rows of c at once, so that each loaded element of b feeds four FMAs

@@ -2,6 +2,7 @@
 //! role: bad
 //! bound: memory
 //! diagnosis: the block loops cost more than they save; the inner loop still reads b with a stride of n floats
+//! trigger: "Block loops so the working set fits in cache" !"i-k-j loop order" !"cache blocks"
 KEVOLVE_TUNE(matmul, "")
 void matmul(const float* a, const float* b, float* c, int n) {
   // the textbook order in 4x4x4 blocks, so that each block of a and b is reused

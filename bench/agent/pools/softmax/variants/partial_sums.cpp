@@ -3,6 +3,7 @@
 //! bound: compute
 //! diagnosis: the adds overlap now, but std::exp is still a library call per element that does not vectorise
 //! trigger: "dependent chain of adds" !"independent partial sums" !"polynomial exp"
+//! trigger: "Several accumulators for reductions" !"independent partial sums" !"polynomial exp"
 #include <cmath>
 
 KEVOLVE_TUNE(softmax, "")

@@ -3,6 +3,7 @@
 //! bound: compute
 //! diagnosis: std::exp is a library call per element that does not vectorise, and the row's sum is one dependent chain of adds
 //! trigger: "divides every element" !"reciprocal of the sum"
+//! trigger: "Replace expensive operations in the hot loop" !"reciprocal of the sum"
 #include <cmath>
 
 KEVOLVE_TUNE(softmax, "")

@@ -3,6 +3,7 @@
 //! bound: memory
 //! diagnosis: the interior has no clamps now, but its inner loop walks down a column (a stride of w floats, a cache miss per cell)
 //! trigger: "clamped indices" !"edges peeled" !"row order"
+//! trigger: "Keep inner loops free of unpredictable branches" !"edges peeled" !"row order"
 KEVOLVE_TUNE(stencil, "")
 void stencil(const float* in, float* out, int h, int w) {
   // the edges peeled off: the first and last rows and columns in their own loops, the interior without clamps

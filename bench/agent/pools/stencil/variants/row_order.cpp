@@ -3,6 +3,7 @@
 //! bound: compute
 //! diagnosis: the rows are read in order now, but the clamped indices in the inner loop keep it from vectorising
 //! trigger: "walks down a column" !"row order"
+//! trigger: "Order loops for unit stride" !"row order"
 KEVOLVE_TUNE(stencil, "")
 void stencil(const float* in, float* out, int h, int w) {
   // row order: the inner loop walks along a row, so that consecutive cells share cache lines

@@ -2,6 +2,7 @@
 //! role: bad
 //! bound: memory
 //! diagnosis: the tile loops cost more than they save, and the clamped indices in the inner loop keep it from vectorising
+//! trigger: "Block loops so the working set fits in cache" !"row order" !"tiles of the grid"
 KEVOLVE_TUNE(stencil, "")
 void stencil(const float* in, float* out, int h, int w) {
   // 8 x 8 tiles of the grid, so that each tile's rows stay in L1

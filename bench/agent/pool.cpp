@@ -165,11 +165,11 @@ Pool read_pool(const std::filesystem::path& dir) {
   return pool;
 }
 
-bool holds(const Trigger& trigger, const std::string& prompt) {
+bool holds(const Trigger& trigger, const std::string& prompt, const std::string& shown) {
   for (const std::string& phrase : trigger.present)
     if (prompt.find(phrase) == std::string::npos) return false;
   for (const std::string& phrase : trigger.absent)
-    if (prompt.find(phrase) != std::string::npos) return false;
+    if (shown.find(phrase) != std::string::npos) return false;
   return true;
 }
 

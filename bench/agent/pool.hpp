@@ -10,11 +10,12 @@
 //   //! bound: memory | compute | latency      (the diagnosis a profiler gives this kernel)
 //   //! diagnosis: the profiler's words about it
 //   //! trigger: "phrase" "phrase" !"phrase"   (one way to be asked for: every quoted phrase is in
-//   //!          the prompt and no !-phrase is; a variant may have several trigger lines)
+//   //!          the prompt and no !-phrase is, outside its passages; a variant may have several)
 //   //! space: A=1,B=2 A=2,B=2                 (the original only: its space's points)
 //
 // A pool's `kevolve/` folder is its project's knowledge directory as retrieval reads it (its
-// `docs/*.md` notes, docs/retrieval.md): with the playbook, the passages its prompts are given.
+// `docs/*.md` notes, docs/retrieval.md; written for the benchmark as a project would write them):
+// with the playbook, the passages its prompts are given.
 
 #include "tool/retrieval/passage.hpp"
 
@@ -69,7 +70,8 @@ struct Pool {
 // Reads bench/agent/pools/<kernel>/: throws std::runtime_error naming the file and what is wrong.
 Pool read_pool(const std::filesystem::path& dir);
 
-// Whether `trigger` holds for `prompt`.
-bool holds(const Trigger& trigger, const std::string& prompt);
+// Whether `trigger` holds: its phrases are in `prompt` and its !-phrases not in `shown` (the
+// prompt without its passages: a passage naming an idea does not make it tried).
+bool holds(const Trigger& trigger, const std::string& prompt, const std::string& shown);
 
 }  // namespace agent_bench

@@ -324,14 +324,25 @@ const char* name_of(Strategy strategy) {
   return "?";
 }
 
+// The prompt without its passages ("## Notes that may help" up to the next "## " heading): what
+// it shows of the kernel and the attempts. A passage that names an idea does not mean it was
+// tried, so "tried" (a summary shown, a trigger's !-phrase) is judged on this part only.
+std::string without_passages(const std::string& prompt) {
+  const std::size_t begin = prompt.find("\n## Notes that may help");
+  if (begin == std::string::npos) return prompt;
+  const std::size_t end = prompt.find("\n## ", begin + 1);
+  return prompt.substr(0, begin) + (end == std::string::npos ? "" : prompt.substr(end));
+}
+
 Answer answer(const Pool& pool, const std::string& prompt, Rng& rng) {
   std::vector<std::size_t> led_to, fallback;
+  const std::string shown = without_passages(prompt);
   for (std::size_t i = 0; i < pool.variants.size(); ++i) {
     const Kernel& v = pool.variants[i];
     if (!v.measured.time_s || *v.measured.time_s >= pool.original_best_s()) fallback.push_back(i);
-    if (prompt.find(v.summary) != std::string::npos) continue;  // shown: tried already
+    if (shown.find(v.summary) != std::string::npos) continue;  // shown: tried already
     if (std::any_of(v.triggers.begin(), v.triggers.end(),
-                    [&](const Trigger& t) { return holds(t, prompt); }))
+                    [&](const Trigger& t) { return holds(t, prompt, shown); }))
       led_to.push_back(i);
   }
   if (!led_to.empty()) return {led_to[rng.below(led_to.size())], true};

@@ -48,6 +48,23 @@ expect_status 0
 expect_out "# Make the kernel \`stencil\` faster"
 expect_out "Diagnosis: the inner loop walks down a column"
 
+echo "-- the prompts carry passages: the pool's notes first, then the playbook"
+run timeout 20 "$AGENT_BENCH" --pools "$POOLS" --show-prompt fir
+expect_status 0
+expect_out "## Notes that may help"
+expect_out "(docs/filters.md#"
+expect_out "(playbook/"
+run timeout 20 "$AGENT_BENCH" --pools "$POOLS" --show-prompt fir --no-retrieval
+expect_status 0
+grep -qF "## Notes that may help" "$T/out" && fail "--no-retrieval still shows passages"
+
+echo "-- a pool's notes that retrieval cannot read are named"
+cp -r "$POOLS/fir" "$T/notes"
+printf -- '---\nbackend: fpga\n---\n## x\ny\n' >"$T/notes/kevolve/docs/bad.md"
+run timeout 20 "$AGENT_BENCH" --pools "$T" --kernel notes --seeds 1 --calls 2
+expect_status 1
+expect_err "notes/kevolve"
+
 echo "-- a broken trigger is named with its file and line"
 cp -r "$POOLS/stencil" "$T/stencil"
 sed -i 's|^//! trigger: "walks down a column" !"row order"$|//! trigger: walks down a column|' \

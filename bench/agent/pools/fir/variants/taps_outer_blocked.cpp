@@ -4,6 +4,7 @@
 //! diagnosis: a block of y stays in L1, but every tap loads and stores the whole block again: a load and a store per FMA
 //! trigger: "taps in the outer loop" "once per tap" !"blocks of 1024 outputs"
 //! trigger: "taps in the outer loop" "Block loops so the working set fits in cache" !"blocks of 1024 outputs"
+//! trigger: "whole blocks of 1024 outputs" "wrong_result"
 #include <algorithm>
 
 KEVOLVE_TUNE(fir, "")

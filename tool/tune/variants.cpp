@@ -1,5 +1,6 @@
 #include "tool/tune/variants.hpp"
 
+#include "backends/platform.hpp"
 #include "knowledge/trials.hpp"
 #include "tool/agent/context.hpp"
 #include "tool/eval/diagnosis.hpp"
@@ -98,7 +99,12 @@ util::Expected<void> VariantStage::run(Standing standing,
   root.status = "ok";
   root.time_s = standing.best_s;
   root.params = standing.params;
-  m_tree.finish(0, "", diagnosed(root));
+  std::optional<backends::cpu::Counters> counters;
+  if (m_setup.provider && m_setup.calls > 0) {  // only prompts read them
+    EvaluatorCandidates original(m_in.evaluator, m_in.recipe);
+    counters = counters_of(original, candidate_header(unit, standing.best));
+  }
+  m_tree.finish(0, "", diagnosed(root, counters));
   m_code.push_back(base->kernel_text);
   if (previous) {
     if (auto recalled = recall(*previous); !recalled) return recalled;
@@ -384,18 +390,38 @@ util::Expected<agent::Result> VariantStage::search(VariantRun& run, const Json& 
   }
   result.status = "ok";
   result.time_s = best[0].time_s;
-  result.params = format_params(params_of(space, best[0].point));
-  return diagnosed(std::move(result));
+  knowledge::ParamValues params = params_of(space, best[0].point);
+  result.params = format_params(params);
+  std::optional<backends::cpu::Counters> counters;
+  if (m_setup.provider) counters = counters_of(*run.candidates, candidate_header(run.unit, params));
+  return diagnosed(std::move(result), counters);
 }
 
 // The diagnosis of a result's best time, in words for the prompts.
-agent::Result VariantStage::diagnosed(agent::Result result) const {
+agent::Result VariantStage::diagnosed(
+    agent::Result result, const std::optional<backends::cpu::Counters>& counters) const {
   if (!result.time_s) return result;
   eval::Diagnosis d = eval::diagnose(m_in.described, *result.time_s, m_in.peaks);
   result.bound = eval::latency_bound(d) ? "latency" : d.bound;
   result.peak_percent = d.peak_percent;
-  result.diagnosis = eval::in_words(d, nullptr, nullptr);
+  result.diagnosis = eval::in_words(d, counters ? &*counters : nullptr, nullptr);
   return result;
+}
+
+// The CPU's hardware counters of a node's best point (built before: the build cache answers),
+// for its diagnosis in words; none on a GPU (Nsight Compute runs with --profile, after the
+// verdict) or where the machine allows none (the reply says which are unavailable).
+std::optional<backends::cpu::Counters> VariantStage::counters_of(CandidateEvaluator& candidates,
+                                                                 const std::string& header) {
+  if (!backends::platform_of(m_in.recipe.backend).counts_in_harness()) return std::nullopt;
+  backends::Build built = candidates.build(header, "counters");
+  if (!built.ok) return std::nullopt;
+  auto counted = m_in.evaluator.counters(built.executable);
+  if (!counted) {
+    KEVOLVE_LOG("variants: no counters: {}", counted.error());
+    return std::nullopt;
+  }
+  return std::move(*counted);
 }
 
 // A params expansion: the node's own space searched further, by another `budget` evaluations.

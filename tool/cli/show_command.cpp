@@ -33,6 +33,41 @@ struct ShowOptions {
   bool json = false;
 };
 
+// The tree search's calls (docs/agent.md), from the first trial-log line of each: its mode, the
+// node it started from, what came of it, and the passages its prompt was given.
+std::vector<util::Json> calls_of(const knowledge::TrialLog* trials,
+                                 const std::string& source_hash) {
+  std::vector<util::Json> calls;
+  if (!trials) return calls;
+  for (const auto& t : trials->records) {
+    if (t.source_hash != source_hash || !t.llm.is_object() || !t.llm.contains("mode")) continue;
+    calls.push_back(util::Json{{"mode", t.llm.value("mode", "")},
+                               {"parent", t.llm.value("parent", "")},
+                               {"variant", t.variant},
+                               {"status", t.status},
+                               {"passages", t.llm.value("passages", util::Json::array())}});
+  }
+  return calls;
+}
+
+void add_call_rows(Table& t, const std::vector<util::Json>& calls) {
+  const auto short_hash = [](const std::string& h) {
+    return h.substr(0, std::min<std::size_t>(h.size(), 8));
+  };
+  for (std::size_t k = 0; k < calls.size(); ++k) {
+    const util::Json& c = calls[k];
+    std::string parent = c.value("parent", "");
+    std::string passages;
+    for (const auto& id : c.value("passages", util::Json::array()))
+      passages += (passages.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : "?");
+    t.add({k == 0 ? "llm calls" : "",
+           fmt::format("{} from {}: {} {}{}", c.value("mode", ""),
+                       parent.empty() ? "the original" : short_hash(parent), c.value("status", ""),
+                       short_hash(c.value("variant", "")),
+                       passages.empty() ? "" : "; passages: " + passages)});
+  }
+}
+
 void add_variant_rows(Table& t, const std::string& unit, const knowledge::VariantRef& v) {
   t.add({"variant", fmt::format("{}/variants/{}: by {} {} ({} prompt + {} answer tokens, prompt "
                                 "{})",
@@ -136,6 +171,7 @@ int run_show(const ShowOptions& o) {
       util::Json history = util::Json::object();
       for (const auto& [status, count] : statuses) history[status] = count;
       entry["history"] = std::move(history);
+      entry["llm_calls"] = calls_of(trials ? &*trials : nullptr, w.source_hash);
       out.push_back(std::move(entry));
       continue;
     }
@@ -178,6 +214,7 @@ int run_show(const ShowOptions& o) {
       for (const auto& [status, count] : statuses)
         history += fmt::format("{}{} {}", history.empty() ? "" : ", ", count, status);
       t.add({"history", history.empty() ? "no trial log" : history});
+      add_call_rows(t, calls_of(trials ? &*trials : nullptr, w.source_hash));
       for (const auto& [key, value] : r.extra.items())
         t.add({key, value.is_string() ? value.get<std::string>() : value.dump()});
       if (r.variant) add_variant_rows(t, o.unit, *r.variant);

@@ -56,6 +56,9 @@ struct TuneOptions {
   llm::LlmFlags llm;  // with the environment and kevolve_tune's LLM (tool/llm/settings.hpp)
   std::optional<std::uint64_t> llm_budget;
   bool llm_no_cache = false;
+  std::uint64_t llm_tokens = 0;  // the tree search's limits (docs/agent.md)
+  int llm_stall = 0;
+  std::optional<double> target_peak;
   bool dry_run = false;
   std::string device;
 };
@@ -269,6 +272,9 @@ std::optional<tune::VariantSetup> TuneRun::llm_setup(const tune::TargetConfig& c
   tune::VariantSetup setup;
   setup.calls = settings->provider.empty() ? 0 : settings->calls;
   setup.budget = variant_budget();
+  setup.tokens = m_o.llm_tokens;
+  setup.stall = m_o.llm_stall;
+  setup.target_peak = m_o.target_peak;
   setup.source_dir = config.source_dir;
   if (m_o.dry_run) return setup;  // nothing is sent: no provider is made
   if (!settings->provider.empty()) {
@@ -500,6 +506,17 @@ void add_tune_command(CLI::App& app, Action& action) {
                   "stdout)");
   cmd->add_option("--llm-calls", o->llm.calls, "LLM calls per unit (default 3)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--llm-tokens", o->llm_tokens,
+                  "Stop asking once the prompts and answers of a unit reach this many tokens "
+                  "(default: no limit)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--llm-stall", o->llm_stall,
+                  "Stop asking after this many rewrites without a better one (default: no limit)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--target-peak", o->target_peak,
+                  "Stop asking once the best reaches this % of the measured peak of its bound "
+                  "resource")
+      ->check(CLI::Range(1.0, 100.0));
   cmd->add_option("--llm-key-env", o->llm.key_env,
                   "The environment variable that holds the key (default: OPENAI_API_KEY or "
                   "ANTHROPIC_API_KEY)");

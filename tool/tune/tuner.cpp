@@ -272,11 +272,13 @@ VariantInputs UnitTune::variant_inputs(eval::Evaluator& evaluator, const SearchL
 // The best the parameter search found, for the first prompt.
 Standing UnitTune::standing(const History& history) const {
   auto defaults = defaults_point(*m_space, m_unit);
-  Standing s{defaults ? m_space->format(*defaults) : "the defaults", m_baseline_s, m_baseline_s};
+  Standing s{defaults ? m_space->format(*defaults) : "the defaults", m_baseline_s, m_baseline_s,
+             defaults_params(m_unit)};
   auto best = history.fastest(1, std::nullopt);
   if (!best.empty() && best[0].time_s < m_baseline_s) {
     s.params = m_space->format(best[0].point);
     s.best_s = best[0].time_s;
+    s.best = params_of(*m_space, best[0].point);
   }
   return s;
 }

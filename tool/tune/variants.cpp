@@ -1,5 +1,6 @@
 #include "tool/tune/variants.hpp"
 
+#include "backends/platform.hpp"
 #include "knowledge/trials.hpp"
 #include "tool/agent/context.hpp"
 #include "tool/eval/diagnosis.hpp"
@@ -20,7 +21,6 @@
 #include <algorithm>
 #include <chrono>
 #include <dtl/dtl.hpp>
-#include <map>
 
 namespace kevolve::tune {
 
@@ -99,7 +99,12 @@ util::Expected<void> VariantStage::run(Standing standing,
   root.status = "ok";
   root.time_s = standing.best_s;
   root.params = standing.params;
-  m_tree.finish(0, "", diagnosed(root));
+  std::optional<backends::cpu::Counters> counters;
+  if (m_setup.provider && m_setup.calls > 0) {  // only prompts read them
+    EvaluatorCandidates original(m_in.evaluator, m_in.recipe);
+    counters = counters_of(original, candidate_header(unit, standing.best));
+  }
+  m_tree.finish(0, "", diagnosed(root, counters));
   m_code.push_back(base->kernel_text);
   if (previous) {
     if (auto recalled = recall(*previous); !recalled) return recalled;
@@ -239,109 +244,6 @@ util::Expected<agent::Result> VariantStage::answer(Call& call) {
   auto result = search(r, llm, parsed->explanation, m_setup.budget);
   if (result) result->explanation = parsed->explanation;
   return result;
-}
-// The variant that won before contends again, as a node under the original: checked as it is
-// now, its search resumed from the trial log. One that no longer passes is left out, with a note.
-util::Expected<void> VariantStage::recall(const knowledge::VariantRef& previous) {
-  auto code = m_in.knowledge.read_variant(m_in.unit.name, previous);
-  if (!code) {
-    m_in.progress.note("warning: the variant that won before is left out: " + code.error());
-    return {};
-  }
-  std::string rejection;
-  auto run = splice_and_check(*code, rejection);
-  if (!run) return util::unexpected(run.error());
-  if (!rejection.empty()) {
-    m_in.progress.note(fmt::format("warning: the variant that won before ({}) is left out: {}",
-                                   previous.file_name(), rejection));
-    return {};
-  }
-  knowledge::VariantRef ref = previous;
-  ref.space = (*run)->ref.space;
-  ref.original_best.clear();
-  (*run)->ref = ref;
-  m_runs.push_back(std::move(*run));
-  int node = m_tree.add(0, agent::Mode::fresh);
-  m_code.push_back(*code);
-  auto result = search(*m_runs.back(), Json::object(), "", m_setup.budget);
-  if (!result) return util::unexpected(result.error());
-  m_tree.finish(node, previous.hash, std::move(*result));
-  return {};
-}
-
-// The tree's memory: every rewrite this unit's trial log records (its first line carries the
-// call's mode, parent and partner) becomes its node again, a variant's search resumed from the
-// log, so that a resumed tune asks only what it has not asked. Recorded calls count against the
-// call budget as the parameter search's recorded evaluations count against its budget.
-util::Expected<void> VariantStage::replay() {
-  auto log = knowledge::read_trials(m_in.log_file);
-  if (!log) return util::unexpected(log.error());
-  std::map<std::string, int> node_of;  // the recalled winner is one already
-  for (const agent::Node& n : m_tree.nodes()) {
-    if (!n.variant.empty()) node_of[n.variant] = n.id;
-  }
-  auto lookup = [&](const std::string& hash) {
-    auto found = node_of.find(hash);
-    return hash.empty() || found == node_of.end() ? 0 : found->second;
-  };
-  for (const knowledge::TrialRecord& t : log->records) {
-    if (t.variant.empty() || !key_of(t.variant).matches(t)) continue;
-    auto mode = agent::mode_named(t.llm.is_object() ? t.llm.value("mode", "") : "");
-    if (!mode || *mode == agent::Mode::params) continue;
-    if (node_of.count(t.variant) && t.status != "duplicate") {  // the recalled winner's call
-      ++m_spent.calls;
-      m_asked.insert(t.llm.value("prompt_hash", ""));
-      continue;
-    }
-    int partner = t.llm.contains("partner") ? lookup(t.llm.value("partner", "")) : -1;
-    int node = m_tree.add(lookup(t.llm.value("parent", "")), *mode, partner > 0 ? partner : -1);
-    m_code.emplace_back();
-    node_of.emplace(t.variant, node);
-    ++m_spent.calls;
-    m_asked.insert(t.llm.value("prompt_hash", ""));
-    auto result = replayed(t, node);
-    if (!result) return util::unexpected(result.error());
-    m_tree.finish(node, t.variant, std::move(*result));
-  }
-  if (m_spent.calls > 0)
-    m_in.progress.note(fmt::format("{} earlier LLM call{} of this unit recalled from the trial log",
-                                   m_spent.calls, m_spent.calls == 1 ? "" : "s"));
-  return {};
-}
-
-// A recorded rewrite's result: its recorded failure, or its variant checked and searched again
-// (the search resumes: nothing is evaluated twice).
-util::Expected<agent::Result> VariantStage::replayed(const knowledge::TrialRecord& t, int node) {
-  agent::Result failed;
-  failed.status = t.status;
-  failed.message = t.message;
-  const bool variant = knowledge::is_variant_hash(t.variant);
-  if (!variant || t.status == "rejected" || t.status == "duplicate" || t.status == "llm_error")
-    return failed;
-  knowledge::VariantRef ref;
-  ref.hash = t.variant;
-  ref.ext = fs::path(m_in.unit.kernel.name.file).extension().string();
-  if (!ref.ext.empty()) ref.ext.erase(0, 1);
-  auto code = m_in.knowledge.read_variant(m_in.unit.name, ref,
-                                          knowledge::KnowledgeDir::VariantPlace::trials);
-  if (!code) {
-    failed.message = code.error();
-    return failed;
-  }
-  std::string rejection;
-  auto run = splice_and_check(*code, rejection);
-  if (!run) return util::unexpected(run.error());
-  if (!rejection.empty()) {
-    failed.status = "rejected";
-    failed.message = rejection;
-    return failed;
-  }
-  (*run)->ref.provider = t.llm.value("provider", "");
-  (*run)->ref.model = t.llm.value("model", "");
-  (*run)->ref.prompt_hash = t.llm.value("prompt_hash", "");
-  m_code[static_cast<std::size_t>(node)] = *code;
-  m_runs.push_back(std::move(*run));
-  return search(*m_runs.back(), t.llm, "", m_setup.budget);
 }
 
 // A variant that never ran: one trial-log line says why, and the prompts of its siblings show it.
@@ -488,18 +390,38 @@ util::Expected<agent::Result> VariantStage::search(VariantRun& run, const Json& 
   }
   result.status = "ok";
   result.time_s = best[0].time_s;
-  result.params = format_params(params_of(space, best[0].point));
-  return diagnosed(std::move(result));
+  knowledge::ParamValues params = params_of(space, best[0].point);
+  result.params = format_params(params);
+  std::optional<backends::cpu::Counters> counters;
+  if (m_setup.provider) counters = counters_of(*run.candidates, candidate_header(run.unit, params));
+  return diagnosed(std::move(result), counters);
 }
 
 // The diagnosis of a result's best time, in words for the prompts.
-agent::Result VariantStage::diagnosed(agent::Result result) const {
+agent::Result VariantStage::diagnosed(
+    agent::Result result, const std::optional<backends::cpu::Counters>& counters) const {
   if (!result.time_s) return result;
   eval::Diagnosis d = eval::diagnose(m_in.described, *result.time_s, m_in.peaks);
   result.bound = eval::latency_bound(d) ? "latency" : d.bound;
   result.peak_percent = d.peak_percent;
-  result.diagnosis = eval::in_words(d, nullptr, nullptr);
+  result.diagnosis = eval::in_words(d, counters ? &*counters : nullptr, nullptr);
   return result;
+}
+
+// The CPU's hardware counters of a node's best point (built before: the build cache answers),
+// for its diagnosis in words; none on a GPU (Nsight Compute runs with --profile, after the
+// verdict) or where the machine allows none (the reply says which are unavailable).
+std::optional<backends::cpu::Counters> VariantStage::counters_of(CandidateEvaluator& candidates,
+                                                                 const std::string& header) {
+  if (!backends::platform_of(m_in.recipe.backend).counts_in_harness()) return std::nullopt;
+  backends::Build built = candidates.build(header, "counters");
+  if (!built.ok) return std::nullopt;
+  auto counted = m_in.evaluator.counters(built.executable);
+  if (!counted) {
+    KEVOLVE_LOG("variants: no counters: {}", counted.error());
+    return std::nullopt;
+  }
+  return std::move(*counted);
 }
 
 // A params expansion: the node's own space searched further, by another `budget` evaluations.

@@ -94,6 +94,7 @@ struct Standing {
   std::string params;  // "X=4"
   double best_s = 0;
   double baseline_s = 0;
+  knowledge::ParamValues best;  // that point
 };
 
 // One variant whose checks passed: what it needs to be searched, re-timed and recorded.
@@ -157,7 +158,10 @@ class VariantStage {
   TrialKey key_of(const std::string& hash) const;
   util::Json llm_json(const Call& call, const llm::Reply* reply) const;
   std::optional<std::string> stop_reason() const;
-  agent::Result diagnosed(agent::Result result) const;
+  agent::Result diagnosed(agent::Result result,
+                          const std::optional<backends::cpu::Counters>& counters) const;
+  std::optional<backends::cpu::Counters> counters_of(CandidateEvaluator& candidates,
+                                                     const std::string& header);
 
   const VariantSetup& m_setup;
   VariantInputs m_in;

@@ -148,16 +148,6 @@ std::vector<variant::Passage> passages_for(const Pool& pool, const Settings& set
   return out;
 }
 
-variant::Attempt attempt_of(const agent::Result& r) {
-  variant::Attempt a;
-  a.status = r.status;
-  a.message = r.message;
-  a.time_s = r.time_s;
-  a.params = r.params;
-  a.explanation = r.explanation;
-  a.diagnosis = r.diagnosis;
-  return a;
-}
 
 // The trace's bookkeeping, shared by the strategies.
 class Recorder {
@@ -285,7 +275,7 @@ Trace run_keep_revert(const Pool& pool, const Settings& settings, Streams& strea
       incumbent_result = r;
       incumbent_true = *answered.measured.time_s;
     }
-    last = attempt_of(r);
+    last = agent::attempt_of(r);
     recorder.called("", answered, a.led, incumbent_true, bench.evaluations());
   }
   return recorder.take();

@@ -4,8 +4,7 @@
 
 namespace kevolve::agent {
 
-variant::Attempt attempt_of(const Node& node) {
-  const Result& r = node.result;
+variant::Attempt attempt_of(const Result& r) {
   variant::Attempt a;
   a.status = r.status;
   a.message = r.message;
@@ -32,11 +31,11 @@ variant::PromptContext context_for(const Tree& tree, const Expansion& expansion,
   base.diagnosis = r.diagnosis;
   base.attempts.clear();
   if (mode == Mode::inherit) {
-    for (int id : tree.lineage(node.id)) base.attempts.push_back(attempt_of(tree.node(id)));
+    for (int id : tree.lineage(node.id)) base.attempts.push_back(attempt_of(tree.node(id).result));
   } else if (mode == Mode::compare_siblings) {
     for (int id : node.children) {
       if (tree.node(id).result.status != "pending")
-        base.attempts.push_back(attempt_of(tree.node(id)));
+        base.attempts.push_back(attempt_of(tree.node(id).result));
     }
   } else if (mode == Mode::fresh) {
     // Not their results, only what was tried: a fresh start should not repeat an approach.
@@ -50,7 +49,7 @@ variant::PromptContext context_for(const Tree& tree, const Expansion& expansion,
     }
   } else if (mode == Mode::combine && expansion.partner >= 0) {
     base.partner_text = code_of(expansion.partner);
-    base.partner = attempt_of(tree.node(expansion.partner));
+    base.partner = attempt_of(tree.node(expansion.partner).result);
   }
   return base;
 }

@@ -22,6 +22,6 @@ variant::PromptContext context_for(const Tree& tree, const Expansion& expansion,
                                    variant::PromptContext base, const CodeOf& code_of);
 
 // A node's result as a prompt's attempt.
-variant::Attempt attempt_of(const Node& node);
+variant::Attempt attempt_of(const Result& result);
 
 }  // namespace kevolve::agent

@@ -50,6 +50,13 @@ variant::PromptContext context_for(const Tree& tree, const Expansion& expansion,
   } else if (mode == Mode::combine && expansion.partner >= 0) {
     base.partner_text = code_of(expansion.partner);
     base.partner = attempt_of(tree.node(expansion.partner).result);
+    // What was already tried from either version, so that the merge is not one of them.
+    for (int from : {node.id, expansion.partner}) {
+      for (int id : tree.node(from).children) {
+        if (tree.node(id).result.status != "pending")
+          base.attempts.push_back(attempt_of(tree.node(id).result));
+      }
+    }
   }
   return base;
 }

@@ -280,7 +280,7 @@ void add_mode(const PromptContext& c, Values& v) {
        "Compare them: do not repeat a failure, and find what the fastest one did right."},
       {"combine",
        "Merge the ideas of this version and the one below into one kernel that keeps both gains.",
-       "", ""},
+       "Rewrites already tried from these two versions", "Do not answer with one of these again."},
       {"fresh", "Start over from this original kernel: a different approach is wanted.",
        "Approaches already tried",
        "Rewrites tried so far, of this kernel or of its rewrites: take another approach."},
@@ -292,7 +292,7 @@ void add_mode(const PromptContext& c, Values& v) {
   v["TASK"] = w->task;
   v["ATTEMPTS_TITLE"] = w->title;
   v["ATTEMPTS_INTRO"] = w->intro;
-  if (w->title.empty()) v["ATTEMPTS"] = v["ATTEMPTS_HIDDEN"] = "";  // combine shows none
+  if (w->title.empty()) v["ATTEMPTS"] = v["ATTEMPTS_HIDDEN"] = "";
   const bool combine = c.mode == "combine" && !c.partner_text.empty();
   v["PARTNER"] = combine ? fenced(c.partner_text, language_of(c.backend)) : "";
   const Attempt& p = c.partner;

@@ -266,7 +266,9 @@ VariantInputs UnitTune::variant_inputs(eval::Evaluator& evaluator, const SearchL
           m_ctx.progress,
           m_settings.seed,
           limits.jobs,
-          limits.evaluate_while_building};
+          limits.evaluate_while_building,
+          m_settings.time_limit_s,
+          m_started};
 }
 
 // The best the parameter search found, for the first prompt.

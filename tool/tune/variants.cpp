@@ -470,7 +470,11 @@ std::optional<std::string> VariantStage::stop_reason() const {
   limits.tokens = m_setup.tokens;
   limits.target_peak = m_setup.target_peak;
   limits.stall = m_setup.stall;
-  return agent::stop_reason(m_tree, m_spent, limits);
+  limits.seconds = m_in.time_limit_s;
+  agent::Spent spent = m_spent;
+  spent.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - m_in.started).count();
+  return agent::stop_reason(m_tree, spent, limits);
 }
 
 namespace {

@@ -32,6 +32,7 @@
 #include "util/expected.hpp"
 #include "util/files.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -87,6 +88,8 @@ struct VariantInputs {
   std::uint64_t seed = 1;
   unsigned jobs = 1;
   bool evaluate_while_building = false;
+  double time_limit_s = 0;  // --time: since the unit's tune started (0: none)
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 // The best so far, as the next prompt shows it.

@@ -34,6 +34,14 @@ std::optional<std::int64_t> parse_int(std::string_view s);
 // Splits a command line like a POSIX shell does (quotes, backslashes), without expansions.
 std::vector<std::string> split_command_line(std::string_view line);
 
+// The number of single-character insertions, deletions and substitutions from `a` to `b`.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate nearest to `word` when it is near enough to be a typo of it (an edit distance of
+// at most a third of the longer, at least 1), for "did you mean" hints; the first of equals.
+std::optional<std::string> nearest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
+
 // "48 KiB", "1.25 MiB".
 std::string format_bytes(std::uint64_t bytes);
 

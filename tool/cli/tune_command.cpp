@@ -186,8 +186,18 @@ class TuneRun {
 std::optional<std::vector<std::string>> TuneRun::wanted_units(const analyzers::TargetScan& scan,
                                                               const tune::TargetConfig& config) {
   if (m_o.units.empty()) {
+    // kevolve_tune's UNITS: checked here, before anything is built, since only the scan knows
+    // a target's units (a configure cannot: docs/cmake.md, "Checks").
+    std::vector<std::string> names;
+    for (const analyzers::Unit& unit : scan.units) names.push_back(unit.name);
     for (const std::string& u : config.units) {
-      if (!scan.find(u)) throw Error(fmt::format("target {} has no unit '{}'", config.target, u));
+      if (scan.find(u)) continue;
+      auto guess = util::nearest(u, names);
+      throw Error(fmt::format(
+          "kevolve_tune({}) UNITS names '{}', which is not a unit of {}: {}{}", config.target, u,
+          config.target, guess ? fmt::format("did you mean '{}'? ", *guess) : "",
+          names.empty() ? std::string("it marks no unit")
+                        : fmt::format("its units are {}", fmt::join(names, ", "))));
     }
     return config.units;
   }

@@ -32,6 +32,22 @@ TEST_CASE("text: slugs, integers, sizes", "[util][text]") {
   CHECK(format_bytes(100) == "100 B");
 }
 
+TEST_CASE("text: edit distance and did-you-mean", "[util][text]") {
+  CHECK(edit_distance("", "") == 0);
+  CHECK(edit_distance("jacobi", "jacobi") == 0);
+  CHECK(edit_distance("jacobbi", "jacobi") == 1);
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("", "abc") == 3);
+  std::vector<std::string> units{"jacobi", "histogram", "scale"};
+  CHECK(nearest("jacobbi", units) == "jacobi");
+  CHECK(nearest("histgram", units) == "histogram");
+  CHECK(nearest("Scale", units) == "scale");
+  CHECK_FALSE(nearest("stencil", units));  // nothing near: no guess
+  CHECK_FALSE(nearest("", units));
+  CHECK_FALSE(nearest("jacobi", {}));
+  CHECK(nearest("ab", {"ac", "ab"}) == "ab");  // the nearest, not the first near one
+}
+
 TEST_CASE("random: bounded draws are in range and reproducible", "[util][random]") {
   Rng a(99);
   Rng b(99);

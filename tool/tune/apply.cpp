@@ -11,6 +11,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 namespace kevolve::tune {
 
@@ -33,6 +36,35 @@ knowledge::DeviceId device_for(const analyzers::Unit& unit, const std::string& c
     if (backends::name_of(d.backend) == backend) return d.id;
   }
   return knowledge::DeviceId{std::string(backend), "", ""};
+}
+
+// What a chosen device (DEVICE, KEVOLVE_DEVICE, --device) means for this target's header when
+// it is not this machine's: said at every apply, since the build then injects winners found
+// elsewhere, or ignores a choice that names no device (docs/cmake.md, "Checks").
+std::optional<std::string> device_warning(const std::vector<std::string_view>& backends,
+                                          const std::string& choice,
+                                          const backends::Inventory& inventory) {
+  if (choice.empty() || choice == "auto") return std::nullopt;
+  auto id = knowledge::DeviceId::parse(choice);
+  if (!id) return fmt::format("{}; each unit uses this machine's device", id.error());
+  if (backends.empty()) return std::nullopt;
+  if (std::find(backends.begin(), backends.end(), id->backend) == backends.end()) {
+    return fmt::format(
+        "device {} is a {} device and no unit here is a {} kernel; each unit uses "
+        "this machine's device",
+        choice, id->backend, id->backend);
+  }
+  std::vector<std::string> here;
+  for (const backends::Device& d : inventory.devices) {
+    if (d.id == *id) return std::nullopt;
+    if (d.id.backend == id->backend) here.push_back(d.id.str());
+  }
+  return fmt::format(
+      "device {} is not on this machine ({}): the header is for another device, "
+      "with the winners tuned there",
+      choice,
+      here.empty() ? fmt::format("no {} device here", id->backend)
+                   : fmt::format("this machine's: {}", fmt::join(here, ", ")));
 }
 
 const space::Facts* facts_of(const knowledge::DeviceId& device,
@@ -308,11 +340,13 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
   Injection out;
   out.header = header_prologue(config);
   std::vector<ShippedVariant> shipped;
+  std::vector<std::string_view> backends;
   for (const analyzers::Unit& unit : scan.units) {
     if (!config.units.empty() &&
         std::find(config.units.begin(), config.units.end(), unit.name) == config.units.end()) {
       continue;
     }
+    backends.push_back(backend_of(unit));
     knowledge::DeviceId device = device_for(unit, device_choice, inventory);
     const space::Facts* facts = facts_of(device, inventory);
     auto space = unit_space(unit, facts);
@@ -357,6 +391,8 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
                     w->review ? ", the previous winner (the new one waits for review)" : "", what);
     out.header += *defines;
   }
+  if (auto warning = device_warning(backends, device_choice, inventory))
+    out.warnings.push_back(std::move(*warning));
   if (auto wrappers = render_wrappers(config, shipped, out); !wrappers)
     return util::unexpected(wrappers.error());
   return out;

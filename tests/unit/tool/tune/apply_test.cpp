@@ -16,6 +16,15 @@ namespace {
 
 const char* const k_device = "cpu-x86_64-test";
 
+// This machine, for the tests: the device the wisdom is recorded for.
+backends::Inventory this_machine() {
+  backends::Inventory inventory;
+  backends::Device cpu;
+  cpu.id = *knowledge::DeviceId::parse(k_device);
+  inventory.devices.push_back(cpu);
+  return inventory;
+}
+
 knowledge::ParamValues x_is(std::int64_t x) { return {{"X", space::Value(x)}}; }
 
 // A knowledge directory with the wisdom of unit `u` (by default X: 1, 2, 4, 8; default 1)
@@ -59,13 +68,14 @@ struct Build {
     return *w;
   }
 
-  tune::Injection injection() const {
+  tune::Injection injection(const std::string& device = k_device,
+                            const backends::Inventory& inventory = this_machine()) const {
     analyzers::TargetScan scan;
     scan.units = {unit};
     tune::TargetConfig config;
     config.target = "app";
     config.knowledge_dir = dir / ".kevolve";
-    auto injected = tune::render_injection(scan, config, k_device, backends::Inventory{});
+    auto injected = tune::render_injection(scan, config, device, inventory);
     REQUIRE(injected);
     return *injected;
   }
@@ -272,6 +282,41 @@ TEST_CASE("apply: a previous winner outside the space is refused with a warning"
   REQUIRE(injection.warnings.size() == 1);
   CHECK_THAT(injection.warnings[0], Catch::Contains("the previous winner in "));
   CHECK_FALSE(b.wisdom().injectable);
+}
+
+TEST_CASE("apply: a chosen device that is not this machine's is a warning", "[apply][device]") {
+  Build b([](knowledge::SizeRecord&) {});
+  SECTION("this machine's device, or auto: no warning") {
+    CHECK(b.injection().warnings.empty());
+    CHECK(b.injection("auto").warnings.empty());
+  }
+  SECTION("a well-formed id of another machine: its winners, said to be for another device") {
+    tune::Injection injection = b.injection(k_device, backends::Inventory{});
+    CHECK(injection.header.find("#define") != std::string::npos);
+    REQUIRE(injection.warnings.size() == 1);
+    CHECK(injection.warnings[0] ==
+          "device cpu-x86_64-test is not on this machine (no cpu device here): the header is for "
+          "another device, with the winners tuned there");
+    backends::Inventory other;
+    other.devices.push_back({});
+    other.devices.back().id = *knowledge::DeviceId::parse("cpu-x86_64-other-cpu");
+    CHECK_THAT(b.injection(k_device, other).warnings.at(0),
+               Catch::Contains("(this machine's: cpu-x86_64-other-cpu): the header is for another "
+                               "device"));
+  }
+  SECTION("not a device id (through KEVOLVE_DEVICE or --device): said, not silently ignored") {
+    tune::Injection injection = b.injection("gpu0");
+    REQUIRE(injection.warnings.size() == 1);
+    CHECK_THAT(injection.warnings[0], Catch::StartsWith("'gpu0' is not a device id"));
+    CHECK_THAT(injection.warnings[0], Catch::EndsWith("each unit uses this machine's device"));
+  }
+  SECTION("a device of a backend no unit uses") {
+    tune::Injection injection = b.injection("cuda-sm_90-nvidia-h100");
+    REQUIRE(injection.warnings.size() == 1);
+    CHECK(injection.warnings[0] ==
+          "device cuda-sm_90-nvidia-h100 is a cuda device and no unit here is a cuda kernel; each "
+          "unit uses this machine's device");
+  }
 }
 
 TEST_CASE("apply: defaults that stood are not a refusal", "[apply][hostile]") {

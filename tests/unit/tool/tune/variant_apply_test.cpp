@@ -88,7 +88,10 @@ struct Target {
   }
 
   tune::Injection injection() const {
-    auto injected = tune::render_injection(scan, config, k_device, {}, &context);
+    backends::Inventory here;  // this machine: the device the wisdom is recorded for
+    here.devices.push_back({});
+    here.devices.back().id = *knowledge::DeviceId::parse(k_device);
+    auto injected = tune::render_injection(scan, config, k_device, here, &context);
     REQUIRE(injected);
     return *injected;
   }

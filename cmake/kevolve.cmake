@@ -145,6 +145,66 @@ function(_kevolve_write_if_changed file content)
   file(WRITE "${file}" "${content}")
 endfunction()
 
+# A device id (knowledge/device_id.hpp, DeviceId::parse): <backend>-<arch>-<name>.
+set(_kevolve_device_id_regex "^[a-z0-9]+-[a-z0-9_.]+-[a-z0-9]+(-[a-z0-9]+)*$")
+
+# Stops the configure unless `device` is auto or a device id, with a did-you-mean: the value
+# in lowercase or as a slug, a recorded device of the knowledge directory that contains it, or
+# else the forms (docs/cmake.md, "Checks").
+function(_kevolve_check_device target what device knowledge)
+  if(device STREQUAL "" OR device STREQUAL "auto" OR device MATCHES "${_kevolve_device_id_regex}")
+    return()
+  endif()
+  file(GLOB wisdom RELATIVE "${knowledge}" "${knowledge}/*/*.json")
+  set(recorded "")
+  foreach(file IN LISTS wisdom)
+    get_filename_component(id "${file}" NAME_WLE)
+    if(id MATCHES "${_kevolve_device_id_regex}" AND NOT id IN_LIST recorded)
+      list(APPEND recorded "${id}")
+    endif()
+  endforeach()
+  string(TOLOWER "${device}" lower)
+  string(STRIP "${lower}" lower)
+  string(REGEX REPLACE "[^a-z0-9_.]+" "-" slug "${lower}")
+  string(REGEX REPLACE "^-+|-+$" "" slug "${slug}")
+  set(guess "")
+  if(lower STREQUAL "auto")
+    set(guess "auto")
+  elseif(slug MATCHES "${_kevolve_device_id_regex}")
+    set(guess "${slug}")
+  elseif(NOT slug STREQUAL "")
+    foreach(id IN LISTS recorded)
+      string(FIND "${id}" "${slug}" at)
+      if(NOT at EQUAL -1)
+        set(guess "${id}")
+        break()
+      endif()
+    endforeach()
+  endif()
+  if(guess)
+    set(hint "did you mean '${guess}'?")
+  elseif(recorded)
+    list(JOIN recorded ", " known)
+    set(hint "the knowledge directory records ${known}")
+  else()
+    set(hint "`kevolve hw` prints this machine's device ids")
+  endif()
+  message(FATAL_ERROR "kevolve_tune(${target}): ${what} '${device}' is neither auto nor a device id "
+                      "(<backend>-<arch>-<name>, e.g. cpu-x86_64-amd-epyc-7b13 or "
+                      "cuda-sm_90-nvidia-h100-80gb-hbm3): ${hint}")
+endfunction()
+
+# One kevolve_tune per target: a second call would add its custom targets again (CMake's own
+# error names neither kevolve nor the first call).
+function(_kevolve_check_once target)
+  get_property(first TARGET "${target}" PROPERTY KEVOLVE_TUNE_CALLED)
+  if(first)
+    message(FATAL_ERROR "kevolve_tune(${target}) is called a second time; the first call was in "
+                        "${first}. Call it once per target, with all its options")
+  endif()
+  set_property(TARGET "${target}" PROPERTY KEVOLVE_TUNE_CALLED "${CMAKE_CURRENT_LIST_FILE}")
+endfunction()
+
 # The characters CMake cannot put in the paths kevolve_tune needs, said before CMake fails
 # later with less to go on (docs/cmake.md, "Paths").
 function(_kevolve_check_paths target)
@@ -180,6 +240,7 @@ function(kevolve_tune target)
   if(type STREQUAL "INTERFACE_LIBRARY" OR type STREQUAL "UTILITY")
     message(FATAL_ERROR "kevolve_tune(${target}): a ${type} target compiles nothing to tune")
   endif()
+  _kevolve_check_once("${target}")
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "KNOWLEDGE_DIR;DEVICE;BUDGET;TIME;STRATEGY;LLM" "HARNESS;UNITS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "kevolve_tune(${target}): unknown arguments: ${arg_UNPARSED_ARGUMENTS} "
@@ -207,8 +268,11 @@ function(kevolve_tune target)
   endif()
   get_filename_component(knowledge "${arg_KNOWLEDGE_DIR}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   _kevolve_check_paths("${target}")
-  if(NOT arg_DEVICE)
+  if(DEFINED arg_DEVICE)
+    _kevolve_check_device("${target}" DEVICE "${arg_DEVICE}" "${knowledge}")
+  else()
     set(arg_DEVICE "${KEVOLVE_DEVICE}")
+    _kevolve_check_device("${target}" KEVOLVE_DEVICE "${arg_DEVICE}" "${knowledge}")
   endif()
 
   set(harness "")

@@ -34,6 +34,12 @@ Kernel tuning as part of the build. After ``find_package(kevolve)`` (or
   It also adds the targets ``kevolve_tune_<target>`` and ``kevolve_tune`` (all tuned targets),
   which search on this machine and write the knowledge directory, and ``kevolve_status``.
 
+.. variable:: KEVOLVE_TUNE_ARGS
+
+  Cache variable: options appended to the ``kevolve tune`` command of the tune targets
+  (``-DKEVOLVE_TUNE_ARGS="-j 2;--unit foo"``); ``kevolve tune`` also appends those of the
+  environment variable of that name (docs/cmake.md, "Options of the tune targets").
+
 .. variable:: KEVOLVE_DEVICE
 
   Cache variable (also read from the environment at build time): the device id whose winners
@@ -43,6 +49,8 @@ Kernel tuning as part of the build. After ``find_package(kevolve)`` (or
 include_guard(GLOBAL)
 
 set(KEVOLVE_DEVICE "auto" CACHE STRING "Whose tuned winners kevolve injects: a device id or auto")
+set(KEVOLVE_TUNE_ARGS "" CACHE STRING
+    "Options appended to the kevolve tune command of the tune targets, e.g. '--time 60 -j 2'")
 # The tool's strategies (tool/search/registry.cpp), in its order: tests/cli/strategies.bash checks.
 set(_kevolve_strategies exhaustive random ils anneal genetic tpe bayes bandit)
 
@@ -132,6 +140,19 @@ function(_kevolve_wrap_sources target knowledge dir out wrappers_out)
     set(${out} "[${joined}]" PARENT_SCOPE)
     set(${wrappers_out} "${wrappers}" PARENT_SCOPE)
   endif()
+endfunction()
+
+# The words of KEVOLVE_TUNE_ARGS, as arguments of the tune targets' command: split at spaces
+# and ';' with quotes grouping, like a shell does but never through one (VERBATIM quotes each
+# word for the build tool's shell). A '$<' is made literal, not a generator expression.
+function(_kevolve_tune_args out)
+  separate_arguments(words UNIX_COMMAND "${KEVOLVE_TUNE_ARGS}")
+  set(literal "")
+  foreach(word IN LISTS words)
+    string(REPLACE "$<" "$<1:$><" word "${word}")
+    list(APPEND literal "${word}")
+  endforeach()
+  set(${out} "${literal}" PARENT_SCOPE)
 endfunction()
 
 # Writes `content` to `file` unless it already holds it (so nothing that depends on it reruns).
@@ -374,9 +395,11 @@ function(kevolve_tune target)
   target_compile_options("${target}" PRIVATE "SHELL:-include \"${header}\"")
   target_link_libraries("${target}" PRIVATE kevolve::headers)
 
-  # Tuning, on demand.
+  # Tuning, on demand, with the options of KEVOLVE_TUNE_ARGS (kevolve tune itself appends those
+  # of the environment variable of that name at build time).
+  _kevolve_tune_args(tune_args)
   add_custom_target("kevolve_tune_${target}"
-    COMMAND "${kevolve}" tune -B "${CMAKE_BINARY_DIR}" --target "${target}"
+    COMMAND "${kevolve}" tune -B "${CMAKE_BINARY_DIR}" --target "${target}" ${tune_args}
     COMMENT "kevolve: tuning ${target} on this machine"
     USES_TERMINAL VERBATIM)
   add_dependencies("kevolve_tune_${target}" kevolve::kevolve)

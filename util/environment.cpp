@@ -28,6 +28,7 @@ constexpr std::array k_variables = {
     EnvironmentVariable{"KEVOLVE_SANDBOX",
                         "candidates' sandbox: required, auto or off (--sandbox)"},
     // The build's side and kevolve's own files.
+    EnvironmentVariable{"KEVOLVE_TUNE_ARGS", "options appended to every kevolve tune command"},
     EnvironmentVariable{"KEVOLVE_DEVICE", "whose winners a build injects (kevolve apply)"},
     EnvironmentVariable{"KEVOLVE_CACHE_DIR", "kevolve's user cache (peaks, scan cache)"},
     EnvironmentVariable{"KEVOLVE_CACHE_KEYS",

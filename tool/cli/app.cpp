@@ -1,8 +1,14 @@
 #include "analyzers/libclang.hpp"
 #include "tool/cli/commands.hpp"
+#include "util/environment.hpp"
 #include "util/log.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
 
 namespace kevolve::tool {
 
@@ -10,6 +16,26 @@ std::string version_text() {
   return fmt::format("kevolve {}\nlibclang: {}\n", KEVOLVE_VERSION_STRING,
                      analyzers::libclang_version());
 }
+
+namespace {
+
+// The command line, with the words of KEVOLVE_TUNE_ARGS after it when the command is `tune`:
+// how `cmake --build b --target kevolve_tune` takes options (docs/cmake.md). The words are
+// split like a shell splits them (quotes, backslashes), never expanded or run by one. The
+// global options are flags, so the first word not starting with '-' is the command.
+std::vector<std::string> arguments(int argc, char** argv) {
+  std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  auto command = std::find_if(args.begin(), args.end(),
+                              [](const std::string& a) { return a.empty() || a[0] != '-'; });
+  if (command != args.end() && *command == "tune") {
+    if (auto extra = util::environment("KEVOLVE_TUNE_ARGS")) {
+      for (std::string& word : util::split_command_line(*extra)) args.push_back(std::move(word));
+    }
+  }
+  return args;
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{"kevolve: kernel tuning as part of the build", "kevolve"};
@@ -39,7 +65,9 @@ int run(int argc, char** argv) {
   add_knowledge_command(app, action);
 
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = arguments(argc, argv);
+    std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;

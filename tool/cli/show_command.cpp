@@ -9,6 +9,7 @@
 #include "tool/cli/table.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/progress.hpp"
+#include "tool/tune/record_text.hpp"
 #include "tool/tune/target_config.hpp"
 #include "tool/tune/workspace.hpp"
 #include "util/error.hpp"
@@ -65,6 +66,18 @@ void add_call_rows(Table& t, const std::vector<util::Json>& calls) {
                        parent.empty() ? "the original" : short_hash(parent), c.value("status", ""),
                        short_hash(c.value("variant", "")),
                        passages.empty() ? "" : "; passages: " + passages)});
+  }
+}
+
+// The record's fields this kevolve does not show on rows of their own, in words.
+// Those shown in words above (achieved, peaks, the note that the defaults stand) are left out.
+void add_extra_rows(Table& t, const knowledge::SizeRecord& r, bool stood,
+                    const std::string& achieved, const std::string& peaks) {
+  for (const auto& [key, value] : r.extra.items()) {
+    if (key == "achieved" && !achieved.empty()) continue;
+    if (key == "peaks" && !peaks.empty()) continue;
+    if (key == "note" && stood && value == tune::k_defaults_stand_note) continue;
+    t.add({key, tune::readable_json(value)});
   }
 }
 
@@ -183,12 +196,27 @@ int run_show(const ShowOptions& o) {
         problem += fmt::format("{}{}={}", problem.empty() ? "" : " ", name, value);
       Table t;
       t.add({"problem", problem + (r.primary ? " (primary)" : "")});
-      t.add({"best", fmt::format("{}  {}  (defaults {}, {:.2f}x [{:.2f}, {:.2f}])",
-                                 tune::params_text_of(r.best), tune::format_seconds(r.time_s),
-                                 tune::format_seconds(r.baseline_s), r.speedup, r.speedup_low,
-                                 r.speedup_high)});
-      if (r.peak_percent)
+      const bool stood = tune::defaults_stood(r);
+      if (stood) {
+        t.add({"best", fmt::format("{}: {}  {}", tune::k_defaults_stand_text,
+                                   tune::params_text_of(r.best), tune::format_seconds(r.time_s))});
+      } else {
+        t.add({"best", fmt::format("{}  {}  (defaults {}, {:.2f}x [{:.2f}, {:.2f}])",
+                                   tune::params_text_of(r.best), tune::format_seconds(r.time_s),
+                                   tune::format_seconds(r.baseline_s), r.speedup, r.speedup_low,
+                                   r.speedup_high)});
+      }
+      const util::Json no_peaks = util::Json::object();
+      const util::Json& peaks = r.extra.contains("peaks") ? r.extra["peaks"] : no_peaks;
+      std::string achieved =
+          tune::achieved_text(r.extra.value("achieved", util::Json::object()), peaks);
+      if (!achieved.empty()) {
+        t.add({"achieved", achieved});
+      } else if (r.peak_percent) {
         t.add({"peak", fmt::format("{:.1f}% of the measured {} peak", *r.peak_percent, r.bound)});
+      }
+      const std::string peaks_line = tune::peaks_text(peaks);
+      if (!peaks_line.empty()) t.add({"peaks", peaks_line});
       for (std::size_t k = 0; k < r.top.size(); ++k) {
         t.add({k == 0 ? "top" : "", fmt::format("{}  {}", tune::format_seconds(r.top[k].time_s),
                                                 tune::params_text_of(r.top[k].params))});
@@ -215,8 +243,7 @@ int run_show(const ShowOptions& o) {
         history += fmt::format("{}{} {}", history.empty() ? "" : ", ", count, status);
       t.add({"history", history.empty() ? "no trial log" : history});
       add_call_rows(t, calls_of(trials ? &*trials : nullptr, w.source_hash));
-      for (const auto& [key, value] : r.extra.items())
-        t.add({key, value.is_string() ? value.get<std::string>() : value.dump()});
+      add_extra_rows(t, r, stood, achieved, peaks_line);
       if (r.variant) add_variant_rows(t, o.unit, *r.variant);
       t.print(stdout, "  ");
       if (r.variant) print_variant_diff(o, *knowledge, *r.variant, original);

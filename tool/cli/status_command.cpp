@@ -8,6 +8,7 @@
 #include "tool/tune/build_check.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/recipe.hpp"
+#include "tool/tune/record_text.hpp"
 #include "tool/tune/workspace.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -19,6 +20,9 @@ namespace kevolve::tool {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Current, as `tuned` is: tuned, and no candidate beat the defaults beyond the noise.
+constexpr const char* k_defaults_stand = "defaults stand";
 
 // How this build compiles the unit's kernel; none when kevolve could not build its candidates.
 std::optional<tune::BuildConfig> build_of(const tune::Workspace& ws, const std::string& target,
@@ -102,21 +106,25 @@ int run_status(const StatusOptions& o) {
         const knowledge::Wisdom& wisdom = *w->lookup.wisdom;
         const knowledge::SizeRecord* r = wisdom.primary();
         bool exact = w->lookup.match == knowledge::Match::exact;
-        state = w->review               ? "review"
-                : w->stale || w->retune ? "stale"
-                : !w->refused.empty()   ? "invalid"
-                : exact                 ? "tuned"
-                                        : "borrowed";
+        const knowledge::ParamValues defaults = tune::defaults_params(unit);
+        state = w->review                                  ? "review"
+                : w->stale || w->retune                    ? "stale"
+                : !w->refused.empty()                      ? "invalid"
+                : !exact                                   ? "borrowed"
+                : r && tune::defaults_stood(*r, &defaults) ? k_defaults_stand
+                                                           : "tuned";
         from = exact
                    ? wisdom.device_id
                    : fmt::format("{} ({})", wisdom.device_id, knowledge::describe(w->lookup.match));
+        if (state == k_defaults_stand)
+          notes.push_back(fmt::format("{}: {}", unit.name, tune::k_defaults_stand_text));
         if (r) {
-          speedup = fmt::format("{:.2f}x", r->speedup);
+          if (state != k_defaults_stand) speedup = fmt::format("{:.2f}x", r->speedup);
           if (r->peak_percent) peak = fmt::format("{:.0f}% {}", *r->peak_percent, r->bound);
           date = r->date.substr(0, 10);
         }
       }
-      if (state != "tuned") ++not_current;
+      if (state != "tuned" && state != k_defaults_stand) ++not_current;
       table.add({config.target, unit.name, device_text, state, speedup, peak, from, date});
       rows.push_back(
           util::Json{{"target", config.target},

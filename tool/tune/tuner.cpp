@@ -11,6 +11,7 @@
 #include "tool/tune/environment.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/record.hpp"
+#include "tool/tune/record_text.hpp"
 #include "tool/tune/resume.hpp"
 #include "tool/tune/review.hpp"
 #include "tool/tune/search_loop.hpp"
@@ -362,6 +363,8 @@ UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& hist
       apply_review_gates(record, won, m_described, m_ctx.peaks, m_previous ? &*m_previous : nullptr,
                          defaults_params(m_unit), m_ctx.progress);
 
+  if (auto replaced = m_previous ? replacement_note(*m_previous, record) : std::nullopt)
+    m_ctx.progress.note(*replaced);  // the old winner against the new, with their intervals
   knowledge::Wisdom wisdom = wisdom_of(m_unit, m_ctx.device, m_recipe, m_build, record);
   if (auto written = m_ctx.knowledge.write(wisdom); !written) return fail(written.error());
   m_out.record = record;

@@ -106,4 +106,5 @@ describe "KEVOLVE_TUNE_ARGS (environment): a malformed option is the tune's own 
 run env "KEVOLVE_TUNE_ARGS=--time soon" "$KEVOLVE" tune -B "$B"
 expect_status 2
 expect_err "--time"
+expect_err "kevolve: the command line ends with KEVOLVE_TUNE_ARGS's words: --time soon"
 echo "ok"

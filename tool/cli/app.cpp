@@ -23,13 +23,14 @@ namespace {
 // how `cmake --build b --target kevolve_tune` takes options (docs/cmake.md). The words are
 // split like a shell splits them (quotes, backslashes), never expanded or run by one. The
 // global options are flags, so the first word not starting with '-' is the command.
-std::vector<std::string> arguments(int argc, char** argv) {
+std::vector<std::string> arguments(int argc, char** argv, std::string& added) {
   std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
   auto command = std::find_if(args.begin(), args.end(),
                               [](const std::string& a) { return a.empty() || a[0] != '-'; });
   if (command != args.end() && *command == "tune") {
     if (auto extra = util::environment("KEVOLVE_TUNE_ARGS")) {
       for (std::string& word : util::split_command_line(*extra)) args.push_back(std::move(word));
+      added = *extra;
     }
   }
   return args;
@@ -64,12 +65,16 @@ int run(int argc, char** argv) {
   add_hw_command(app, action);
   add_knowledge_command(app, action);
 
+  std::string added;  // KEVOLVE_TUNE_ARGS, when its words were appended
   try {
-    std::vector<std::string> args = arguments(argc, argv);
+    std::vector<std::string> args = arguments(argc, argv, added);
     std::reverse(args.begin(), args.end());  // CLI11 takes them last first
     app.parse(args);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
+    if (code != 0 && !added.empty())
+      fmt::print(stderr, "kevolve: the command line ends with KEVOLVE_TUNE_ARGS's words: {}\n",
+                 added);
     return code == 0 ? 0 : 2;
   }
   util::log::configure(verbose);

@@ -52,8 +52,7 @@ struct TuneOptions {
   std::string knowledge;
   std::string configuration;
   tune::TuneFlags flags;  // filled in with the environment and kevolve_tune's (tune/settings.hpp)
-  std::string executor = "local";
-  llm::LlmFlags llm;  // with the environment and kevolve_tune's LLM (tool/llm/settings.hpp)
+  llm::LlmFlags llm;      // with the environment and kevolve_tune's LLM (tool/llm/settings.hpp)
   std::optional<std::uint64_t> llm_budget;
   bool llm_no_cache = false;
   std::uint64_t llm_tokens = 0;  // the tree search's limits (docs/agent.md)
@@ -412,10 +411,6 @@ void print_messages(const std::vector<Row>& rows) {
 }
 
 int run_tune(const TuneOptions& o) {
-  if (o.executor != "local") {
-    throw Error(fmt::format("--executor {}: only the local executor exists yet (SLURM comes later)",
-                            o.executor));
-  }
   auto ws = tune::open_workspace(o.build, o.configuration);
   if (!ws) throw Error(ws.error());
   tune::TargetSelection selection;
@@ -493,7 +488,6 @@ void add_tune_command(CLI::App& app, Action& action) {
          "default), off (docs/sandbox.md)")
       ->check(CLI::IsMember({"required", "auto", "off"}))
       ->type_name("MODE");
-  cmd->add_option("--executor", o->executor, "Where candidates run: local (default) or slurm");
   cmd->add_option("--llm", o->llm.provider,
                   "After the parameter search, ask this LLM provider for code variants "
                   "(docs/llm.md)")

@@ -18,7 +18,8 @@ import json, sys
 out = json.load(open(sys.argv[1]))
 assert out["schema"] == 1, out
 [unit] = out["units"]
-assert (unit["target"], unit["unit"], unit["state"]) == ("faults", "faulty", "tuned"), unit
+assert (unit["target"], unit["unit"]) == ("faults", "faulty"), unit
+assert unit["state"] in ("tuned", "review"), unit  # review: far faster than the defaults
 assert unit["parameters"]["MODE"] == 1, unit
 assert unit["device"].startswith("cpu-"), unit
 for status in ("crashed", "timeout", "compile_error", "wrong_result"):

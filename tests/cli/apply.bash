@@ -1,7 +1,8 @@
 # kevolve apply, knowledge verify and status on hostile or broken input (issue 17): a committed
 # wisdom file with the right kernel_hash whose winner is not a point of the unit's space injects
 # nothing but the defaults, with a warning; verify names the file; a space with no valid point or
-# a syntax error fails scan, apply and status at the marker's file:line:col.
+# a syntax error fails scan, apply and status at the marker's file:line:col. `-o -` is stdout, a
+# relative -o works, and an output that is not a regular file is refused (issue 20, item 5).
 source "$(dirname "$0")/lib.bash"
 : "${KEVOLVE_INCLUDE_DIR:?set KEVOLVE_INCLUDE_DIR to the kevolve include directory}"
 CMAKE=${CMAKE:-cmake}
@@ -44,6 +45,35 @@ expect_status 0
 grep -qF "#define KEVOLVE_TUNED_blur_TILE ~, 32" tuned.h || fail "winner not injected: $(cat tuned.h)"
 run "$KEVOLVE" knowledge verify project/.kevolve
 expect_status 0
+
+describe "-o - prints the header on stdout; -o x.h writes it in the current directory"
+run "$KEVOLVE" apply -B build --target cpu_kernels --device "$device" -o -
+expect_status 0
+expect_out "#define KEVOLVE_TUNED_blur_TILE ~, 32"
+[ ! -e ./- ] || fail "wrote a file named -"
+mkdir -p here
+(cd here && run "$KEVOLVE" apply -B ../build --target cpu_kernels --device "$device" -o x.h &&
+  echo "$status" >status)
+[ "$(cat here/status)" = 0 ] || fail "-o x.h failed"
+grep -qF "#define KEVOLVE_TUNED_blur_TILE ~, 32" here/x.h || fail "not in here/x.h: $(ls -la here)"
+
+describe "an output that is not a regular file is refused, never replaced"
+echo "keep" >kept.h
+ln -s kept.h link.h
+mkdir dir.h
+mkfifo fifo.h
+for output in link.h dir.h fifo.h /dev/stdout; do
+  run timeout 20 "$KEVOLVE" apply -B build --target cpu_kernels --device "$device" -o "$output"
+  expect_status 1
+  expect_err "kevolve: error: cannot write $output: it is a"
+  expect_err "not a regular file"
+done
+expect_err "it is a symbolic link"
+[ -L link.h ] && [ "$(cat kept.h)" = keep ] || fail "link.h or kept.h changed"
+[ -d dir.h ] && [ -p fifo.h ] || fail "dir.h or fifo.h replaced"
+run timeout 20 "$KEVOLVE" apply -B build --target cpu_kernels --device "$device" -o y.h --stamp fifo.h
+expect_status 1
+expect_err "cannot write fifo.h: it is a FIFO"
 
 hostile() {  # best, the reason apply and verify give
   describe "refused: $1"

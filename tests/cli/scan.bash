@@ -1,6 +1,7 @@
 # kevolve scan on a nested CMake project with a C++ library and (where nvcc exists) a CUDA
-# executable: units, harnesses, configure-on-demand, and bad input, on the C++ library. The CUDA
-# executable has its own suite, scan_cuda.bash, which CTest shows skipped without nvcc.
+# executable: units, harnesses (given, or recorded by kevolve_tune), configure-on-demand, and bad
+# input, on the C++ library. The CUDA executable has its own suite, scan_cuda.bash, which CTest
+# shows skipped without nvcc.
 source "$(dirname "$0")/lib.bash"
 : "${KEVOLVE_INCLUDE_DIR:?set KEVOLVE_INCLUDE_DIR to the kevolve include directory}"
 CMAKE=${CMAKE:-cmake}
@@ -45,6 +46,31 @@ run "$KEVOLVE" scan -B build --target cpu_kernels --harness project/bench/blur_b
 expect_status 0
 expect_out "blur  cpu/blur.cpp:9  image::blur_rows  TILE=64 UNROLL=2  bench/blur_bench.cpp:5"
 if grep -qF "no harness" "$T/err"; then fail "harness not found"; fi
+
+describe "a target that calls kevolve_tune(... HARNESS ...) is scanned with its harness files"
+# Another project over the same sources, with kevolve_tune() from kevolve's source tree and this
+# kevolve: configured, never built.
+mkdir tuned
+cp -r project/cpu project/bench tuned/
+cat >tuned/CMakeLists.txt <<'CMAKE'
+cmake_minimum_required(VERSION 3.20)
+project(scan_tuned LANGUAGES CXX)
+add_executable(kevolve::kevolve IMPORTED)
+set_target_properties(kevolve::kevolve PROPERTIES IMPORTED_LOCATION "${KEVOLVE}")
+add_library(kevolve::headers INTERFACE IMPORTED)
+include("${KEVOLVE_SOURCE}/cmake/kevolve.cmake")
+add_subdirectory(cpu)
+kevolve_tune(cpu_kernels HARNESS bench/blur_bench.cpp)
+CMAKE
+run "$CMAKE" -S tuned -B tuned-build -DKEVOLVE_INCLUDE_DIR="$KEVOLVE_INCLUDE_DIR" \
+  -DKEVOLVE="$KEVOLVE" -DKEVOLVE_SOURCE="$SUITE_DIR/../.."
+expect_status 0
+for args in "" "--target cpu_kernels" "--target cpu_kernels --harness tuned/bench/blur_bench.cpp"; do
+  run "$KEVOLVE" scan -B tuned-build $args
+  expect_status 0
+  expect_out "blur  cpu/blur.cpp:9  image::blur_rows  TILE=64 UNROLL=2  bench/blur_bench.cpp:5"
+  if grep -qF "harness" "$T/err"; then fail "scan $args: a harness warning"; fi
+done
 
 describe "a space that does not parse: the error points into the string"
 sed -i 's/TILE: 16..256 pow2/TILE: 16...256 pow2/' project/cpu/blur.cpp

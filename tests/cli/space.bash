@@ -134,4 +134,14 @@ run "$KEVOLVE" space --help
 expect_status 0
 expect_out "--sample"
 expect_out "--fact"
+
+describe "help shows no placeholder: tune has no --executor (issue 20, item 5)"
+run "$KEVOLVE" tune --help
+expect_status 0
+expect_out "--budget"
+expect_no_out "executor"
+expect_no_out "slurm"
+run "$KEVOLVE" tune -B . --executor slurm
+expect_status 2
+expect_err "--executor"
 echo "ok"

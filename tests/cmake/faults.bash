@@ -10,8 +10,24 @@ KEVOLVE_CLI=$(kevolve_of faults)
 K=$T/faults/.kevolve
 
 describe "each fault is a status; the correct fast candidate wins"
-run "$KEVOLVE_CLI" tune -B "$B" --unit faulty --timeout 2 "${QUICK[@]}"
+run "$KEVOLVE_CLI" tune -B "$B" --unit faulty --timeout 2 "${QUICK[@]}" --json
 expect_status 0
+# --json: the summary's row, with the failed evaluations counted by status (issue 20, item 5).
+python3 - "$T/out" <<'PY' || fail "tune --json: $(cat "$T/out")"
+import json, sys
+out = json.load(open(sys.argv[1]))
+assert out["schema"] == 1, out
+[unit] = out["units"]
+assert (unit["target"], unit["unit"]) == ("faults", "faulty"), unit
+assert unit["state"] in ("tuned", "review"), unit  # review: far faster than the defaults
+assert unit["parameters"]["MODE"] == 1, unit
+assert unit["device"].startswith("cpu-"), unit
+for status in ("crashed", "timeout", "compile_error", "wrong_result"):
+    assert unit["failures"].get(status, 0) >= 1, (status, unit["failures"])
+assert "ok" not in unit["failures"], unit
+assert unit["speedup"]["low"] <= unit["speedup"]["value"] <= unit["speedup"]["high"], unit
+assert unit["tuned_s"] > 0 and unit["defaults_s"] > 0, unit
+PY
 log=$(echo "$K"/trials/faulty/*.jsonl)
 for status in '"status":"ok"' '"status":"crashed"' '"status":"timeout"' '"status":"compile_error"' '"status":"wrong_result"'; do
   grep -q "$status" "$log" || fail "no $status in the trial log: $(cat "$log")"
@@ -22,8 +38,15 @@ grep -q '"MODE": 1' "$K"/faulty/*.json || fail "MODE=1 did not win: $(cat "$K"/f
 if pgrep -f "$B/kevolve/cache/executables" >/dev/null; then fail "a candidate process outlived the tune"; fi
 
 describe "a run that writes to an input, a unit without harness: failed, with the reason"
-run "$KEVOLVE_CLI" tune -B "$B" --unit writer --unit lonely "${QUICK[@]}"
+run "$KEVOLVE_CLI" tune -B "$B" --unit writer --unit lonely "${QUICK[@]}" --json
 expect_status 1
+python3 - "$T/out" <<'PY' || fail "tune --json: $(cat "$T/out")"
+import json, sys
+units = {u["unit"]: u for u in json.load(open(sys.argv[1]))["units"]}
+assert units["lonely"]["state"] == "failed", units
+assert "has no harness" in units["lonely"]["message"], units
+assert units["writer"]["state"] == "failed" and units["writer"]["parameters"] is None, units
+PY
 expect_err "writer: failed: the reference run (seed "
 expect_err "failed: wrong_result: the run wrote to input 'in'"
 expect_err "lonely: failed: unit 'lonely' has no harness"

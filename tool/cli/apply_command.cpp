@@ -56,10 +56,22 @@ std::vector<tune::WrapperFile> plain_wrappers(const tune::TargetConfig& config) 
   return out;
 }
 
+// The header to `output` ("-": stdout), or where kevolve_tune() puts it.
+void write_header(const std::string& output, const fs::path& configured, const std::string& text) {
+  if (output == "-") {
+    fmt::print("{}", text);
+    return;
+  }
+  fs::path header = output.empty() ? configured : fs::path(output);
+  if (auto written = tune::write_if_changed(header, text); !written) throw Error(written.error());
+}
+
 void touch_stamp(const std::string& stamp, const std::string& target) {
   if (stamp.empty()) return;
-  if (auto made = util::ensure_directory(fs::path(stamp).parent_path()); !made)
-    throw Error(made.error());
+  if (fs::path dir = fs::path(stamp).parent_path(); !dir.empty()) {
+    if (auto made = util::ensure_directory(dir); !made) throw Error(made.error());
+  }
+  if (auto checked = tune::replaceable(stamp); !checked) throw Error(checked.error());
   std::ofstream(stamp, std::ios::trunc) << "kevolve apply " << target << "\n";
 }
 
@@ -71,9 +83,7 @@ int run_apply(const ApplyOptions& o) {
     if (!configs) throw Error(configs.error());
     for (const tune::TargetConfig& config : *configs) {
       if (config.target != o.target || tune::has_wisdom(config.knowledge_dir)) continue;
-      fs::path header = o.output.empty() ? config.header : fs::path(o.output);
-      auto written = tune::write_if_changed(header, tune::header_prologue(config));
-      if (!written) throw Error(written.error());
+      write_header(o.output, config.header, tune::header_prologue(config));
       write_wrappers(plain_wrappers(config));
       std::vector<std::string> inputs = {
           (tune::config_dir(o.build) / (config.target + ".json")).string()};
@@ -119,9 +129,7 @@ int run_apply(const ApplyOptions& o) {
                                           variants ? &*variants : nullptr);
   if (!injection) throw Error(injection.error());
   write_wrappers(injection->wrappers);
-  fs::path header = o.output.empty() ? config.header : fs::path(o.output);
-  auto changed = tune::write_if_changed(header, injection->header);
-  if (!changed) throw Error(changed.error());
+  write_header(o.output, config.header, injection->header);
   for (const std::string& warning : injection->warnings)
     fmt::print(stderr, "kevolve: warning: {}: {}\n", config.target, warning);
   if (!o.quiet) {
@@ -155,7 +163,8 @@ void add_apply_command(CLI::App& app, Action& action) {
   cmd->add_option("--device", o->device,
                   "Whose winners: a device id or auto (default: KEVOLVE_DEVICE, then "
                   "kevolve_tune's DEVICE)");
-  cmd->add_option("-o,--output", o->output, "Where to write the header (default: kevolve_tune's)");
+  cmd->add_option("-o,--output", o->output,
+                  "Where to write the header; - for stdout (default: kevolve_tune's)");
   cmd->add_option("--stamp", o->stamp, "A file to touch when done (for the build)");
   cmd->add_option("--depfile", o->depfile,
                   "Write the files the result depends on, for the build (with --stamp)");

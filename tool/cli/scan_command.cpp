@@ -7,11 +7,13 @@
 #include "tool/cli/commands.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
+#include "tool/tune/target_config.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace kevolve::tool {
@@ -113,6 +115,31 @@ void print_target(const analyzers::TargetScan& t, const fs::path& base) {
   table.print(stdout, "  ");
 }
 
+// A target that calls kevolve_tune() is scanned with its HARNESS files too, as tune scans it.
+void with_recorded_harnesses(std::vector<analyzers::ScanRequest>& requests,
+                             const analyzers::BuildInfo& build,
+                             const analyzers::ScanEnvironment& env,
+                             const std::vector<fs::path>& given) {
+  auto configs = tune::read_configs(build.build_dir);
+  if (!configs) throw Error(configs.error());
+  for (analyzers::ScanRequest& request : requests) {
+    for (const tune::TargetConfig& config : *configs) {
+      if (config.target != request.target || config.harness.empty()) continue;
+      std::vector<fs::path> harnesses = given;
+      for (const fs::path& h : config.harness) {
+        bool named = std::any_of(given.begin(), given.end(), [&](const fs::path& g) {
+          std::error_code ec;
+          return fs::absolute(g, ec).lexically_normal() == h.lexically_normal();
+        });
+        if (!named) harnesses.push_back(h);
+      }
+      auto planned = analyzers::plan_scan(build, env, request.target, harnesses);
+      if (!planned) throw Error(planned.error());
+      if (!planned->empty()) request = std::move(planned->front());
+    }
+  }
+}
+
 int run_scan(const ScanOptions& o) {
   analyzers::FileApiOptions api;
   api.configuration = o.configuration;
@@ -129,6 +156,7 @@ int run_scan(const ScanOptions& o) {
   }
   auto requests = analyzers::plan_scan(*build, *env, o.target, harnesses);
   if (!requests) throw Error(requests.error());
+  with_recorded_harnesses(*requests, *build, *env, harnesses);
 
   analyzers::ParseOptions parse;
   parse.jobs = o.jobs;
@@ -174,7 +202,8 @@ void add_scan_command(CLI::App& app, Action& action) {
       app.add_subcommand("scan", "Find the tuning units of a CMake build's targets (libclang)");
   cmd->add_option("-B,--build", o->build, "The CMake build directory")->required();
   cmd->add_option("--target", o->target, "Scan only this target");
-  cmd->add_option("--harness", o->harnesses, "A file with KEVOLVE_BENCH harnesses (repeatable)");
+  cmd->add_option("--harness", o->harnesses,
+                  "A file with KEVOLVE_BENCH harnesses, besides kevolve_tune's (repeatable)");
   cmd->add_option("--config", o->configuration,
                   "Multi-config generators: the configuration to read");
   cmd->add_option("-j,--jobs", o->jobs, "Parallel parses (default: one per hardware thread)");

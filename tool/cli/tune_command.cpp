@@ -20,11 +20,13 @@
 #include "tool/tune/points.hpp"
 #include "tool/tune/recipe.hpp"
 #include "tool/tune/settings.hpp"
+#include "tool/tune/summary.hpp"
 #include "tool/tune/tuner.hpp"
 #include "tool/tune/workspace.hpp"
 #include "util/environment.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
+#include "util/json.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
 
@@ -52,22 +54,18 @@ struct TuneOptions {
   std::string knowledge;
   std::string configuration;
   tune::TuneFlags flags;  // filled in with the environment and kevolve_tune's (tune/settings.hpp)
-  std::string executor = "local";
-  llm::LlmFlags llm;  // with the environment and kevolve_tune's LLM (tool/llm/settings.hpp)
+  llm::LlmFlags llm;      // with the environment and kevolve_tune's LLM (tool/llm/settings.hpp)
   std::optional<std::uint64_t> llm_budget;
   bool llm_no_cache = false;
   std::uint64_t llm_tokens = 0;  // the tree search's limits (docs/agent.md)
   int llm_stall = 0;
   std::optional<double> target_peak;
   bool dry_run = false;
+  bool json = false;
   std::string device;
 };
 
-struct Row {
-  std::string target;
-  std::string device;
-  UnitOutcome outcome;
-};
+using Row = tune::SummaryRow;
 
 void print_summary(const std::vector<Row>& rows) {
   Table table;
@@ -422,10 +420,6 @@ void print_messages(const std::vector<Row>& rows) {
 }
 
 int run_tune(const TuneOptions& o) {
-  if (o.executor != "local") {
-    throw Error(fmt::format("--executor {}: only the local executor exists yet (SLURM comes later)",
-                            o.executor));
-  }
   auto ws = tune::open_workspace(o.build, o.configuration);
   if (!ws) throw Error(ws.error());
   tune::TargetSelection selection;
@@ -440,7 +434,11 @@ int run_tune(const TuneOptions& o) {
   TuneRun run(o, *ws, inventory);
   for (const tune::TargetConfig& config : *targets) run.tune_target(config);
   run.check_units_found();
-  print_summary(run.rows);
+  if (o.json) {
+    fmt::print("{}", util::dump_json(tune::summary_json(run.rows)));
+  } else {
+    print_summary(run.rows);
+  }
   print_messages(run.rows);
   if (util::interrupted()) return 130;
   return run.failed ? 1 : 0;
@@ -503,7 +501,6 @@ void add_tune_command(CLI::App& app, Action& action) {
          "default), off (docs/sandbox.md)")
       ->check(CLI::IsMember({"required", "auto", "off"}))
       ->type_name("MODE");
-  cmd->add_option("--executor", o->executor, "Where candidates run: local (default) or slurm");
   cmd->add_option("--llm", o->llm.provider,
                   "After the parameter search, ask this LLM provider for code variants "
                   "(docs/llm.md)")
@@ -542,6 +539,9 @@ void add_tune_command(CLI::App& app, Action& action) {
       "--profile", o->flags.profile,
       "Attach hardware counters to the winner and the defaults (CPU: perf_event_open in the "
       "candidate; CUDA: Nsight Compute, needs ncu)");
+  cmd->add_flag("--json", o->json,
+                "Print the summary as JSON (docs/cli.md): per unit its state, times, speedup, "
+                "parameters and failed evaluations by status");
   cmd->add_option("--device", o->device,
                   "Tune on this device (an id from kevolve hw, or a backend: cuda, hip); default: "
                   "the first of each unit's backend");

@@ -414,7 +414,23 @@ std::vector<std::string> knowledge_inputs(const fs::path& knowledge_dir,
   return out;
 }
 
+util::Expected<void> replaceable(const fs::path& file) {
+  std::error_code ec;
+  fs::file_status status = fs::symlink_status(file, ec);
+  if (!fs::exists(status) || fs::is_regular_file(status)) return {};
+  std::string_view what = fs::is_symlink(status)     ? "a symbolic link"
+                          : fs::is_directory(status) ? "a directory"
+                          : fs::is_fifo(status)      ? "a FIFO"
+                          : fs::is_socket(status)    ? "a socket"
+                                                     : "a device or other special file";
+  return util::unexpected(
+      fmt::format("cannot write {}: it is {}, not a regular file; kevolve replaces only regular "
+                  "files (name another path, or - for stdout)",
+                  file.string(), what));
+}
+
 util::Expected<bool> write_if_changed(const fs::path& file, const std::string& text) {
+  if (auto checked = replaceable(file); !checked) return util::unexpected(checked.error());
   if (auto current = util::read_file(file); current && *current == text) return false;
   if (fs::path dir = file.parent_path(); !dir.empty()) {  // "-o kevolve_tuned.h": here
     if (auto made = util::ensure_directory(dir); !made) return util::unexpected(made.error());

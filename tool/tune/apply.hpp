@@ -101,7 +101,12 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
 std::vector<std::string> knowledge_inputs(const std::filesystem::path& knowledge_dir,
                                           const std::vector<std::string>& units);
 
-// Writes `text` unless the file already holds it, so the build does not recompile for nothing.
+// Whether writing `file` may replace what is there: nothing, or a regular file. A symbolic link
+// (/dev/stdout), a directory, a FIFO or a device is refused, never replaced by a regular file.
+util::Expected<void> replaceable(const std::filesystem::path& file);
+
+// Writes `text` unless the file already holds it, so the build does not recompile for nothing;
+// refuses a `file` that is not replaceable().
 util::Expected<bool> write_if_changed(const std::filesystem::path& file, const std::string& text);
 
 }  // namespace kevolve::tune

@@ -13,6 +13,9 @@ start=$(date +%s)
 run "$KEVOLVE_CLI" tune -B "$B" --timeout 3 "${QUICK[@]}"
 elapsed=$(( $(date +%s) - start ))
 expect_status 0
+# The summary table counts each unit's failed evaluations by status.
+grep -Eq "^cache_by_pointer +cpu-[^ ]+ +[0-9]+ +1 wrong_result " "$T/out" ||
+  fail "the table does not count the failed evaluation: $(cat "$T/out")"
 caught cache_by_pointer wrong_result "refilled in place"
 caught partial_after_first wrong_result ""
 caught stash_in_input wrong_result "wrote to input 'in'"

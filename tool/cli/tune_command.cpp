@@ -33,6 +33,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace kevolve::tool {
@@ -67,10 +68,20 @@ struct TuneOptions {
 
 using Row = tune::SummaryRow;
 
+// Failed evaluations by status, "3 compile_error, 1 timeout", or "-".
+std::string failed_text(const std::map<std::string, int>& statuses) {
+  std::string out;
+  for (const auto& [status, count] : statuses) {
+    if (status != "ok" && count > 0)
+      out += fmt::format("{}{} {}", out.empty() ? "" : ", ", count, status);
+  }
+  return out.empty() ? "-" : out;
+}
+
 void print_summary(const std::vector<Row>& rows) {
   Table table;
-  table.add({"unit", "device", "evals", "defaults", "tuned", "speedup", "of peak", "parameters",
-             "result", "wall", "evals/min"});
+  table.add({"unit", "device", "evals", "failed", "defaults", "tuned", "speedup", "of peak",
+             "parameters", "result", "wall", "evals/min"});
   for (const Row& r : rows) {
     const UnitOutcome& o = r.outcome;
     std::string defaults = "-", tuned = "-", speedup = "-", params = "-", peak = "-";
@@ -92,8 +103,8 @@ void print_summary(const std::vector<Row>& rows) {
         fresh > 0 && o.search_seconds > 0
             ? fmt::format("{:.0f}", 60.0 * static_cast<double>(fresh) / o.search_seconds)
             : "-";
-    table.add({r.outcome.unit, r.device, evals, defaults, tuned, speedup, peak, params,
-               std::string(tune::describe(o.state)), wall, rate});
+    table.add({r.outcome.unit, r.device, evals, failed_text(o.statuses), defaults, tuned, speedup,
+               peak, params, std::string(tune::describe(o.state)), wall, rate});
   }
   table.print(stdout);
 }

@@ -80,7 +80,7 @@ std::string failed_text(const std::map<std::string, int>& statuses) {
 
 void print_summary(const std::vector<Row>& rows) {
   Table table;
-  table.add({"unit", "device", "evals", "failed", "defaults", "tuned", "speedup", "of peak",
+  table.add({"unit", "device", "evals", "failures", "defaults", "tuned", "speedup", "of peak",
              "parameters", "result", "wall", "evals/min"});
   for (const Row& r : rows) {
     const UnitOutcome& o = r.outcome;

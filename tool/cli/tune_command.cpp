@@ -457,6 +457,44 @@ int run_tune(const TuneOptions& o) {
 
 }  // namespace
 
+// --llm and the tree search's options (docs/llm.md, docs/agent.md).
+void add_llm_options(CLI::App* cmd, const std::shared_ptr<TuneOptions>& o) {
+  cmd->add_option("--llm", o->llm.provider,
+                  "After the parameter search, ask this LLM provider for code variants "
+                  "(docs/llm.md)")
+      ->check(CLI::IsMember({"openai", "anthropic", "command"}))
+      ->type_name("PROVIDER");
+  cmd->add_option("--llm-model", o->llm.model, "The model (default: the provider's)");
+  cmd->add_option("--llm-url", o->llm.url, "The server's base URL (default: the provider's)");
+  cmd->add_option("--llm-command", o->llm.command,
+                  "For --llm command: the program (run by /bin/sh; prompt on stdin, answer on "
+                  "stdout)");
+  cmd->add_option("--llm-calls", o->llm.calls, "LLM calls per unit (default 3)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--llm-tokens", o->llm_tokens,
+                  "Stop asking once the prompts and answers of a unit reach this many tokens "
+                  "(default: no limit)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--llm-stall", o->llm_stall,
+                  "Stop asking after this many rewrites without a better one (default: no limit)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--target-peak", o->target_peak,
+                  "Stop asking once the best reaches this % of the measured peak of its bound "
+                  "resource")
+      ->check(CLI::Range(1.0, 100.0));
+  cmd->add_option("--llm-key-env", o->llm.key_env,
+                  "The environment variable that holds the key (default: OPENAI_API_KEY or "
+                  "ANTHROPIC_API_KEY)");
+  cmd->add_option("--llm-budget", o->llm_budget,
+                  "Evaluations of each variant's own space (default 8)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag(
+      "--llm-no-cache", o->llm_no_cache,
+      "Send every prompt, even one whose answer is kept in <knowledge>/trials/llm-answers");
+  cmd->add_flag("--dry-run", o->dry_run,
+                "With --llm: print each unit's prompt and send nothing (nothing is evaluated)");
+}
+
 void add_tune_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<TuneOptions>();
   CLI::App* cmd =
@@ -512,40 +550,7 @@ void add_tune_command(CLI::App& app, Action& action) {
          "default), off (docs/sandbox.md)")
       ->check(CLI::IsMember({"required", "auto", "off"}))
       ->type_name("MODE");
-  cmd->add_option("--llm", o->llm.provider,
-                  "After the parameter search, ask this LLM provider for code variants "
-                  "(docs/llm.md)")
-      ->check(CLI::IsMember({"openai", "anthropic", "command"}))
-      ->type_name("PROVIDER");
-  cmd->add_option("--llm-model", o->llm.model, "The model (default: the provider's)");
-  cmd->add_option("--llm-url", o->llm.url, "The server's base URL (default: the provider's)");
-  cmd->add_option("--llm-command", o->llm.command,
-                  "For --llm command: the program (run by /bin/sh; prompt on stdin, answer on "
-                  "stdout)");
-  cmd->add_option("--llm-calls", o->llm.calls, "LLM calls per unit (default 3)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--llm-tokens", o->llm_tokens,
-                  "Stop asking once the prompts and answers of a unit reach this many tokens "
-                  "(default: no limit)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--llm-stall", o->llm_stall,
-                  "Stop asking after this many rewrites without a better one (default: no limit)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--target-peak", o->target_peak,
-                  "Stop asking once the best reaches this % of the measured peak of its bound "
-                  "resource")
-      ->check(CLI::Range(1.0, 100.0));
-  cmd->add_option("--llm-key-env", o->llm.key_env,
-                  "The environment variable that holds the key (default: OPENAI_API_KEY or "
-                  "ANTHROPIC_API_KEY)");
-  cmd->add_option("--llm-budget", o->llm_budget,
-                  "Evaluations of each variant's own space (default 8)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_flag(
-      "--llm-no-cache", o->llm_no_cache,
-      "Send every prompt, even one whose answer is kept in <knowledge>/trials/llm-answers");
-  cmd->add_flag("--dry-run", o->dry_run,
-                "With --llm: print each unit's prompt and send nothing (nothing is evaluated)");
+  add_llm_options(cmd, o);
   cmd->add_flag(
       "--profile", o->flags.profile,
       "Attach hardware counters to the winner and the defaults (CPU: perf_event_open in the "

@@ -19,9 +19,12 @@ cd "$(dirname "$0")/.."
 root=$PWD
 source .devdeps/activate.sh && source .devdeps/activate-extra.sh
 export CMAKE_POLICY_VERSION_MINIMUM=3.5 PATH=/usr/local/cuda/bin:$PATH
-out=${OUT:-/tmp/out}
-mkdir -p "$out"
-log() { echo "== $(date +%T) $*"; }
+# Logs gather in $out and are packed into $OUT/logs.tgz after each stage: the device tool
+# brings back at most 8 files, and a call stopped at its limit still returns the last pack.
+final=${OUT:-/tmp/out}
+out=/tmp/device-logs
+mkdir -p "$out" "$final"
+log() { tar -C "$out" -czf "$final/logs.tgz" . 2>/dev/null; echo "== $(date +%T) $*"; }
 
 log "build kevolve"
 start=$(date +%s)
@@ -166,5 +169,5 @@ if [[ " $* " == *" --throughput "* ]]; then
   fi
 fi
 
-tar -C examples -czf "$out/knowledge.tgz" .kevolve
+tar -C examples -czf "$final/knowledge.tgz" .kevolve
 log "done"

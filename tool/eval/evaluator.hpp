@@ -47,12 +47,14 @@ struct Measurement {
   // GPU only: each repetition's span by the host clock, up to a device-wide synchronize; the
   // samples are the stream's events.
   double host_median_s = 0;
+  // GPU only: how long the device worked on once the stop event had completed (median).
+  double drain_median_s = 0;
 
   double spread() const { return median_s > 0 ? (max_s - min_s) / median_s : 0; }
 };
 
-// On a GPU: why `candidate`'s stream events missed work the host waited for, measured against
-// the latency the defaults show; empty when they did not (or on a CPU).
+// On a GPU: why `candidate`'s stream events missed work the device still did after them,
+// measured against the defaults' drain; empty when they did not (or on a CPU).
 std::string unseen_gpu_work(const Measurement& candidate, const Measurement& defaults);
 
 // How the time of a timed phase was spent, by the harness's clock and the tuner's.
@@ -65,6 +67,12 @@ struct Phase {
   // Seconds a call spent outside its timed region (resets, loop overhead).
   double untimed_per_call() const { return calls > 0 ? (phase_s - timed_s) / calls : 0; }
 };
+
+// On a CPU: why `candidate`'s calls spent far more time outside their timed region than the
+// defaults' did (work moved where the timer does not look); empty when they did not, or on a
+// GPU, where that time is the harness's own and unseen_gpu_work judges.
+std::string untimed_work(const Measurement& candidate, const Phase& phase,
+                         const Measurement& defaults, const Phase& defaults_phase);
 
 // A check: a problem (seed and sizes), optionally refilled in place with another seed, whose
 // outputs after a call are compared with the reference's. Its reference lives under `key`.

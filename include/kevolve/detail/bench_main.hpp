@@ -231,8 +231,13 @@ struct Calls {
   double timed_s = 0;
 };
 
+// host and drain: GPU only (see time() below); empty on a CPU.
+struct Spans {
+  std::vector<double> host, drain;
+};
+
 inline std::string time_json(std::vector<double> samples, long long iterations, double phase_s,
-                             const std::vector<double>& host, Calls calls) {
+                             const Spans& spans, Calls calls) {
   std::vector<double> sorted = samples;
   std::sort(sorted.begin(), sorted.end());
   std::size_t n = sorted.size();
@@ -245,8 +250,8 @@ inline std::string time_json(std::vector<double> samples, long long iterations, 
   return "{\"status\":\"ok\",\"median_s\":" + json_number(median) +
          ",\"min_s\":" + json_number(sorted.front()) + ",\"max_s\":" + json_number(sorted.back()) +
          ",\"samples\":" + list(samples) + ",\"iterations\":" + std::to_string(iterations) +
-         ",\"phase_s\":" + json_number(phase_s) + ",\"host_s\":" + list(host) +
-         ",\"calls\":" + std::to_string(calls.count) +
+         ",\"phase_s\":" + json_number(phase_s) + ",\"host_s\":" + list(spans.host) +
+         ",\"drain_s\":" + list(spans.drain) + ",\"calls\":" + std::to_string(calls.count) +
          ",\"timed_s\":" + json_number(calls.timed_s) + "}";
 }
 
@@ -280,7 +285,9 @@ class CacheFlusher {
 };
 
 // Events bracket the run on stream(); the host's span of the same repetition (up to the
-// device-wide synchronize) is reported too, so the tuner can see work on other streams.
+// device-wide synchronize) is reported too, and the drain: how long the device still worked
+// once the stop event had completed. Both let the tuner see work on other streams, the drain
+// without the launch and wake-up latencies that the span carries.
 inline std::string time(Bench& b, int reps, double /*min_time*/, int warmup) {
   const auto& fn = b.function();
   gpu::Stream stream = b.stream();
@@ -294,7 +301,8 @@ inline std::string time(Bench& b, int reps, double /*min_time*/, int warmup) {
   gpu::Event start = nullptr, stop = nullptr;
   gpu::check(KEVOLVE_GPU(EventCreate)(&start), "creating an event");
   gpu::check(KEVOLVE_GPU(EventCreate)(&stop), "creating an event");
-  std::vector<double> samples, host;
+  std::vector<double> samples;
+  Spans spans;
   try {
     for (int r = 0; r < reps; ++r) {
       b.reset();
@@ -306,8 +314,13 @@ inline std::string time(Bench& b, int reps, double /*min_time*/, int warmup) {
       fn();
       KEVOLVE_RANGE_POP();
       gpu::check(KEVOLVE_GPU(EventRecord)(stop, stream), "recording an event");
+      gpu::check(KEVOLVE_GPU(GetLastError)(), "a timed run");
+      gpu::check(KEVOLVE_GPU(EventSynchronize)(stop), "a timed run");
+      const std::int64_t stopped = clock::monotonic_ns();
       gpu::check_run("a timed run");
-      host.push_back(static_cast<double>(clock::monotonic_ns() - t0) * 1e-9);
+      const std::int64_t drained = clock::monotonic_ns();
+      spans.host.push_back(static_cast<double>(drained - t0) * 1e-9);
+      spans.drain.push_back(static_cast<double>(drained - stopped) * 1e-9);
       float ms = 0;
       gpu::check(KEVOLVE_GPU(EventElapsedTime)(&ms, start, stop), "reading an event");
       samples.push_back(static_cast<double>(ms) * 1e-3);
@@ -322,7 +335,7 @@ inline std::string time(Bench& b, int reps, double /*min_time*/, int warmup) {
   if (samples.empty()) return status_json("error", "no repetition was asked for");
   double timed = 0;
   for (double s : samples) timed += s;
-  return time_json(samples, 1, phase.seconds(), host,
+  return time_json(samples, 1, phase.seconds(), spans,
                    {static_cast<long long>(samples.size()) + warmup, timed});
 }
 

@@ -69,6 +69,7 @@ class UnitTune {
   }
 
   UnitOutcome run();
+  UnitPlan plan();
 
  private:
   UnitOutcome fail(std::string message);
@@ -184,6 +185,23 @@ UnitOutcome UnitTune::run() {
     return fail(*beyond);
   }
   return search_and_record(evaluator);
+}
+
+UnitPlan UnitTune::plan() {
+  UnitPlan p;
+  auto existing = m_ctx.knowledge.read(m_unit.name, m_ctx.device.id);
+  if (!existing) return p.error = existing.error(), p;
+  if (up_to_date(*existing)) return p.up_to_date = true, p;
+  p.rebuilt = m_rebuilt;
+  if (BuildCheck build = check_build(m_build, *existing); !build.refusal.empty())
+    return p.error = build.refusal, p;
+  auto built = unit_space(m_unit, &m_ctx.device.facts);
+  if (!built) return p.error = built.error(), p;
+  m_space.emplace(std::move(*built));
+  p.points = m_space->size();
+  p.budget = std::min<std::uint64_t>(m_settings.budget, p.points);
+  p.strategy = choose_strategy();
+  return p;
 }
 
 std::string UnitTune::choose_strategy() const {
@@ -427,6 +445,11 @@ void UnitTune::profile(knowledge::SizeRecord& record, CandidateEvaluator& candid
 UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
                       const backends::CandidateRecipe& recipe) {
   return UnitTune(ctx, unit, recipe).run();
+}
+
+UnitPlan plan_unit(const TuneContext& ctx, const analyzers::Unit& unit,
+                   const backends::CandidateRecipe& recipe) {
+  return UnitTune(ctx, unit, recipe).plan();
 }
 
 }  // namespace kevolve::tune

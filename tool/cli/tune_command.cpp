@@ -17,6 +17,7 @@
 #include "tool/search/registry.hpp"
 #include "tool/tune/apply.hpp"
 #include "tool/tune/build_check.hpp"
+#include "tool/tune/noise.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/recipe.hpp"
 #include "tool/tune/settings.hpp"
@@ -498,6 +499,8 @@ int run_tune(const TuneOptions& o) {
   if (!targets) throw Error(targets.error());
 
   backends::Inventory inventory = backends::detect_devices();
+  if (auto load = tune::current_load())
+    if (auto busy = tune::load_warning(*load)) fmt::print(stderr, "kevolve: warning: {}\n", *busy);
   util::install_interrupt_handlers();
   TuneRun run(o, *ws, inventory);
   for (const tune::TargetConfig& config : *targets) run.tune_target(config);

@@ -9,6 +9,7 @@
 #include "tool/tune/build_check.hpp"
 #include "tool/tune/candidates.hpp"
 #include "tool/tune/environment.hpp"
+#include "tool/tune/noise.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/record.hpp"
 #include "tool/tune/record_text.hpp"
@@ -178,6 +179,8 @@ UnitOutcome UnitTune::run() {
   m_described = evaluator.description();
   m_baseline_s = evaluator.baseline().median_s;
   m_baseline_spread = evaluator.baseline().spread();
+  if (auto noisy = spread_warning(evaluator.baseline().samples))
+    m_ctx.progress.note("warning: " + *noisy);
   m_peaks = harness_peaks(m_ctx.peaks, m_described);
   // A timing beyond the speed of light is never recorded: not even as the defaults' trial.
   if (auto beyond = defaults_beyond_light(

@@ -1,0 +1,132 @@
+#include "tool/cluster/slurm.hpp"
+
+#include "temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace kevolve::cluster;
+
+TEST_CASE("sbatch's command line: one argument per option, the script last", "[cluster]") {
+  SlurmSettings settings;
+  settings.script_dir = "/shared/kevolve";
+  JobRequest request;
+  request.name = "matmul; rm -rf ~ $(x)";
+  request.command = {"/bin/true"};
+  request.array = "0-3";
+  request.partition = "gpu-h100";
+  request.account = "--proj";  // stays a value: it is glued to its option
+  request.gres = "gpu:1";
+  request.time_limit = std::chrono::seconds(90);
+  request.output = "/shared/out %A_%a.txt";
+  const auto argv = sbatch_command(settings, request, "/shared/kevolve/job.sh");
+  const std::vector<std::string> expected{
+      "sbatch", "--parsable", "--job-name=matmul__rm_-rf_____x_", "--array=0-3",
+      "--partition=gpu-h100", "--account=--proj", "--gres=gpu:1", "--time=0:01:30",
+      "--output=/shared/out %A_%a.txt", "--error=/shared/out %A_%a.txt",
+      "--chdir=/shared/kevolve", "/shared/kevolve/job.sh"};
+  CHECK(argv == expected);
+}
+
+TEST_CASE("a single job without options asks for nothing it was not given", "[cluster]") {
+  SlurmSettings settings;
+  settings.script_dir = "/s";
+  settings.sbatch = "/opt/slurm/bin/sbatch";
+  JobRequest request;
+  request.command = {"x"};
+  request.working_dir = "/w";
+  const std::vector<std::string> expected{"/opt/slurm/bin/sbatch", "--parsable",
+                                          "--job-name=kevolve", "--chdir=/w", "/s/j.sh"};
+  CHECK(sbatch_command(settings, request, "/s/j.sh") == expected);
+  CHECK(time_limit_text(std::chrono::seconds(3 * 3600 + 61)) == "3:01:01");
+}
+
+TEST_CASE("the batch script quotes every word of the command", "[cluster]") {
+  JobRequest request;
+  request.command = {"/bin/echo", "it's", "$HOME", "`id`", "a b", ""};
+  CHECK(job_script(request) ==
+        "#!/bin/sh\n"
+        "# Written by kevolve (tool/cluster/slurm.cpp): the job runs this one command.\n"
+        "exec '/bin/echo' 'it'\\''s' '$HOME' '`id`' 'a b' ''\n");
+}
+
+TEST_CASE("squeue is asked once for all jobs, array tasks one a line", "[cluster]") {
+  SlurmSettings settings;
+  const std::vector<std::string> expected{"squeue", "-h", "-r", "-t", "all", "-j", "12,13_2",
+                                          "-o", "%i|%T|%N|%r"};
+  CHECK(squeue_command(settings, {"12", "13_2"}) == expected);
+}
+
+TEST_CASE("sbatch --parsable's job id", "[cluster]") {
+  CHECK(*parse_job_id("42\n") == "42");
+  CHECK(*parse_job_id("42;cluster-a\n") == "42");
+  for (const char* bad : {"", "\n", "sbatch: error: x", "42 43", "-1", "4_2x"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_job_id(bad));
+  }
+}
+
+TEST_CASE("squeue's lines become statuses; a malformed line is an error naming it",
+          "[cluster]") {
+  auto statuses = parse_squeue("12_0|COMPLETED|node1|None\n12_1|NODE_FAIL|node2|NodeDown\n\n");
+  REQUIRE(statuses);
+  REQUIRE(statuses->size() == 2);
+  CHECK(statuses->at(0).id == "12_0");
+  CHECK(statuses->at(0).outcome == JobOutcome::completed);
+  CHECK(statuses->at(1).outcome == JobOutcome::lost);
+  CHECK(statuses->at(1).node == "node2");
+  CHECK(statuses->at(1).reason == "NodeDown");
+  const auto bad = parse_squeue("12|RUNNING|node1|None\n12|RUNNING\n");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error() == "squeue's line 2 is '12|RUNNING', not ID|STATE|NODE|REASON");
+}
+
+TEST_CASE("scontrol's ExitCode field", "[cluster]") {
+  const std::string line =
+      "JobId=2 JobName=wrap UserId=root(0) JobState=FAILED Reason=NonZeroExitCode "
+      "Dependency=(null) Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=3:0 RunTime=00:00:01";
+  CHECK(exit_status_of(line)->code == 3);
+  CHECK(exit_status_of("JobId=2 ExitCode=0:9\n")->signal == 9);
+  CHECK_FALSE(exit_status_of("JobId=2 JobState=FAILED"));
+  CHECK_FALSE(exit_status_of("JobId=2 ExitCode=x"));
+}
+
+TEST_CASE("without sbatch, submit says which program is missing and what provides it",
+          "[cluster]") {
+  kevolve::test::TempDir dir;
+  SlurmSettings settings;
+  settings.script_dir = dir / "scripts";
+  settings.sbatch = (dir / "no-sbatch-here").string();
+  SlurmClient client(settings);
+  JobRequest request;
+  request.name = "x";
+  request.command = {"/bin/true"};
+  const auto id = client.submit(request);
+  REQUIRE_FALSE(id);
+  CHECK_THAT(id.error(), Catch::Contains("no-sbatch-here") && Catch::Contains("slurm-client"));
+}
+
+TEST_CASE("a refusing sbatch is quoted; ids that are not job ids never reach squeue",
+          "[cluster]") {
+  kevolve::test::TempDir dir;
+  const auto fake = dir.write("sbatch", "#!/bin/sh\necho 'sbatch: error: invalid partition' >&2\n"
+                                        "echo 'second line' >&2\nexit 1\n");
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  SlurmSettings settings;
+  settings.script_dir = dir / "scripts";
+  settings.sbatch = fake.string();
+  settings.squeue = (dir / "squeue-never-run").string();
+  SlurmClient client(settings);
+  JobRequest request;
+  request.name = "unit a";
+  request.command = {"/bin/true"};
+  const auto id = client.submit(request);
+  REQUIRE_FALSE(id);
+  CHECK(id.error() == "sbatch refused job 'unit_a' (exit 1): sbatch: error: invalid partition");
+  const auto polled = client.poll({"12", "12,13"});
+  REQUIRE_FALSE(polled);
+  CHECK(polled.error() == "'12,13' is not a SLURM job id");
+  CHECK(client.squeue_calls() == 0);
+  CHECK_FALSE(client.cancel({"-u"}));
+}

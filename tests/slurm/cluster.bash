@@ -142,6 +142,14 @@ cluster_stop() {
   for pid in $(pgrep -x slurmstepd 2>/dev/null); do
     ls -l "/proc/$pid/fd" "/proc/$pid/cwd" 2>/dev/null | grep -q "$CLUSTER_DIR" && kill -KILL "$pid" 2>/dev/null
   done
+  # What a job left (its node's slurmd killed by a test, scancel cannot reach it): a process of
+  # a job (SLURM_JOB_ID) submitted to this cluster (sbatch passes SLURM_CONF on), by its pid.
+  local env
+  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+    env=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ") || continue
+    grep -qx "SLURM_CONF=$CLUSTER_DIR/slurm.conf" <<<"$env" && grep -q '^SLURM_JOB_ID=' <<<"$env" &&
+      kill -KILL "$pid" 2>/dev/null
+  done
   pids=$(cluster_pids)
   for pid in $pids; do kill -TERM "$pid" 2>/dev/null; done
   for _ in $(seq 1 50); do

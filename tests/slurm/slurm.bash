@@ -44,7 +44,7 @@ victim=
 for _ in $(seq 1 150); do
   for pid in $(pgrep -x sleep); do
     # This cluster's job (sbatch passes SLURM_CONF on), not another test's with the same id.
-    env=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null)
+    env=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ")
     grep -qx "SLURM_JOB_ID=$killed_job" <<<"$env" && grep -qx "SLURM_CONF=$SLURM_CONF" <<<"$env" && victim=$pid
   done
   [ -n "$victim" ] && break

@@ -57,6 +57,7 @@ kill -KILL "$victim"
 if out=$("$DRIVER" submit "$W/scripts" greedy --gres gpu:9 -- true 2>&1); then
   fail "sbatch accepted a job asking for 9 GPUs: $out"
 fi
+echo "refusal: $out"
 echo "$out" | grep -q "sbatch refused job 'greedy' (exit 1): sbatch: error:" || fail "refusal not quoted: $out"
 
 # One wait for all, polling every 2 s; bounded by 150 s to detect a hang.

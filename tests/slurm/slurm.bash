@@ -68,15 +68,15 @@ elapsed=$((SECONDS - start))
 cat "$W/wait.out"
 
 expect_line() { grep -qE "^$1\$" "$W/wait.out" || fail "no line '$1'"; }
-expect_line "$written_job completed 0 0 node[12]"
+expect_line "$written_job completed - - node[12]"
 grep -qE '^written on node[12]$' "$W/written.txt" || fail "the writer's file: $(cat "$W/written.txt" 2>&1)"
 for task in 0 1 2 3; do
-  expect_line "${array_job}_$task completed 0 0 node[12]"
+  expect_line "${array_job}_$task completed - - node[12]"
   grep -qE "^task $task gpus [01]\$" "$W/task_$task.log" || fail "task $task's log: $(cat "$W/task_$task.log" 2>&1)"
 done
 expect_line "$failing_job failed 3 0 node[12]"
-expect_line "$timeout_job timeout 0 0 node[12]"
-expect_line "$cancelled_job cancelled 0 0 (node[12]|-)"
+expect_line "$timeout_job timeout - - node[12]"
+expect_line "$cancelled_job cancelled - - (node[12]|-)"
 # SLURM 22.05 reports a batch script killed by SIGKILL as FAILED with ExitCode 0:9.
 expect_line "$killed_job failed 0 9 node[12]"
 

@@ -2,7 +2,8 @@
 //   kevolve_slurm_driver submit SCRIPT_DIR NAME [--array A] [--time SECONDS] [--gres G]
 //                        [--output FILE] -- COMMAND...        prints the job id
 //   kevolve_slurm_driver wait INTERVAL_MS TIMEOUT_S ID...    prints "ID OUTCOME CODE SIGNAL NODE"
-//                                                            per job or task, then "squeue calls: N"
+//                                                            per job or task ("- -": no exit
+//                                                            status), then "squeue calls: N"
 //   kevolve_slurm_driver cancel ID...
 // Errors go to stderr with exit status 1.
 
@@ -64,8 +65,8 @@ int wait(const std::vector<std::string>& args) {
       client.wait(ids, std::chrono::seconds(kevolve::util::parse_int(args[1]).value_or(0)));
   if (!statuses) return fail(statuses.error());
   for (const auto& s : *statuses) {
-    fmt::print("{} {} {} {} {}\n", s.id, to_string(s.outcome), s.exit.code, s.exit.signal,
-               s.node.empty() ? "-" : s.node);
+    const auto exit = s.exit ? fmt::format("{} {}", s.exit->code, s.exit->signal) : "- -";
+    fmt::print("{} {} {} {}\n", s.id, to_string(s.outcome), exit, s.node.empty() ? "-" : s.node);
   }
   fmt::print("squeue calls: {}\n", client.squeue_calls());
   return 0;

@@ -244,9 +244,13 @@ util::Expected<std::vector<JobStatus>> SlurmClient::poll(const std::vector<std::
       if (!belongs_to(status.id, id)) continue;
       found = true;
       if (status.outcome == JobOutcome::failed) {
+        // Still failed without its exit status: one job's record must not end the poll.
         auto exit = exit_status(status.id);
-        if (!exit) return util::unexpected(exit.error());
-        status.exit = *exit;
+        if (exit) {
+          status.exit = *exit;
+        } else {
+          status.reason += "; " + exit.error();
+        }
       }
       statuses.push_back(status);
     }

@@ -56,7 +56,8 @@ struct JobStatus {
   std::string state;   // SLURM's word, or "" when squeue no longer lists the job
   std::string node;    // where it ran, when SLURM said
   std::string reason;  // squeue's %r: why it waits or why it ended
-  ExitStatus exit;     // for `failed`: from scontrol's ExitCode
+  // For `failed`: scontrol's ExitCode; nullopt when scontrol could not say (reason says why).
+  std::optional<ExitStatus> exit;
 };
 
 // The pieces, apart so that tests can check them without SLURM.

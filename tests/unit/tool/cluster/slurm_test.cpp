@@ -1,10 +1,13 @@
 #include "tool/cluster/slurm.hpp"
 
 #include "temp_dir.hpp"
+#include "util/files.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 using namespace kevolve::cluster;
 
@@ -129,4 +132,97 @@ TEST_CASE("a refusing sbatch is quoted; ids that are not job ids never reach squ
   CHECK(polled.error() == "'12,13' is not a SLURM job id");
   CHECK(client.squeue_calls() == 0);
   CHECK_FALSE(client.cancel({"-u"}));
+}
+
+namespace {
+
+// Fake squeue and scontrol: each logs its arguments and prints what the test left in NAME.out,
+// exiting with NAME.rc (0 when absent).
+SlurmSettings fake_slurm(const kevolve::test::TempDir& dir) {
+  SlurmSettings settings;
+  settings.script_dir = dir / "scripts";
+  settings.poll_interval = std::chrono::milliseconds(0);
+  for (const std::string name : {"squeue", "scontrol"}) {
+    const auto base = (dir / name).string();
+    const auto fake = dir.write(name + ".sh", "#!/bin/sh\necho \"$*\" >>'" + base + ".log'\ncat '" +
+                                                  base + ".out'\nexit $(cat '" + base +
+                                                  ".rc' 2>/dev/null || echo 0)\n");
+    std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+    (name == "squeue" ? settings.squeue : settings.scontrol) = fake.string();
+  }
+  return settings;
+}
+
+std::size_t lines_of(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return static_cast<std::size_t>(
+      std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("poll: one squeue for all jobs; array tasks; a failed job's exit status asked once",
+          "[cluster]") {
+  kevolve::test::TempDir dir;
+  SlurmClient client(fake_slurm(dir));
+  dir.write("squeue.out",
+            "7|RUNNING|node1|None\n8_0|COMPLETED|node2|None\n8_1|FAILED|node1|NonZeroExitCode\n");
+  dir.write("scontrol.out", "JobId=9 JobName=x JobState=FAILED Reason=NonZeroExitCode ExitCode=2:0\n");
+  for (int round = 0; round < 2; ++round) {
+    const auto statuses = client.poll({"7", "8", "9"});
+    REQUIRE(statuses);
+    REQUIRE(statuses->size() == 4);
+    CHECK(statuses->at(0).outcome == JobOutcome::running);
+    CHECK(statuses->at(1).id == "8_0");
+    CHECK(statuses->at(1).outcome == JobOutcome::completed);
+    CHECK(statuses->at(2).outcome == JobOutcome::failed);
+    REQUIRE(statuses->at(2).exit);
+    CHECK(statuses->at(2).exit->code == 2);
+    CHECK(statuses->at(3).id == "9");  // not listed: finished long ago, or never existed
+    CHECK(statuses->at(3).outcome == JobOutcome::unknown);
+  }
+  CHECK(client.squeue_calls() == 2);
+  CHECK(lines_of(dir / "squeue.log") == 2);
+  CHECK(lines_of(dir / "scontrol.log") == 1);
+  CHECK(kevolve::util::read_file(dir / "scontrol.log").value() == "-o show job 8_1\n");
+  CHECK_THAT(kevolve::util::read_file(dir / "squeue.log").value(),
+             Catch::StartsWith("-h -r -t all -j 7,8,9 -o %i|%T|%N|%r\n"));
+}
+
+TEST_CASE("poll: ids squeue does not know are unknown; other squeue failures are errors",
+          "[cluster]") {
+  kevolve::test::TempDir dir;
+  SlurmClient client(fake_slurm(dir));
+  dir.write("squeue.rc", "1");
+  dir.write("squeue.out", "slurm_load_jobs error: Invalid job id specified\n");
+  const auto gone = client.poll({"3", "4"});
+  REQUIRE(gone);
+  REQUIRE(gone->size() == 2);
+  CHECK(gone->at(1).outcome == JobOutcome::unknown);
+  dir.write("squeue.out", "slurm_load_jobs error: Unable to contact slurm controller\nmore\n");
+  const auto down = client.poll({"3"});
+  REQUIRE_FALSE(down);
+  CHECK(down.error() ==
+        "squeue failed (exit 1): slurm_load_jobs error: Unable to contact slurm controller");
+  dir.write("squeue.rc", "0");
+  dir.write("squeue.out", "3|RUNNING|node1\n");
+  const auto garbled = client.poll({"3"});
+  REQUIRE_FALSE(garbled);
+  CHECK_THAT(garbled.error(), Catch::Contains("not ID|STATE|NODE|REASON"));
+}
+
+TEST_CASE("poll: a failed job whose exit status scontrol cannot give stays failed, saying why",
+          "[cluster]") {
+  kevolve::test::TempDir dir;
+  SlurmClient client(fake_slurm(dir));
+  dir.write("squeue.out", "5|FAILED|node1|NonZeroExitCode\n");
+  dir.write("scontrol.rc", "1");
+  dir.write("scontrol.out", "slurm_load_jobs error: Invalid job id specified\n");
+  const auto statuses = client.poll({"5"});
+  REQUIRE(statuses);
+  REQUIRE(statuses->size() == 1);
+  CHECK(statuses->at(0).outcome == JobOutcome::failed);
+  CHECK_FALSE(statuses->at(0).exit);
+  CHECK_THAT(statuses->at(0).reason,
+             Catch::StartsWith("NonZeroExitCode; scontrol show job 5 gave no ExitCode (exit 1)"));
 }

@@ -1,6 +1,7 @@
 // Drives tool/cluster's SLURM client for tests/slurm/slurm.bash (a test program, not a product):
 //   kevolve_slurm_driver submit SCRIPT_DIR NAME [--array A] [--time SECONDS] [--gres G]
-//                        [--output FILE] -- COMMAND...        prints the job id
+//                        [--output FILE] [--extra --SBATCH-OPTION]... -- COMMAND...
+//                                                            prints the job id
 //   kevolve_slurm_driver wait INTERVAL_MS TIMEOUT_S ID...    prints "ID OUTCOME CODE SIGNAL NODE"
 //                                                            per job or task ("- -": no exit
 //                                                            status), then "squeue calls: N"
@@ -43,6 +44,8 @@ int submit(const std::vector<std::string>& args) {
       request.gres = value;
     } else if (args[i] == "--output") {
       request.output = value;
+    } else if (args[i] == "--extra") {
+      request.extra_options.push_back(value);
     } else {
       return fail("unknown option " + args[i]);
     }

@@ -115,6 +115,8 @@ std::vector<std::string> sbatch_command(const SlurmSettings& settings, const Job
   option("error", request.output.string());
   option("chdir",
          (request.working_dir.empty() ? settings.script_dir : request.working_dir).string());
+  if (!request.requeue) argv.push_back("--no-requeue");
+  argv.insert(argv.end(), request.extra_options.begin(), request.extra_options.end());
   argv.push_back(script.string());
   return argv;
 }
@@ -173,6 +175,13 @@ SlurmClient::SlurmClient(SlurmSettings settings) : m_settings(std::move(settings
 util::Expected<std::string> SlurmClient::submit(const JobRequest& request) {
   if (request.command.empty()) {
     return util::unexpected(fmt::format("job '{}' has no command", request.name));
+  }
+  for (const auto& option : request.extra_options) {
+    if (option.size() < 3 || option.compare(0, 2, "--") != 0 ||
+        option.find('\n') != std::string::npos) {
+      return util::unexpected(fmt::format("job '{}': the sbatch option '{}' does not start with --",
+                                          request.name, option));
+    }
   }
   if (auto made = util::ensure_directory(m_settings.script_dir); !made) {
     return util::unexpected(made.error());

@@ -37,6 +37,13 @@ struct JobRequest {
   std::chrono::seconds time_limit{0};  // 0: the partition's default
   std::filesystem::path output;        // stdout and stderr together (%A, %a, %j allowed)
   std::filesystem::path working_dir;   // --chdir; empty: the script directory
+  // false: --no-requeue, so that a failed node or a preemption ends the job as NODE_FAIL or
+  // PREEMPTED (`lost`) and the executor retries it with its own limit; true: the cluster's policy
+  // (by default SLURM requeues it itself and the job shows PENDING again).
+  bool requeue = false;
+  // More sbatch options, one argument each ("--qos=high", "--constraint=h100"); each must start
+  // with "--" (submit refuses others).
+  std::vector<std::string> extra_options;
 };
 
 struct SlurmSettings {

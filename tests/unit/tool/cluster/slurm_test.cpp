@@ -23,12 +23,13 @@ TEST_CASE("sbatch's command line: one argument per option, the script last", "[c
   request.gres = "gpu:1";
   request.time_limit = std::chrono::seconds(90);
   request.output = "/shared/out %A_%a.txt";
+  request.extra_options = {"--qos=high"};
   const auto argv = sbatch_command(settings, request, "/shared/kevolve/job.sh");
   const std::vector<std::string> expected{
       "sbatch", "--parsable", "--job-name=matmul__rm_-rf_____x_", "--array=0-3",
       "--partition=gpu-h100", "--account=--proj", "--gres=gpu:1", "--time=0:01:30",
       "--output=/shared/out %A_%a.txt", "--error=/shared/out %A_%a.txt",
-      "--chdir=/shared/kevolve", "/shared/kevolve/job.sh"};
+      "--chdir=/shared/kevolve", "--no-requeue", "--qos=high", "/shared/kevolve/job.sh"};
   CHECK(argv == expected);
 }
 
@@ -39,6 +40,7 @@ TEST_CASE("a single job without options asks for nothing it was not given", "[cl
   JobRequest request;
   request.command = {"x"};
   request.working_dir = "/w";
+  request.requeue = true;  // the cluster's policy
   const std::vector<std::string> expected{"/opt/slurm/bin/sbatch", "--parsable",
                                           "--job-name=kevolve", "--chdir=/w", "/s/j.sh"};
   CHECK(sbatch_command(settings, request, "/s/j.sh") == expected);
@@ -132,6 +134,13 @@ TEST_CASE("a refusing sbatch is quoted; ids that are not job ids never reach squ
   CHECK(polled.error() == "'12,13' is not a SLURM job id");
   CHECK(client.squeue_calls() == 0);
   CHECK_FALSE(client.cancel({"-u"}));
+  for (const char* option : {"-w", "--", "qos=high", "--qos=a\n#SBATCH --x"}) {
+    INFO(option);
+    request.extra_options = {option};
+    const auto refused = client.submit(request);
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error(), Catch::Contains("does not start with --"));
+  }
 }
 
 namespace {

@@ -181,11 +181,15 @@ function(_kevolve_inject_sources target dir out headers_out)
     math(EXPR index "${index} + 1")
     set(header "${dir}/injected/${index}/kevolve_tuned.h")
     list(APPEND headers "${header}")
+    # Inside a generator expression, a '>', ',' or ';' of the build directory is written escaped.
+    string(REPLACE ">" "$<ANGLE-R>" quoted "${header}")
+    string(REPLACE "," "$<COMMA>" quoted "${quoted}")
+    string(REPLACE ";" "$<SEMICOLON>" quoted "${quoted}")
     set(this_target "$<STREQUAL:$<TARGET_PROPERTY:NAME>,${target}>")
     set_property(SOURCE "${path}" TARGET_DIRECTORY "${target}" APPEND PROPERTY
                  COMPILE_DEFINITIONS "$<${this_target}:KEVOLVE_SOURCE_INJECTED>")
     set_property(SOURCE "${path}" TARGET_DIRECTORY "${target}" APPEND PROPERTY
-                 COMPILE_OPTIONS "$<${this_target}:SHELL:-include \"${header}\">")
+                 COMPILE_OPTIONS "$<${this_target}:SHELL:-include \"${quoted}\">")
     _kevolve_json_string(j_path "${path}")
     _kevolve_json_string(j_header "${header}")
     list(APPEND injected "{\"source\": ${j_path}, \"header\": ${j_header}}")

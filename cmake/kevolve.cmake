@@ -188,8 +188,9 @@ function(_kevolve_inject_sources target dir out headers_out)
     set(this_target "$<STREQUAL:$<TARGET_PROPERTY:NAME>,${target}>")
     set_property(SOURCE "${path}" TARGET_DIRECTORY "${target}" APPEND PROPERTY
                  COMPILE_DEFINITIONS "$<${this_target}:KEVOLVE_SOURCE_INJECTED>")
+    # Two words: CMake reads no SHELL: in a source's options, and repeats none of them away.
     set_property(SOURCE "${path}" TARGET_DIRECTORY "${target}" APPEND PROPERTY
-                 COMPILE_OPTIONS "$<${this_target}:SHELL:-include \"${quoted}\">")
+                 COMPILE_OPTIONS "$<${this_target}:-include>" "$<${this_target}:${quoted}>")
     _kevolve_json_string(j_path "${path}")
     _kevolve_json_string(j_header "${header}")
     list(APPEND injected "{\"source\": ${j_path}, \"header\": ${j_header}}")

@@ -34,10 +34,10 @@ run "$CMAKE" --build "$B"
 expect_status 0
 
 describe "each source has its own header with only the units it reaches"
-headers=$(grep -l "units that .*alpha.cpp reaches" "$B"/kevolve/app/injected/*/kevolve_tuned.h)
-grep -q KEVOLVE_TUNED_alpha_A "$headers" || fail "alpha.cpp's header lacks alpha: $(cat "$headers")"
-if grep -q KEVOLVE_TUNED_beta "$headers"; then fail "alpha.cpp's header has beta: $(cat "$headers")"; fi
-plain=$(grep -l "plain_one.cpp reaches" "$B"/kevolve/app/injected/*/kevolve_tuned.h)
+header=$(grep -l "units that .*/alpha.cpp reaches" "$B"/kevolve/app/injected/*/kevolve_tuned.h)
+grep -q KEVOLVE_TUNED_alpha_A "$header" || fail "alpha.cpp's header lacks alpha: $(cat "$header")"
+if grep -q KEVOLVE_TUNED_beta "$header"; then fail "alpha.cpp's header has beta: $(cat "$header")"; fi
+plain=$(grep -l "/plain_one.cpp reaches" "$B"/kevolve/app/injected/*/kevolve_tuned.h)
 if grep -q '#define' "$plain"; then fail "plain_one.cpp's header injects: $(cat "$plain")"; fi
 grep -q KEVOLVE_TUNED_beta_B "$B/kevolve/app/kevolve_all_units.h" || fail "the all-units header lacks beta"
 

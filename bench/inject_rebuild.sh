@@ -28,16 +28,14 @@ mkdir -p "$project/bench"
   echo "project(inject_rebuild LANGUAGES CXX)"
   echo "find_package(kevolve REQUIRED)"
   echo "set(CMAKE_BUILD_TYPE Release)"
-  printf 'add_executable(app main.cpp'
+  printf 'add_executable(app'
   for i in $(seq 1 "$n"); do printf ' s%s.cpp' "$i"; done
   echo ")"
   echo "target_compile_features(app PRIVATE cxx_std_17)"
   echo "kevolve_tune(app HARNESS bench/harness.cpp BUDGET 3)"
 } >"$project/CMakeLists.txt"
-{
-  echo "#include <vector>"
-  for i in $(seq 1 "$n"); do echo "float u$i(std::vector<float>& v);"; done
-} >"$project/units.hpp"
+echo "void u1(const float* in, float* out, long n);" >"$project/units.hpp"
+for i in $(seq 2 "$n"); do echo "void u$i(const float* in, float* out, long n);" >>"$project/units.hpp"; done
 for i in $(seq 1 "$n"); do
   cat >"$project/s$i.cpp" <<CPP
 #include "units.hpp"
@@ -46,33 +44,37 @@ for i in $(seq 1 "$n"); do
 
 #include <algorithm>
 #include <map>
-#include <numeric>
 #include <string>
+#include <vector>
 
 KEVOLVE_TUNE(u$i, "STEP: 1, 2, 4")
-float u$i(std::vector<float>& v) {
+void u$i(const float* in, float* out, long n) {
   std::map<std::string, float> seen;
-  for (std::size_t k = 0; k < v.size(); k += KEVOLVE_PARAM(u$i, STEP, 1)) seen[std::to_string(k)] = v[k];
+  for (long k = 0; k < n; k += KEVOLVE_PARAM(u$i, STEP, 1)) seen["last"] = in[k];
+  std::vector<float> v(in, in + n);
   std::sort(v.begin(), v.end());
-  return std::accumulate(v.begin(), v.end(), 0.0f) + static_cast<float>(seen.size());
+  for (long k = 0; k < n; ++k) out[k] = v[static_cast<std::size_t>(k)] + static_cast<float>(seen.size());
 }
 CPP
 done
-{
-  echo '#include "units.hpp"'
-  echo 'int main() { std::vector<float> v(64, 1.0f); float s = 0;'
-  for i in $(seq 1 "$n"); do echo "  s += u$i(v);"; done
-  echo '  return s > 0 ? 0 : 1; }'
-} >"$project/main.cpp"
-{
-  echo '#include <kevolve/bench.hpp>'
-  echo '#include "../units.hpp"'
-  echo 'KEVOLVE_BENCH(u1, b) {'
-  echo '  const long n = b.size("n", {4096});'
-  echo '  std::vector<float> v(static_cast<std::size_t>(n), 1.0f);'
-  echo '  b.run([&] { u1(v); });'
-  echo '}'
-} >"$project/bench/harness.cpp"
+{  # main() in the last source (not u1's, which candidates link): the n sources alone
+  echo '#include <vector>'
+  echo 'int main() { std::vector<float> in(64, 1.0f), out(64);'
+  for i in $(seq 1 "$n"); do echo "  u$i(in.data(), out.data(), 64);"; done
+  echo '  return out[0] > 0 ? 0 : 1; }'
+} >>"$project/s$n.cpp"
+cat >"$project/bench/harness.cpp" <<'CPP'
+#include <kevolve/bench.hpp>
+
+#include "../units.hpp"
+
+KEVOLVE_BENCH(u1, b) {
+  const long n = b.size("n", {4096});
+  const float* in = b.input<float>("in", static_cast<std::size_t>(n));
+  float* out = b.output<float>("out", static_cast<std::size_t>(n));
+  b.run([=] { u1(in, out, n); });
+}
+CPP
 
 configure() {
   cmake -S "$project" -B "$work/$1" "${generator[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
@@ -82,7 +84,8 @@ configure old OFF
 configure new ON
 cmake --build "$work/old" >/dev/null
 cmake --build "$work/new" >/dev/null
-"$prefix/bin/kevolve" tune -B "$work/new" --unit u1 --reps 3 --min-time 0.01 --rounds 3 >/dev/null 2>&1
+"$prefix/bin/kevolve" tune -B "$work/new" --unit u1 --reps 3 --min-time 0.01 --rounds 3 >"$work/tune.log" 2>&1 ||
+  { cat "$work/tune.log" >&2; exit 1; }
 cmake --build "$work/old" >/dev/null
 cmake --build "$work/new" >/dev/null
 
@@ -116,5 +119,5 @@ for _ in $(seq 1 "$reps"); do
 done
 echo "| scheme | sources recompiled per new winner (of $n) | rebuild wall time, median of $reps |"
 echo "|---|---|---|"
-echo "| one header per target (OFF) | ${old_count% } | $(printf '%s\n' "${old_times[@]}" | median) s |"
-echo "| one header per source (ON) | ${new_count% } | $(printf '%s\n' "${new_times[@]}" | median) s |"
+echo "| one header per target (OFF) | ${old_count% } | $(printf '%s\n' "${old_times[@]}" | median | xargs printf '%.2f') s |"
+echo "| one header per source (ON) | ${new_count% } | $(printf '%s\n' "${new_times[@]}" | median | xargs printf '%.2f') s |"

@@ -20,10 +20,12 @@ Kernel tuning as part of the build. After ``find_package(kevolve)`` (or
   Every build of ``<target>`` then runs ``kevolve apply`` first, which writes
   ``${CMAKE_BINARY_DIR}/kevolve/<target>/kevolve_tuned.h`` from the knowledge directory and
   puts it first on the target's include path (and force-includes it, for units with
-  ``inject: macros``). The step reruns only when the target's sources, its harness files or the
-  knowledge files change, and rewrites the header only when its content changes. No GPU, no
-  network, no search: with nothing recorded the header is empty and the build is the untuned
-  build.
+  ``inject: macros``). Each compiled source also gets a header of its own, force-included,
+  with only the winners of the units it reaches, so a new winner recompiles only those sources
+  (``KEVOLVE_PER_SOURCE_INJECTION``). The step reruns only when the target's sources, its
+  harness files or the knowledge files change, and rewrites a header only when its content
+  changes. No GPU, no network, no search: with nothing recorded the headers are empty and the
+  build is the untuned build.
 
   Where the knowledge directory holds code variants (``<unit>/variants/*``), each compiled
   source of the target that marks a kernel (its text has ``KEVOLVE_TUNE``) is compiled through

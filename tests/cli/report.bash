@@ -53,7 +53,7 @@ for what in "Convergence" "Time per stage" "Winner against the defaults" "Share 
   "Tuned time across runs" "<polyline"; do
   grep -qF -- "$what" $page || fail "the page lacks: $what"
 done
-grep -qE '(src|href)=' $page && fail "the page refers to another file"
+grep -qE '(src|href)="' $page && fail "the page refers to another file"
 [ "$(grep -o '<svg ' $page | wc -l)" -ge 5 ] || fail "fewer plots than expected"
 
 describe "a non-regular output path is refused, as apply -o refuses it"

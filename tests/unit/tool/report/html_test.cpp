@@ -74,8 +74,8 @@ TEST_CASE("the report is one page with a section and plots per unit", "[report]"
   CHECK(svgs == 8);
   // Nothing loaded at view time.
   CHECK(page.find("http://www.w3.org/2000/svg") != std::string::npos);
-  CHECK(page.find("src=") == std::string::npos);
-  CHECK(page.find("href=") == std::string::npos);
+  CHECK(page.find("src=\"") == std::string::npos);
+  CHECK(page.find("href=\"") == std::string::npos);
 }
 
 TEST_CASE("the report says what it cannot show", "[report]") {

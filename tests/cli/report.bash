@@ -49,7 +49,7 @@ page=pages/report.html
 [ -f $page ] || fail "no $page"
 grep -q '<script' $page && fail "a <script> reached the page"
 grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' $page || fail "the message is not shown as text"
-for what in "Convergence" "Time per stage" "Winner against the defaults" "Share of the peak" \
+for what in "Convergence" "Time per stage" "verifying and timing" "ended at build" "Winner against the defaults" "Share of the peak" \
   "Tuned time across runs" "<polyline"; do
   grep -qF -- "$what" $page || fail "the page lacks: $what"
 done

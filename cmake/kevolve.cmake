@@ -263,12 +263,15 @@ function(kevolve_tune target)
   endif()
   _kevolve_check_once("${target}")
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "KNOWLEDGE_DIR;DEVICE;BUDGET;TIME;STRATEGY;LLM" "HARNESS;UNITS")
+  # Lists in messages are joined with spaces: a user never wrote the ';' CMake keeps them with.
   if(arg_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "kevolve_tune(${target}): unknown arguments: ${arg_UNPARSED_ARGUMENTS} "
+    list(JOIN arg_UNPARSED_ARGUMENTS " " unknown)
+    message(FATAL_ERROR "kevolve_tune(${target}): unknown arguments: ${unknown} "
                         "(expected HARNESS, UNITS, KNOWLEDGE_DIR, DEVICE, BUDGET, TIME, STRATEGY, LLM)")
   endif()
   if(arg_KEYWORDS_MISSING_VALUES)
-    message(FATAL_ERROR "kevolve_tune(${target}): ${arg_KEYWORDS_MISSING_VALUES} needs a value")
+    list(JOIN arg_KEYWORDS_MISSING_VALUES " and " keywords)
+    message(FATAL_ERROR "kevolve_tune(${target}): ${keywords} needs a value")
   endif()
   if(DEFINED arg_BUDGET AND NOT arg_BUDGET MATCHES "^[1-9][0-9]*$")
     message(FATAL_ERROR "kevolve_tune(${target}): BUDGET must be a positive number of evaluations, not '${arg_BUDGET}'")
@@ -277,7 +280,8 @@ function(kevolve_tune target)
     message(FATAL_ERROR "kevolve_tune(${target}): TIME must be a number of seconds, not '${arg_TIME}'")
   endif()
   if(DEFINED arg_STRATEGY AND NOT arg_STRATEGY IN_LIST _kevolve_strategies)
-    message(FATAL_ERROR "kevolve_tune(${target}): unknown STRATEGY '${arg_STRATEGY}' (known: ${_kevolve_strategies})")
+    list(JOIN _kevolve_strategies " " known)
+    message(FATAL_ERROR "kevolve_tune(${target}): unknown STRATEGY '${arg_STRATEGY}' (known: ${known})")
   endif()
   # The provider only: its URL, command and key come from the user's command line or
   # environment, never from a file a pull request could change (docs/llm.md, "Trust").

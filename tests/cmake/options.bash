@@ -58,6 +58,15 @@ expect_status 1
 expect_message "the knowledge directory records cuda-sm_90-nvidia-h100-80gb-hbm3"
 rm -r "$T/options/.kevolve"
 
+describe "a list in a configure error is written with spaces, as the user wrote it"
+configure "-DKT_ARGS=BUDGET;2;FAST;QUIET"
+expect_status 1
+expect_message "unknown arguments: FAST QUIET (expected HARNESS"
+configure "-DKT_ARGS=STRATEGY;fastest"
+expect_status 1
+expect_message "unknown STRATEGY 'fastest' (known: exhaustive random ils"
+if grep -q "FAST;QUIET\|exhaustive;random" "$T/err"; then fail "a list printed with ';'"; fi
+
 describe "UNITS naming no unit: the tune stops before building anything, with a did-you-mean"
 configure "-DKT_ARGS=UNITS;scal"
 expect_status 0

@@ -82,9 +82,11 @@ std::vector<std::string> built_libraries(const analyzers::BuildInfo& build,
 // The link libraries the unit's target brings: its own link's, or for a static library (which
 // has no link) those of the first target of this build that links it. The target's own
 // artifact is left out (its objects are the candidate's); a path relative to the build
-// directory is made absolute. Sets `from` to the target whose link was read.
+// directory is made absolute, and left out (into `unbuilt`) where it does not exist yet. Sets
+// `from` to the target whose link was read.
 std::vector<std::string> link_libraries_of(const analyzers::BuildInfo& build,
-                                           const analyzers::Target& target, std::string& from) {
+                                           const analyzers::Target& target, std::string& from,
+                                           std::vector<std::string>& unbuilt) {
   const analyzers::Target* linking = &target;
   if (target.link_libraries.empty()) {
     for (const analyzers::Target& t : build.targets) {
@@ -105,6 +107,12 @@ std::vector<std::string> link_libraries_of(const analyzers::BuildInfo& build,
       path = (build.build_dir / path).lexically_normal();
     if (std::find(target.artifacts.begin(), target.artifacts.end(), path) != target.artifacts.end())
       continue;
+    std::error_code ec;
+    if (fragment[0] != '-' && !fs::exists(path, ec)) {
+      // A library of this build not built yet: linking it would fail for every candidate.
+      unbuilt.push_back(path.string());
+      continue;
+    }
     libraries.push_back(fragment[0] == '-' ? fragment : path.string());
   }
   if (!libraries.empty()) from = linking->name;
@@ -229,8 +237,9 @@ util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo
   // A GPU candidate is a shared library: the build's static archives, compiled without
   // -fPIC, cannot go into it.
   std::string linked_from;
-  std::vector<std::string> libraries;
-  if (backend == backends::Backend::cpu) libraries = link_libraries_of(build, target, linked_from);
+  std::vector<std::string> libraries, unbuilt;
+  if (backend == backends::Backend::cpu)
+    libraries = link_libraries_of(build, target, linked_from, unbuilt);
   r.link_flags = libraries;
   r.link_origin =
       describe_link(companions, target, libraries, linked_from, backend != backends::Backend::cpu);

@@ -1,6 +1,7 @@
 #include "tool/tune/recipe.hpp"
 
 #include "backends/install_paths.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -97,8 +98,10 @@ namespace {
 
 // A CPU static library `kernels` (stencil.cpp marks the unit, weights.cpp holds its helper, a C
 // source beside them) linked by an executable `app` whose link line names the library's
-// archive, libm and a third library.
+// archive, libm, a third library and a library of the build not built yet.
 struct LibraryFixture {
+  kevolve::test::TempDir dir;
+  std::string third = dir.write("libthird.a", "!<arch>\n").string();
   an::BuildInfo build;
   an::Unit unit;
   be::Device device;
@@ -124,7 +127,7 @@ struct LibraryFixture {
     app.groups = {cxx};
     app.sources = {{"/s/main.cpp", "CXX", 0}};
     app.dependencies = {"kernels"};
-    app.link_libraries = {"libkernels.a", "-lm", "/opt/x/libthird.a"};
+    app.link_libraries = {"libkernels.a", "-lm", third, "libunbuilt.a"};
     build.targets = {kernels, app};
     unit.name = "stencil";
     unit.kernel.name.file = "/s/stencil.cpp";
@@ -172,11 +175,11 @@ TEST_CASE("recipe: a library's other sources in the kernel's language are compan
 TEST_CASE("recipe: a static library links what the target linking it links, not itself") {
   LibraryFixture f;
   be::CandidateRecipe r = f.recipe("kernels");
-  std::vector<std::string> expected = {"-lm", "/opt/x/libthird.a", be::benchmark_library(),
-                                       "-lpthread"};
+  std::vector<std::string> expected = {"-lm", f.third, be::benchmark_library(), "-lpthread"};
   CHECK(r.link_flags == expected);
-  CHECK(r.link_origin.find("the link libraries of app (-lm /opt/x/libthird.a)") !=
+  CHECK(r.link_origin.find("the link libraries of app (-lm " + f.third + ")") !=
         std::string::npos);
+  CHECK(r.link_origin.find("(not /b/libunbuilt.a, which is not built yet") != std::string::npos);
 
   SECTION("GPU candidates are shared libraries: no link library") {
     f.build.toolchains["CUDA"] = {"CUDA", "/usr/local/cuda/bin/nvcc", "NVIDIA", "13.0", {}};

@@ -86,12 +86,24 @@ run env "KEVOLVE_TUNE_ARGS=--unit 'a;b' --unit \$(touch $T/pwned) \`touch $T/pwn
 [ "$status" -ne 0 ] || fail "the tune target succeeded"
 expect_output "no target selected has a unit 'a;b'"
 [ ! -e "$T/pwned" ] || fail "a shell ran the words of KEVOLVE_TUNE_ARGS"
+describe "tune --dry-run: each unit's device, space, budget and strategy; nothing built or written"
+[ ! -e "$T/options/.kevolve" ] || fail "the test expects no knowledge directory yet"
+run "$KEVOLVE" tune -B "$B" --dry-run --budget 5 --time 60
+expect_status 0
+expect_out "points  budget  strategy"
+grep -E "^app +scale +cpu-[^ ]+ +[0-9]+ +5 +[a-z]+ +60 s +search$" "$T/out" >/dev/null ||
+  fail "no plan line for scale: $(cat "$T/out")"
+[ ! -e "$T/options/.kevolve" ] || fail "--dry-run made the knowledge directory"
+
 describe "KEVOLVE_TUNE_ARGS (environment): its options tune"
 run env "KEVOLVE_TUNE_ARGS=--budget 1 --reps 3 --min-time 0.01 --rounds 3 --unit scale" \
   "$CMAKE" --build "$B" --target kevolve_tune
 expect_status 0
 ls "$T/options/.kevolve/scale/"*.json >/dev/null 2>&1 || fail "no wisdom was recorded"
 [ "$(cat "$T/options/.kevolve/trials/scale/"*.jsonl | wc -l)" -eq 1 ] || fail "--budget 1 was not applied"
+run "$KEVOLVE" tune -B "$B" --dry-run
+expect_status 0
+expect_out "up to date (--force searches it again)"
 
 describe "a well-formed device id of another machine: the build says the header is for another device"
 configure "-DKT_ARGS=DEVICE;cpu-x86_64-elsewhere-cpu"

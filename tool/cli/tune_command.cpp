@@ -17,6 +17,7 @@
 #include "tool/search/registry.hpp"
 #include "tool/tune/apply.hpp"
 #include "tool/tune/build_check.hpp"
+#include "tool/tune/noise.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/recipe.hpp"
 #include "tool/tune/settings.hpp"
@@ -28,6 +29,7 @@
 #include "util/interrupt.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
+#include "util/random.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -183,6 +185,11 @@ class TuneRun {
   std::uint64_t variant_budget() const;
   void print_prompts(const tune::TargetConfig& config, const analyzers::TargetScan& scan,
                      const std::vector<std::string>& wanted);
+  void print_plan(const tune::TargetConfig& config, const analyzers::TargetScan& scan,
+                  const std::vector<std::string>& wanted, const tune::TuneSettings& settings);
+  std::vector<std::string> plan_one(const tune::TargetConfig& config, const analyzers::Unit& unit,
+                                    const knowledge::KnowledgeDir& knowledge,
+                                    const tune::TuneSettings& settings);
 
   const TuneOptions& m_o;
   const tune::Workspace& m_ws;
@@ -241,7 +248,11 @@ void TuneRun::tune_target(const tune::TargetConfig& config) {
   for (const auto& [name, origin] : resolved->origins)
     KEVOLVE_LOG("tune: {}: {} from {}", config.target, name, origin);
   auto llm = llm_setup(config);
-  if (m_o.dry_run) return print_prompts(config, scan, *wanted);
+  if (m_o.dry_run) {
+    print_plan(config, scan, *wanted, resolved->settings);
+    if (llm && llm->calls > 0) print_prompts(config, scan, *wanted);
+    return;
+  }
   auto knowledge = knowledge::KnowledgeDir::open_or_create(config.knowledge_dir);
   if (!knowledge) throw Error(knowledge.error());
   auto lock = knowledge->lock(fmt::format("kevolve tune {}", config.target));
@@ -291,8 +302,6 @@ std::optional<tune::VariantSetup> TuneRun::llm_setup(const tune::TargetConfig& c
   if (!settings) throw Error(settings.error());
   for (const auto& [name, origin] : origins)
     KEVOLVE_LOG("tune: {}: {} from {}", config.target, name, origin);
-  if (settings->provider.empty() && m_o.dry_run)
-    throw Error("--dry-run prints the prompts of an LLM: name one with --llm");
   tune::VariantSetup setup;
   setup.calls = settings->provider.empty() ? 0 : settings->calls;
   setup.budget = variant_budget();
@@ -335,7 +344,56 @@ std::uint64_t TuneRun::variant_budget() const {
   return static_cast<std::uint64_t>(*value);
 }
 
-// --dry-run: each unit's first prompt, as it would be sent; nothing is evaluated or sent.
+// --dry-run: what each unit's tune would search (docs/cli.md); nothing is built or run. A
+// knowledge directory not made yet is read as an empty one, made and removed in /tmp.
+void TuneRun::print_plan(const tune::TargetConfig& config, const analyzers::TargetScan& scan,
+                         const std::vector<std::string>& wanted,
+                         const tune::TuneSettings& settings) {
+  std::error_code ec;
+  std::filesystem::path empty;
+  auto knowledge = knowledge::KnowledgeDir::open(config.knowledge_dir);
+  if (!knowledge && !std::filesystem::exists(config.knowledge_dir, ec)) {
+    empty = std::filesystem::temp_directory_path() /
+            fmt::format("kevolve-dry-run-{:016x}", util::os_random());
+    knowledge = knowledge::KnowledgeDir::open_or_create(empty);
+  }
+  if (!knowledge) throw Error(knowledge.error());
+  Table table;
+  table.add({"target", "unit", "device", "points", "budget", "strategy", "time limit", "plan"});
+  for (const analyzers::Unit& unit : scan.units) {
+    if (wanted.empty() || std::find(wanted.begin(), wanted.end(), unit.name) != wanted.end())
+      table.add(plan_one(config, unit, *knowledge, settings));
+  }
+  if (!empty.empty()) std::filesystem::remove_all(empty, ec);
+  table.print(stdout);
+}
+
+std::vector<std::string> TuneRun::plan_one(const tune::TargetConfig& config,
+                                           const analyzers::Unit& unit,
+                                           const knowledge::KnowledgeDir& knowledge,
+                                           const tune::TuneSettings& settings) {
+  std::vector<std::string> row{config.target, unit.name, "-", "-", "-", "-", "-", ""};
+  auto device = device_for_unit(m_inventory, unit, m_o.device);
+  if (!device) return row.back() = "skipped: " + device.error(), row;
+  row[2] = (*device)->id.str();
+  auto recipe =
+      tune::make_recipe(m_ws.build, *m_ws.build.find_target(config.target), unit, **device);
+  if (!recipe) return row.back() = "error: " + recipe.error(), row;
+  tune::Progress progress;
+  tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}, {}, nullptr};
+  ctx.build_type = tune::build_type_of(m_ws.build);
+  tune::UnitPlan plan = tune::plan_unit(ctx, unit, *recipe);
+  if (!plan.error.empty()) return row.back() = "error: " + plan.error, row;
+  if (plan.up_to_date) return row.back() = "up to date (--force searches it again)", row;
+  row[3] = std::to_string(plan.points);
+  row[4] = std::to_string(plan.budget);
+  row[5] = plan.strategy;
+  row[6] = settings.time_limit_s > 0 ? fmt::format("{:g} s", settings.time_limit_s) : "none";
+  row.back() = plan.rebuilt.empty() ? "search" : "search again: " + plan.rebuilt;
+  return row;
+}
+
+// --dry-run with --llm: each unit's first prompt, as it would be sent; nothing is sent.
 void TuneRun::print_prompts(const tune::TargetConfig& config, const analyzers::TargetScan& scan,
                             const std::vector<std::string>& wanted) {
   auto knowledge = knowledge::KnowledgeDir::open(config.knowledge_dir);
@@ -446,10 +504,13 @@ int run_tune(const TuneOptions& o) {
   if (!targets) throw Error(targets.error());
 
   backends::Inventory inventory = backends::detect_devices();
+  if (auto load = tune::current_load())
+    if (auto busy = tune::load_warning(*load)) fmt::print(stderr, "kevolve: warning: {}\n", *busy);
   util::install_interrupt_handlers();
   TuneRun run(o, *ws, inventory);
   for (const tune::TargetConfig& config : *targets) run.tune_target(config);
   run.check_units_found();
+  if (o.dry_run) return run.failed ? 1 : 0;
   if (o.json) {
     fmt::print("{}", util::dump_json(tune::summary_json(run.rows)));
   } else {
@@ -497,7 +558,8 @@ void add_llm_options(CLI::App* cmd, const std::shared_ptr<TuneOptions>& o) {
       "--llm-no-cache", o->llm_no_cache,
       "Send every prompt, even one whose answer is kept in <knowledge>/trials/llm-answers");
   cmd->add_flag("--dry-run", o->dry_run,
-                "With --llm: print each unit's prompt and send nothing (nothing is evaluated)");
+                "Print what would be searched (each unit's device, space, budget and strategy) "
+                "and, with --llm, each unit's first prompt; nothing is built, run or sent");
 }
 
 void add_tune_command(CLI::App& app, Action& action) {

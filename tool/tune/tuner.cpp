@@ -9,6 +9,7 @@
 #include "tool/tune/build_check.hpp"
 #include "tool/tune/candidates.hpp"
 #include "tool/tune/environment.hpp"
+#include "tool/tune/noise.hpp"
 #include "tool/tune/points.hpp"
 #include "tool/tune/record.hpp"
 #include "tool/tune/record_text.hpp"
@@ -69,6 +70,7 @@ class UnitTune {
   }
 
   UnitOutcome run();
+  UnitPlan plan();
 
  private:
   UnitOutcome fail(std::string message);
@@ -177,6 +179,8 @@ UnitOutcome UnitTune::run() {
   m_described = evaluator.description();
   m_baseline_s = evaluator.baseline().median_s;
   m_baseline_spread = evaluator.baseline().spread();
+  if (auto noisy = spread_warning(evaluator.baseline().samples))
+    m_ctx.progress.note("warning: " + *noisy);
   m_peaks = harness_peaks(m_ctx.peaks, m_described);
   // A timing beyond the speed of light is never recorded: not even as the defaults' trial.
   if (auto beyond = defaults_beyond_light(
@@ -184,6 +188,23 @@ UnitOutcome UnitTune::run() {
     return fail(*beyond);
   }
   return search_and_record(evaluator);
+}
+
+UnitPlan UnitTune::plan() {
+  UnitPlan p;
+  auto existing = m_ctx.knowledge.read(m_unit.name, m_ctx.device.id);
+  if (!existing) return p.error = existing.error(), p;
+  if (up_to_date(*existing)) return p.up_to_date = true, p;
+  p.rebuilt = m_rebuilt;
+  if (BuildCheck build = check_build(m_build, *existing); !build.refusal.empty())
+    return p.error = build.refusal, p;
+  auto built = unit_space(m_unit, &m_ctx.device.facts);
+  if (!built) return p.error = built.error(), p;
+  m_space.emplace(std::move(*built));
+  p.points = m_space->size();
+  p.budget = std::min<std::uint64_t>(m_settings.budget, p.points);
+  p.strategy = choose_strategy();
+  return p;
 }
 
 std::string UnitTune::choose_strategy() const {
@@ -427,6 +448,11 @@ void UnitTune::profile(knowledge::SizeRecord& record, CandidateEvaluator& candid
 UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
                       const backends::CandidateRecipe& recipe) {
   return UnitTune(ctx, unit, recipe).run();
+}
+
+UnitPlan plan_unit(const TuneContext& ctx, const analyzers::Unit& unit,
+                   const backends::CandidateRecipe& recipe) {
+  return UnitTune(ctx, unit, recipe).plan();
 }
 
 }  // namespace kevolve::tune

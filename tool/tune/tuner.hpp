@@ -74,4 +74,17 @@ struct TuneContext {
 UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,
                       const backends::CandidateRecipe& recipe);
 
+// What tune_unit would do, with nothing built or run (`kevolve tune --dry-run`).
+struct UnitPlan {
+  bool up_to_date = false;   // nothing would be searched (--force would)
+  std::string rebuilt;       // why wisdom that looks current is tuned again: the build changed
+  std::string error;         // why the unit could not be tuned
+  std::uint64_t points = 0;  // the space's valid points on this device
+  std::uint64_t budget = 0;  // evaluations, at most the points
+  std::string strategy;
+};
+
+UnitPlan plan_unit(const TuneContext& ctx, const analyzers::Unit& unit,
+                   const backends::CandidateRecipe& recipe);
+
 }  // namespace kevolve::tune

@@ -158,6 +158,22 @@ std::string describe_link(std::size_t companions, const analyzers::Target& targe
   return text + fmt::format(" and the link libraries of {} ({})", from, fmt::join(libraries, " "));
 }
 
+// What the candidate links from its target, and the sentence that says so. A GPU candidate
+// is a shared library: the build's static archives, compiled without -fPIC, cannot go into it.
+void add_link_libraries(backends::CandidateRecipe& r, const analyzers::BuildInfo& build,
+                        const analyzers::Target& target, std::size_t companions) {
+  const bool gpu = r.backend != backends::Backend::cpu;
+  std::string linked_from;
+  std::vector<std::string> libraries, unbuilt;
+  if (!gpu) libraries = link_libraries_of(build, target, linked_from, unbuilt);
+  r.link_flags = libraries;
+  r.link_origin = describe_link(companions, target, libraries, linked_from, gpu);
+  if (!unbuilt.empty()) {
+    r.link_origin += fmt::format(" (not {}, which is not built yet: build the project first)",
+                                 fmt::join(unbuilt, " "));
+  }
+}
+
 }  // namespace
 
 util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo& build,
@@ -234,15 +250,7 @@ util::Expected<backends::CandidateRecipe> make_recipe(const analyzers::BuildInfo
   r.compiler = toolchain->compiler;
   r.compiler_version = toolchain->id + " " + toolchain->version;
 
-  // A GPU candidate is a shared library: the build's static archives, compiled without
-  // -fPIC, cannot go into it.
-  std::string linked_from;
-  std::vector<std::string> libraries, unbuilt;
-  if (backend == backends::Backend::cpu)
-    libraries = link_libraries_of(build, target, linked_from, unbuilt);
-  r.link_flags = libraries;
-  r.link_origin =
-      describe_link(companions, target, libraries, linked_from, backend != backends::Backend::cpu);
+  add_link_libraries(r, build, target, companions);
   for (const std::string& f : platform.link_flags()) r.link_flags.push_back(f);
   for (const backends::SourceFile& s : r.sources) {
     if (std::find(s.flags.begin(), s.flags.end(), "-fopenmp") != s.flags.end()) {

@@ -202,6 +202,14 @@ class Bench {
   const T* input(const char* name, std::size_t count) {
     return static_cast<const T*>(add<T>(name, count, detail::Role::input));
   }
+  // An input whose contents the harness sets itself before run() (indices, a sparse pattern):
+  // random until written, then kept as written (never refilled between checks) and hashed like
+  // any input, so a kernel that writes it is still caught. On a GPU the pointer is device
+  // memory: fill it with a copy or a kernel.
+  template <typename T>
+  T* fixed_input(const char* name, std::size_t count) {
+    return static_cast<T*>(add<T>(name, count, detail::Role::input));
+  }
   template <typename T>
   T* output(const char* name, std::size_t count) {
     return static_cast<T*>(add<T>(name, count, detail::Role::output));
@@ -253,7 +261,7 @@ class Bench {
   }
 
   // Once, before the first call: inputs hashed, inouts remembered, and the buffers still
-  // random as declared marked refillable (a harness may have written structured data).
+  // random as declared marked refillable (a fixed input the harness wrote is not).
   void prepare() {
     for (detail::Buffer& b : m_buffers) {
       if (b.role == detail::Role::output) continue;
@@ -310,7 +318,7 @@ class Bench {
     b.fill = &detail::memory::fill<T>;
     b.poison = &detail::memory::poison<T>;
     b.storage = detail::Allocation(count * sizeof(T), true);
-    // Usable as soon as declared: the harness may overwrite inputs with structured data.
+    // Usable as soon as declared: a fixed input is written by the harness before run().
     if (role == detail::Role::output) {
       b.poison(b.data(), count);
     } else {

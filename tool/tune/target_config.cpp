@@ -49,6 +49,10 @@ util::Expected<std::vector<TargetConfig>> read_configs(const fs::path& build_dir
         c.wrapped.push_back(
             {w.at("source").get<std::string>(), w.at("wrapper").get<std::string>()});
       }
+      for (const auto& i : j.value("injected", util::Json::array())) {
+        c.injected.push_back(
+            {i.at("source").get<std::string>(), i.at("header").get<std::string>()});
+      }
       configs.push_back(std::move(c));
     } catch (const util::Json::exception& e) {
       return util::unexpected(

@@ -236,6 +236,11 @@ void TuneRun::tune_target(const tune::TargetConfig& config) {
     failed = true;
     return;
   }
+  if (scan.units.empty()) {
+    fmt::print(stderr, "kevolve: {}\n", tune::no_unit_error(m_ws.build, config.target));
+    failed = true;
+    return;
+  }
   auto wanted = wanted_units(scan, config);
   if (!wanted) return;
   auto resolved = tune::resolve_settings(m_o.flags, config);

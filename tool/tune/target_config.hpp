@@ -4,6 +4,7 @@
 // (<build>/kevolve/targets/<target>.json): its knowledge directory, harness files, units,
 // device and search settings, and where the injected header goes.
 
+#include "analyzers/file_api.hpp"
 #include "util/expected.hpp"
 
 #include <cstdint>
@@ -56,5 +57,10 @@ util::Expected<std::vector<TargetConfig>> read_configs(const std::filesystem::pa
 // else .kevolve.
 util::Expected<std::filesystem::path> knowledge_dir_for(const std::string& build_dir,
                                                         const std::string& named);
+
+// Why `target` has nothing to tune: it marks no unit, and where the libraries of this build
+// it links (directly or not) mark some, that kevolve_tune() belongs on them (docs/cmake.md,
+// "Kernels in a library").
+std::string no_unit_error(const analyzers::BuildInfo& build, const std::string& target);
 
 }  // namespace kevolve::tune

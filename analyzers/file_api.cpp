@@ -152,6 +152,19 @@ util::Expected<Target> read_target(const fs::path& build, const BuildInfo& info,
     }
     t.sources.push_back(std::move(src));
   }
+  // A dependency's id is "<name>::@<hash>" (cmake-file-api(7), "codemodel" target ids).
+  for (const Json& d : json->value("dependencies", Json::array())) {
+    std::string id = d.value("id", "");
+    t.dependencies.push_back(id.substr(0, id.find("::@")));
+  }
+  const Json link = json->value("link", Json::object());
+  for (const Json& f : link.value("commandFragments", Json::array())) {
+    if (f.value("role", "") != "libraries") continue;
+    for (std::string& arg : util::split_command_line(f.value("fragment", "")))
+      t.link_libraries.push_back(std::move(arg));
+  }
+  for (const Json& a : json->value("artifacts", Json::array()))
+    t.artifacts.push_back(absolute_in(build, a.value("path", "")));
   return t;
 }
 

@@ -50,6 +50,11 @@ struct Target {
   std::filesystem::path source_dir;  // the directory of its CMakeLists.txt
   std::vector<Source> sources;
   std::vector<CompileGroup> groups;
+  std::vector<std::string> dependencies;  // the names of the targets of this build it depends on
+  // Its link command's libraries, split into arguments (executables and shared libraries; a
+  // static library has none: those of the targets linking it carry its own).
+  std::vector<std::string> link_libraries;
+  std::vector<std::filesystem::path> artifacts;  // what it builds (absolute)
 };
 
 struct BuildInfo {

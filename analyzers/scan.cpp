@@ -381,6 +381,39 @@ const Unit* TargetScan::find(std::string_view unit) const {
   return nullptr;
 }
 
+namespace {
+
+bool reaches(const FileFindings& f, const Unit& unit) {
+  const std::string& kernel = unit.kernel.name.file;
+  if (f.file == kernel || std::find(f.inputs.begin(), f.inputs.end(), kernel) != f.inputs.end())
+    return true;
+  for (const ParamUse& use : f.uses) {
+    if (use.unit == unit.name) return true;
+  }
+  if (unit.inject != space::InjectMode::macros) return false;
+  for (const MacroSite& e : f.expansions) {
+    for (const Param& p : unit.params) {
+      if (e.name == p.name) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<SourceUnits> reach_of(const std::vector<FileFindings>& findings,
+                                  const std::vector<Unit>& units) {
+  std::vector<SourceUnits> out;
+  for (const FileFindings& f : findings) {
+    SourceUnits s{f.file, {}};
+    for (const Unit& u : units) {
+      if (reaches(f, u)) s.units.push_back(u.name);
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
 TargetScan assemble(const std::string& target, const std::vector<FileFindings>& findings) {
   TargetScan out;
   out.target = target;
@@ -391,6 +424,7 @@ TargetScan assemble(const std::string& target, const std::vector<FileFindings>& 
   Assembler(out, findings).run();
   std::sort(out.units.begin(), out.units.end(),
             [](const Unit& a, const Unit& b) { return a.name < b.name; });
+  out.reach = reach_of(findings, out.units);
   return out;
 }
 

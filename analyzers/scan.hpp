@@ -43,9 +43,18 @@ struct Unit {
   std::string kernel_hash;          // kernel text + space: what a build injects into
 };
 
+// The units one parsed source's translation unit reaches: it reads the kernel's file, names the
+// unit in a KEVOLVE_PARAM, or expands a parameter of an `inject: macros` unit. Only these
+// units' winners need reach its compile (the build's per-source injection, docs/cmake.md).
+struct SourceUnits {
+  std::string file;
+  std::vector<std::string> units;  // by name
+};
+
 struct TargetScan {
   std::string target;
-  std::vector<Unit> units;  // by name
+  std::vector<Unit> units;         // by name
+  std::vector<SourceUnits> reach;  // one per parsed file, in parse order
   std::vector<Problem> problems;
   std::vector<std::string> inputs;  // every file the scan read, system headers aside
   int files = 0;

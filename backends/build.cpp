@@ -160,6 +160,27 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const CompileStyle& s
   return object;
 }
 
+// For a link that failed on a missing symbol: the first one, what the link took from the
+// unit's target and how to give it the rest.
+std::string missing_symbol_hint(const CandidateRecipe& r, const std::string& log) {
+  // GNU ld: undefined reference to `f(int)'; lld: undefined symbol: f(int)
+  std::string symbol;
+  if (std::size_t at = log.find("undefined reference to `"); at != std::string::npos) {
+    at += 24;
+    symbol = log.substr(at, log.find('\'', at) - at);
+  } else if (at = log.find("undefined symbol: "); at != std::string::npos) {
+    at += 18;
+    symbol = log.substr(at, log.find('\n', at) - at);
+  } else {
+    return {};
+  }
+  return fmt::format(
+      "kevolve: the candidate of {} lacks `{}`. It links {}. Define it in the kernel's "
+      "source or in a library that the kernel's target links (target_link_libraries), or keep "
+      "the kernel in a library target with it (docs/cmake.md, \"Kernels in a library\")\n",
+      r.unit, symbol, r.link_origin.empty() ? "the unit's sources and its harness" : r.link_origin);
+}
+
 // The generated main (or entry point) for the unit, written once per work directory.
 util::Expected<fs::path> generated_main(const CandidateRecipe& r, const CompileStyle& style) {
   fs::path file = r.work_dir / style.entry_file;
@@ -218,6 +239,16 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
     all_cached = all_cached && cached;
     objects.push_back(*object);
   }
+  for (const SourceFile& s : r.companions) {
+    bool cached = false;
+    auto object = compile(r, style, s.path, s.flags, {}, tag, direct, cached);
+    if (!object) {
+      build.log = object.error();
+      return finish(build);
+    }
+    all_cached = all_cached && cached;
+    objects.push_back(*object);
+  }
   bool cached = false;
   auto main_object = compile(r, style, *main_source, r.main_flags, {}, tag, direct, cached);
   if (!main_object) {
@@ -256,7 +287,8 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   const double link_s = std::chrono::duration<double>(Clock::now() - link_start).count();
   if (!step.ok) {
     fs::remove(temporary, ec);
-    build.log = fmt::format("$ {}\n{}", command_line(link), step.log);
+    build.log =
+        fmt::format("$ {}\n{}{}", command_line(link), step.log, missing_symbol_hint(r, step.log));
     return finish(build);
   }
   fs::rename(temporary, executable, ec);

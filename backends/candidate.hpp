@@ -27,11 +27,16 @@ struct CandidateRecipe {
   std::string compiler;             // the target's compiler (path)
   std::string compiler_version;     // part of every cache key
   std::vector<SourceFile> sources;  // the sources that mention the unit, the harness last
+  // The other sources of the unit's target that the kernel may call into (a helper defined
+  // beside it in its library): compiled once, without the candidate's header.
+  std::vector<SourceFile> companions;
   // False when no parameter is read where the harness could see it: the harness is then built
   // once, without the candidate's header.
   bool harness_reads_params = true;
-  std::vector<std::string> main_flags;      // for the generated main (the harness's flags)
-  std::vector<std::string> link_flags;      // the target's link flags and libraries
+  std::vector<std::string> main_flags;  // for the generated main (the harness's flags)
+  std::vector<std::string> link_flags;  // the target's link flags and libraries
+  // What the link takes from the unit's target, said when a symbol is missing from it.
+  std::string link_origin;
   std::filesystem::path cache_dir;          // objects and executables by content hash
   std::filesystem::path work_dir;           // scratch for this unit's candidates
   std::filesystem::path compiler_temp_dir;  // TMPDIR for the compilers; empty: theirs

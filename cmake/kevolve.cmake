@@ -20,10 +20,12 @@ Kernel tuning as part of the build. After ``find_package(kevolve)`` (or
   Every build of ``<target>`` then runs ``kevolve apply`` first, which writes
   ``${CMAKE_BINARY_DIR}/kevolve/<target>/kevolve_tuned.h`` from the knowledge directory and
   puts it first on the target's include path (and force-includes it, for units with
-  ``inject: macros``). The step reruns only when the target's sources, its harness files or the
-  knowledge files change, and rewrites the header only when its content changes. No GPU, no
-  network, no search: with nothing recorded the header is empty and the build is the untuned
-  build.
+  ``inject: macros``). Each compiled source also gets a header of its own, force-included,
+  with only the winners of the units it reaches, so a new winner recompiles only those sources
+  (``KEVOLVE_PER_SOURCE_INJECTION``). The step reruns only when the target's sources, its
+  harness files or the knowledge files change, and rewrites a header only when its content
+  changes. No GPU, no network, no search: with nothing recorded the headers are empty and the
+  build is the untuned build.
 
   Where the knowledge directory holds code variants (``<unit>/variants/*``), each compiled
   source of the target that marks a kernel (its text has ``KEVOLVE_TUNE``) is compiled through
@@ -40,6 +42,12 @@ Kernel tuning as part of the build. After ``find_package(kevolve)`` (or
   (``-DKEVOLVE_TUNE_ARGS="-j 2;--unit foo"``); ``kevolve tune`` also appends those of the
   environment variable of that name (docs/cmake.md, "Options of the tune targets").
 
+.. variable:: KEVOLVE_PER_SOURCE_INJECTION
+
+  Option, ``ON`` by default: each compiled source of a tuned target gets its own forced-in header
+  with only the winners of the units it reaches, so a new winner recompiles only those sources
+  (docs/cmake.md, "What is injected where"). ``OFF``: every source reads every unit's winners.
+
 .. variable:: KEVOLVE_DEVICE
 
   Cache variable (also read from the environment at build time): the device id whose winners
@@ -51,6 +59,8 @@ include_guard(GLOBAL)
 set(KEVOLVE_DEVICE "auto" CACHE STRING "Whose tuned winners kevolve injects: a device id or auto")
 set(KEVOLVE_TUNE_ARGS "" CACHE STRING
     "Options appended to the kevolve tune command of the tune targets, e.g. '--time 60 -j 2'")
+option(KEVOLVE_PER_SOURCE_INJECTION
+       "Give each source of a tuned target a header with only the winners it uses" ON)
 # The tool's strategies (tool/search/registry.cpp), in its order: tests/cli/strategies.bash checks.
 set(_kevolve_strategies exhaustive random ils anneal genetic tpe bayes bandit)
 
@@ -69,6 +79,18 @@ function(_kevolve_json_list out)
   endforeach()
   list(JOIN items ", " joined)
   set(${out} "[${joined}]" PARENT_SCOPE)
+endfunction()
+
+# Whether the target compiles `path` (a C, C++, CUDA or HIP source not marked header-only).
+function(_kevolve_compiled target path out)
+  get_filename_component(ext "${path}" LAST_EXT)
+  string(TOLOWER "${ext}" ext)
+  get_source_file_property(header_only "${path}" TARGET_DIRECTORY "${target}" HEADER_FILE_ONLY)
+  if(ext MATCHES "^\\.(c|cc|cpp|cxx|c\\+\\+|cu|hip)$" AND NOT header_only)
+    set(${out} ON PARENT_SCOPE)
+  else()
+    set(${out} OFF PARENT_SCOPE)
+  endif()
 endfunction()
 
 # The compiled sources of `target` that mark a kernel, replaced in the target by the wrappers the
@@ -102,13 +124,10 @@ function(_kevolve_wrap_sources target knowledge dir out wrappers_out)
       continue()
     endif()
     get_filename_component(path "${source}" ABSOLUTE BASE_DIR "${source_dir}")
-    get_filename_component(ext "${path}" LAST_EXT)
-    string(TOLOWER "${ext}" ext)
-    get_source_file_property(header_only "${path}" TARGET_DIRECTORY "${target}" HEADER_FILE_ONLY)
+    _kevolve_compiled("${target}" "${path}" compiled)
     get_source_file_property(generated "${path}" TARGET_DIRECTORY "${target}" GENERATED)
     set(marked "")
-    if(ext MATCHES "^\\.(c|cc|cpp|cxx|c\\+\\+|cu|hip)$" AND NOT header_only AND NOT generated
-       AND EXISTS "${path}")
+    if(compiled AND NOT generated AND EXISTS "${path}")
       file(STRINGS "${path}" marked REGEX "KEVOLVE_TUNE" LIMIT_COUNT 1)
     endif()
     if(NOT marked)
@@ -140,6 +159,54 @@ function(_kevolve_wrap_sources target knowledge dir out wrappers_out)
     set(${out} "[${joined}]" PARENT_SCOPE)
     set(${wrappers_out} "${wrappers}" PARENT_SCOPE)
   endif()
+endfunction()
+
+# Per-source injection: each compiled source of the target (after _kevolve_wrap_sources) gets its
+# own header, ${dir}/injected/<n>/kevolve_tuned.h, force-included, holding the winners of the units
+# it reaches (kevolve apply writes it), and -DKEVOLVE_SOURCE_INJECTED, which makes the target's
+# shared header skip the all-units one. So a new winner recompiles only the sources that reach
+# its unit. Source properties belong to a directory, not a target: the generator expressions
+# keep them to this target where another one compiles the same file.
+function(_kevolve_inject_sources target dir out headers_out)
+  set(${out} "[]" PARENT_SCOPE)
+  set(${headers_out} "" PARENT_SCOPE)
+  if(NOT KEVOLVE_PER_SOURCE_INJECTION)
+    return()
+  endif()
+  get_target_property(sources "${target}" SOURCES)
+  get_target_property(source_dir "${target}" SOURCE_DIR)
+  set(injected "")
+  set(headers "")
+  set(index 0)
+  foreach(source IN LISTS sources)
+    if(source MATCHES "^\\$<")
+      continue()
+    endif()
+    get_filename_component(path "${source}" ABSOLUTE BASE_DIR "${source_dir}")
+    _kevolve_compiled("${target}" "${path}" compiled)
+    if(NOT compiled)
+      continue()
+    endif()
+    math(EXPR index "${index} + 1")
+    set(header "${dir}/injected/${index}/kevolve_tuned.h")
+    list(APPEND headers "${header}")
+    # Inside a generator expression, a '>', ',' or ';' of the build directory is written escaped.
+    string(REPLACE ">" "$<ANGLE-R>" quoted "${header}")
+    string(REPLACE "," "$<COMMA>" quoted "${quoted}")
+    string(REPLACE ";" "$<SEMICOLON>" quoted "${quoted}")
+    set(this_target "$<STREQUAL:$<TARGET_PROPERTY:NAME>,${target}>")
+    set_property(SOURCE "${path}" TARGET_DIRECTORY "${target}" APPEND PROPERTY
+                 COMPILE_DEFINITIONS "$<${this_target}:KEVOLVE_SOURCE_INJECTED>")
+    # Two words: CMake reads no SHELL: in a source's options, and repeats none of them away.
+    set_property(SOURCE "${path}" TARGET_DIRECTORY "${target}" APPEND PROPERTY
+                 COMPILE_OPTIONS "$<${this_target}:-include>" "$<${this_target}:${quoted}>")
+    _kevolve_json_string(j_path "${path}")
+    _kevolve_json_string(j_header "${header}")
+    list(APPEND injected "{\"source\": ${j_path}, \"header\": ${j_header}}")
+  endforeach()
+  list(JOIN injected ", " joined)
+  set(${out} "[${joined}]" PARENT_SCOPE)
+  set(${headers_out} "${headers}" PARENT_SCOPE)
 endfunction()
 
 # The words of KEVOLVE_TUNE_ARGS, as arguments of the tune targets' command: split at spaces
@@ -345,6 +412,7 @@ function(kevolve_tune target)
   _kevolve_json_list(j_sources ${depends})
   _kevolve_json_string(j_llm "${arg_LLM}")
   _kevolve_wrap_sources("${target}" "${knowledge}" "${dir}" j_wrapped wrappers)
+  _kevolve_inject_sources("${target}" "${dir}" j_injected injected_headers)
   set(budget 0)
   if(arg_BUDGET)
     set(budget ${arg_BUDGET})
@@ -357,7 +425,7 @@ function(kevolve_tune target)
            "  \"knowledge_dir\": ${j_knowledge},\n  \"harness\": ${j_harness},\n  \"units\": ${j_units},\n"
            "  \"device\": ${j_device},\n  \"budget\": ${budget},\n  \"time\": ${time},\n"
            "  \"strategy\": ${j_strategy},\n  \"header\": ${j_header},\n  \"sources\": ${j_sources},\n"
-           "  \"llm\": ${j_llm},\n  \"wrapped\": ${j_wrapped}\n}\n")
+           "  \"llm\": ${j_llm},\n  \"wrapped\": ${j_wrapped},\n  \"injected\": ${j_injected}\n}\n")
   string(JOIN "" json ${json})
   _kevolve_write_if_changed("${config}" "${json}")
 
@@ -384,7 +452,7 @@ function(kevolve_tune target)
   endif()
   add_custom_command(
     OUTPUT "${stamp}"
-    BYPRODUCTS "${header}" ${wrappers}
+    BYPRODUCTS "${header}" "${dir}/kevolve_all_units.h" ${injected_headers} ${wrappers}
     COMMAND "${kevolve}" apply -B "${CMAKE_BINARY_DIR}" --target "${target}" --stamp "${stamp}"
             --depfile "${dir}/apply.d"
     DEPFILE "${depfile}"

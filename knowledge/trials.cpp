@@ -34,6 +34,8 @@ util::Json to_json(const TrialRecord& t) {
   out["status"] = t.status;
   out["time_s"] = t.time_s ? Json(*t.time_s) : Json(nullptr);
   out["spread"] = t.spread ? Json(*t.spread) : Json(nullptr);
+  if (t.build_s) out["build_s"] = *t.build_s;
+  if (t.run_s) out["run_s"] = *t.run_s;
   out["message"] = t.message;
   out["strategy"] = t.strategy;
   out["date"] = t.date;
@@ -64,6 +66,8 @@ std::optional<TrialRecord> trial_from_json(const Json& j) {
     t.status = j.at("status").get<std::string>();
     if (j.contains("time_s") && j["time_s"].is_number()) t.time_s = j["time_s"].get<double>();
     if (j.contains("spread") && j["spread"].is_number()) t.spread = j["spread"].get<double>();
+    if (j.contains("build_s") && j["build_s"].is_number()) t.build_s = j["build_s"].get<double>();
+    if (j.contains("run_s") && j["run_s"].is_number()) t.run_s = j["run_s"].get<double>();
     t.message = j.value("message", "");
     t.strategy = j.value("strategy", "");
     t.date = j.value("date", "");

@@ -32,6 +32,10 @@ struct TrialRecord {
   std::string status;
   std::optional<double> time_s;  // median, when ok
   std::optional<double> spread;  // (max - min) / median of the timed repetitions
+  // Seconds spent building the candidate and running it (verification and timing), where the
+  // kevolve that wrote the line recorded them (`kevolve report` shows time per stage).
+  std::optional<double> build_s;
+  std::optional<double> run_s;
   std::string message;
   std::string strategy;
   std::string date;

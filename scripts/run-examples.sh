@@ -31,6 +31,9 @@ echo "== the examples as built after tuning"
 echo
 echo "== before and after (kevolve tune again: recorded, nothing to evaluate)"
 "$kevolve" tune -B "$examples" 2>/dev/null
+# How each search went, where its time went, the winners against the defaults: one HTML page.
+"$kevolve" report -B "$examples" --html "$build/examples-report.html" >/dev/null &&
+  echo "== the report: $build/examples-report.html (one self-contained page; docs/results/report.md)"
 
 # The agentic half on examples/llm: a matrix multiply whose space only unrolls its textbook loop.
 # scripted/llm.sh stands in for an LLM (the `command` provider: no network, no key) and answers

@@ -19,6 +19,7 @@ packages=(
   libbenchmark-dev catch2
   libamdhip64-dev            # HIP headers: the scanner parses HIP sources (nothing HIP runs here)
   bubblewrap                 # bwrap: the candidates' sandbox (docs/sandbox.md)
+  chromium                   # tests only: the report's render check (tests/cli/report.bash)
   slurmctld slurmd slurm-client munge  # tests only: the SLURM executor's tests start a real SLURM (docs/cluster.md)
 )
 

@@ -13,7 +13,7 @@ namespace {
 constexpr std::array k_variables = {
     // Tuning settings (kevolve tune): below the command line, above kevolve_tune()'s.
     EnvironmentVariable{"KEVOLVE_BUDGET", "evaluations per unit (--budget)"},
-    EnvironmentVariable{"KEVOLVE_TIME", "seconds of search per unit (--time)"},
+    EnvironmentVariable{"KEVOLVE_TIME", "seconds per unit, its whole tune (--time)"},
     EnvironmentVariable{"KEVOLVE_STALL", "evaluations without a better candidate (--stall)"},
     EnvironmentVariable{"KEVOLVE_STRATEGY", "search strategy (--strategy)"},
     EnvironmentVariable{"KEVOLVE_SEED", "seed of the search (--seed)"},

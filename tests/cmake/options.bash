@@ -114,6 +114,19 @@ run "$KEVOLVE" tune -B "$B" --dry-run
 expect_status 0
 expect_out "up to date (--force searches it again)"
 
+describe "--time bounds the unit's whole tune: the search leaves the final re-timing its share"
+run env KEVOLVE_LOG_FILE="$T/time.log" "$KEVOLVE" tune -B "$B" --knowledge "$T/ktime" --time 30 --reps 3 \
+  --min-time 0.01 --rounds 3 --top 2
+expect_status 0
+grep -E "tune: scale: --time 30 s: [0-9.]+ s for the search, [0-9.]+ s kept for the re-timing" \
+  "$T/time.log" >/dev/null || fail "no split of --time in the log: $(grep -- '--time' "$T/time.log")"
+python3 - "$T/time.log" <<'PY' || fail "the split does not add up to 30 s"
+import re, sys
+m = re.search(r"--time 30 s: ([0-9.]+) s for the search, ([0-9.]+) s kept", open(sys.argv[1]).read())
+search, kept = float(m.group(1)), float(m.group(2))
+assert abs(search + kept - 30) < 0.01 and kept > 0, (search, kept)
+PY
+
 describe "a well-formed device id of another machine: the build says the header is for another device"
 configure "-DKT_ARGS=DEVICE;cpu-x86_64-elsewhere-cpu"
 expect_status 0

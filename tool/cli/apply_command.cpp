@@ -1,5 +1,5 @@
-// `kevolve apply -B <build> --target T`: write the target's injected header from the knowledge
-// directory. The build runs it; it changes the header only when its content changes.
+// `kevolve apply -B <build> --target T`: write the target's injected headers from the knowledge
+// directory. The build runs it; it changes a header only when its content changes.
 
 #include "analyzers/scan_cache.hpp"
 #include "backends/device.hpp"
@@ -56,14 +56,25 @@ std::vector<tune::WrapperFile> plain_wrappers(const tune::TargetConfig& config) 
   return out;
 }
 
-// The header to `output` ("-": stdout), or where kevolve_tune() puts it.
-void write_header(const std::string& output, const fs::path& configured, const std::string& text) {
+// Every unit's winners in one header to `output` ("-": stdout); without it, the build's headers
+// where kevolve_tune() puts them (one per source, tune/apply.hpp), each rewritten only when its
+// text changes.
+void write_headers(const std::string& output, const tune::TargetConfig& config,
+                   const std::string& header, const std::vector<analyzers::SourceUnits>& reach,
+                   const std::vector<tune::UnitBlock>& blocks) {
   if (output == "-") {
-    fmt::print("{}", text);
+    fmt::print("{}", header);
     return;
   }
-  fs::path header = output.empty() ? configured : fs::path(output);
-  if (auto written = tune::write_if_changed(header, text); !written) throw Error(written.error());
+  if (!output.empty()) {
+    if (auto written = tune::write_if_changed(output, header); !written)
+      throw Error(written.error());
+    return;
+  }
+  for (const tune::HeaderFile& h : tune::build_headers(config, reach, blocks)) {
+    if (auto written = tune::write_if_changed(h.path, h.text); !written)
+      throw Error(written.error());
+  }
 }
 
 void touch_stamp(const std::string& stamp, const std::string& target) {
@@ -83,7 +94,7 @@ int run_apply(const ApplyOptions& o) {
     if (!configs) throw Error(configs.error());
     for (const tune::TargetConfig& config : *configs) {
       if (config.target != o.target || tune::has_wisdom(config.knowledge_dir)) continue;
-      write_header(o.output, config.header, tune::header_prologue(config));
+      write_headers(o.output, config, tune::header_prologue(config), {}, {});
       write_wrappers(plain_wrappers(config));
       std::vector<std::string> inputs = {
           (tune::config_dir(o.build) / (config.target + ".json")).string()};
@@ -129,7 +140,7 @@ int run_apply(const ApplyOptions& o) {
                                           variants ? &*variants : nullptr);
   if (!injection) throw Error(injection.error());
   write_wrappers(injection->wrappers);
-  write_header(o.output, config.header, injection->header);
+  write_headers(o.output, config, injection->header, scan.reach, injection->blocks);
   for (const std::string& warning : injection->warnings)
     fmt::print(stderr, "kevolve: warning: {}: {}\n", config.target, warning);
   if (!o.quiet) {

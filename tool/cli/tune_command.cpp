@@ -236,6 +236,11 @@ void TuneRun::tune_target(const tune::TargetConfig& config) {
     failed = true;
     return;
   }
+  if (scan.units.empty()) {
+    fmt::print(stderr, "kevolve: {}\n", tune::no_unit_error(m_ws.build, config.target));
+    failed = true;
+    return;
+  }
   auto wanted = wanted_units(scan, config);
   if (!wanted) return;
   auto resolved = tune::resolve_settings(m_o.flags, config);
@@ -574,7 +579,9 @@ void add_tune_command(CLI::App& app, Action& action) {
   cmd->add_option("--budget", o->flags.budget,
                   "Evaluations per unit (default: kevolve_tune's BUDGET, else 100)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-  cmd->add_option("--time", o->flags.time_s, "Stop searching a unit after this many seconds")
+  cmd->add_option("--time", o->flags.time_s,
+                  "Seconds for a unit's whole tune: the search stops early enough to leave the "
+                  "final re-timing its share")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--stall", o->flags.stall,
                   "Stop searching a unit after this many evaluations without a better candidate")

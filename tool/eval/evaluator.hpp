@@ -105,6 +105,8 @@ class Evaluator {
   util::Expected<void> prepare();
   const backends::Description& description() const { return m_description; }
   const Measurement& baseline() const { return m_baseline; }
+  // Wall seconds of the defaults' whole evaluation (a session): what a re-timing run costs at most.
+  double session_seconds() const { return m_slowest_s; }
   const std::filesystem::path& baseline_executable() const { return m_baseline_exe; }
   const std::vector<std::string>& warnings() const { return m_warnings; }
 

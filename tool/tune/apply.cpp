@@ -232,6 +232,66 @@ std::string header_prologue(const TargetConfig& config) {
       comment_text(config.target), comment_text(config.knowledge_dir.string()));
 }
 
+fs::path all_units_header(const TargetConfig& config) {
+  return config.header.parent_path() / "kevolve_all_units.h";
+}
+
+namespace {
+
+// Defined (-D) for each source that has a header of its own, so the shared header skips the
+// all-units one: the source's compile then reads no other unit's winner.
+constexpr std::string_view k_own_header_macro = "KEVOLVE_SOURCE_INJECTED";
+
+std::string shared_header_text(const TargetConfig& config) {
+  return header_prologue(config) +
+         fmt::format(
+             "// Each source kevolve_tune() saw is compiled with -D{0} and its own header (the\n"
+             "// winners of the units it reaches); any other source gets every unit's.\n"
+             "#ifndef {0}\n#include \"{1}\"\n#endif\n",
+             k_own_header_macro, all_units_header(config).filename().string());
+}
+
+const analyzers::SourceUnits* reach_of(const std::vector<analyzers::SourceUnits>& reach,
+                                       const fs::path& source) {
+  for (const analyzers::SourceUnits& r : reach) {
+    if (fs::path(r.file).lexically_normal() == source.lexically_normal()) return &r;
+  }
+  return nullptr;
+}
+
+std::string source_header_text(const TargetConfig& config, const fs::path& source,
+                               const analyzers::SourceUnits* reached,
+                               const std::vector<UnitBlock>& blocks) {
+  // The same words whether or not the scan parsed it: the first winner changes only the
+  // headers of the sources that reach it.
+  std::string text =
+      header_prologue(config) +
+      fmt::format("// The winners of the units that {} reaches.\n", comment_text(source.string()));
+  for (const UnitBlock& b : blocks) {
+    if (!reached ||
+        std::find(reached->units.begin(), reached->units.end(), b.unit) != reached->units.end())
+      text += b.text;
+  }
+  return text;
+}
+
+}  // namespace
+
+std::vector<HeaderFile> build_headers(const TargetConfig& config,
+                                      const std::vector<analyzers::SourceUnits>& reach,
+                                      const std::vector<UnitBlock>& blocks) {
+  std::vector<HeaderFile> out;
+  out.push_back({config.header, shared_header_text(config)});
+  std::string all = header_prologue(config);
+  for (const UnitBlock& b : blocks) all += b.text;
+  out.push_back({all_units_header(config), std::move(all)});
+  for (const InjectedSource& s : config.injected) {
+    out.push_back(
+        {s.header, source_header_text(config, s.source, reach_of(reach, s.source), blocks)});
+  }
+  return out;
+}
+
 bool has_wisdom(const fs::path& knowledge_dir) {
   return !knowledge::list_wisdom(knowledge_dir, {}).files.empty();
 }
@@ -385,11 +445,13 @@ util::Expected<Injection> render_injection(const analyzers::TargetScan& scan,
     std::string what = !variant_hash.empty() ? fmt::format(", code variant {}", variant_hash)
                        : record.variant      ? ", the original kernel (its variant is not built)"
                                              : "";
-    out.header +=
+    std::string block =
         fmt::format("\n// {}: {} ({}), {:.2f}x{}{}{}\n", unit.name, wisdom.device_id,
                     knowledge::describe(w->lookup.match), speedup, w->stale ? ", stale" : "",
                     w->review ? ", the previous winner (the new one waits for review)" : "", what);
-    out.header += *defines;
+    block += *defines;
+    out.header += block;
+    out.blocks.push_back({unit.name, std::move(block)});
   }
   if (auto warning = device_warning(backends, device_choice, inventory))
     out.warnings.push_back(std::move(*warning));

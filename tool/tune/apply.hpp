@@ -72,8 +72,15 @@ struct WrapperFile {
   std::string text;
 };
 
+// One unit's lines of the injected header: a comment saying whose winner, then its #defines.
+struct UnitBlock {
+  std::string unit;
+  std::string text;
+};
+
 struct Injection {
-  std::string header;
+  std::string header;             // every unit's block: `kevolve apply -o`
+  std::vector<UnitBlock> blocks;  // the same blocks, by unit, for the build's per-source headers
   std::vector<WrapperFile> wrappers;  // one per wrapped source of the target
   std::vector<std::string> inputs;    // the variant files read, for the depfile
   std::vector<std::string> notes;     // stale winners, fallbacks: printed by apply unless quiet
@@ -82,6 +89,21 @@ struct Injection {
 
 // The header's opening lines; alone, it injects nothing.
 std::string header_prologue(const TargetConfig& config);
+
+// The headers a kevolve_tune() build compiles with (docs/cmake.md, "What is injected where"):
+// `config.header`, force-included into every source, fixed text that includes the all-units
+// header only where the source has no header of its own; the all-units header; and for each
+// source of `config.injected` its own header with the blocks of the units it reaches (`reach`,
+// from the scan: a source the scan did not parse gets every block). Each is rewritten only when
+// its text changes, so a new winner recompiles only the sources that reach its unit.
+struct HeaderFile {
+  std::filesystem::path path;
+  std::string text;
+};
+std::filesystem::path all_units_header(const TargetConfig& config);
+std::vector<HeaderFile> build_headers(const TargetConfig& config,
+                                      const std::vector<analyzers::SourceUnits>& reach,
+                                      const std::vector<UnitBlock>& blocks);
 
 // Whether the knowledge directory holds any wisdom file (without it, there is nothing to
 // inject and no need to read the build).

@@ -62,6 +62,8 @@ knowledge::TrialRecord trial_line(const TrialKey& key, knowledge::ParamValues pa
     record.spread = trial.time->spread();
     record.diagnosis = eval::to_json(eval::diagnose(described, trial.time->median_s, peaks));
   }
+  if (trial.build_s > 0) record.build_s = trial.build_s;
+  if (trial.run_s > 0) record.run_s = trial.run_s;
   record.message = trial.message;
   return record;
 }

@@ -1,10 +1,13 @@
 #include "tool/tune/target_config.hpp"
 
+#include "util/files.hpp"
 #include "util/json.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <set>
 
 namespace kevolve::tune {
 
@@ -46,6 +49,10 @@ util::Expected<std::vector<TargetConfig>> read_configs(const fs::path& build_dir
         c.wrapped.push_back(
             {w.at("source").get<std::string>(), w.at("wrapper").get<std::string>()});
       }
+      for (const auto& i : j.value("injected", util::Json::array())) {
+        c.injected.push_back(
+            {i.at("source").get<std::string>(), i.at("header").get<std::string>()});
+      }
       configs.push_back(std::move(c));
     } catch (const util::Json::exception& e) {
       return util::unexpected(
@@ -67,6 +74,56 @@ util::Expected<fs::path> knowledge_dir_for(const std::string& build_dir, const s
         "no target in {} calls kevolve_tune(); name the directory with --knowledge", build_dir));
   }
   return configs->front().knowledge_dir;
+}
+
+namespace {
+
+// The compiled sources of `t` whose text has a marker, relative to the project's source tree.
+std::vector<std::string> marking_sources(const analyzers::BuildInfo& build,
+                                         const analyzers::Target& t) {
+  std::vector<std::string> found;
+  for (const analyzers::Source& s : t.sources) {
+    auto text = util::read_file(s.path);
+    if (!text || text->find("KEVOLVE_TUNE(") == std::string::npos) continue;
+    fs::path shown = s.path.lexically_relative(build.source_dir);
+    found.push_back((shown.empty() || *shown.begin() == ".." ? s.path : shown).string());
+  }
+  return found;
+}
+
+}  // namespace
+
+std::string no_unit_error(const analyzers::BuildInfo& build, const std::string& target) {
+  std::vector<std::string> hints;
+  std::vector<std::string> libraries;
+  std::set<std::string> seen = {target};
+  std::vector<std::string> pending = {target};
+  while (!pending.empty()) {
+    const analyzers::Target* t = build.find_target(pending.back());
+    pending.pop_back();
+    if (!t) continue;
+    for (const std::string& name : t->dependencies) {
+      if (!seen.insert(name).second) continue;
+      pending.push_back(name);
+      const analyzers::Target* dep = build.find_target(name);
+      if (!dep || dep->type.find("LIBRARY") == std::string::npos) continue;
+      auto marking = marking_sources(build, *dep);
+      if (marking.empty()) continue;
+      libraries.push_back(name);
+      hints.push_back(fmt::format("{} ({})", name, fmt::join(marking, ", ")));
+    }
+  }
+  std::string text =
+      fmt::format("kevolve_tune({}): target {} marks no unit (no source of it has a KEVOLVE_TUNE)",
+                  target, target);
+  if (libraries.empty()) return text;
+  std::vector<std::string> calls;
+  for (const std::string& l : libraries) calls.push_back(fmt::format("kevolve_tune({})", l));
+  return text + fmt::format(
+                    "; the libraries it links mark some: {}. Call {} instead, since the winners "
+                    "are injected "
+                    "where the kernel is compiled (docs/cmake.md, \"Kernels in a library\")",
+                    fmt::join(hints, "; "), fmt::join(calls, " and "));
 }
 
 }  // namespace kevolve::tune

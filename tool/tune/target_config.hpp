@@ -4,6 +4,7 @@
 // (<build>/kevolve/targets/<target>.json): its knowledge directory, harness files, units,
 // device and search settings, and where the injected header goes.
 
+#include "analyzers/file_api.hpp"
 #include "util/expected.hpp"
 
 #include <cstdint>
@@ -19,6 +20,13 @@ struct WrappedSource {
   std::filesystem::path wrapper;  // what the target compiles in its place
 };
 
+// A compiled source of the target and the header forced into its compile alone: the winners of
+// the units it reaches (docs/cmake.md, "What is injected where").
+struct InjectedSource {
+  std::filesystem::path source;  // as the target compiles it (a wrapper where there is one)
+  std::filesystem::path header;
+};
+
 struct TargetConfig {
   std::string target;
   std::filesystem::path source_dir;  // the project's (PROJECT_SOURCE_DIR)
@@ -31,8 +39,9 @@ struct TargetConfig {
   std::string strategy;                        // empty: kevolve's default
   std::filesystem::path header;                // the generated kevolve_tuned.h
   std::vector<std::filesystem::path> sources;  // the target's sources, as kevolve_tune listed them
-  std::string llm;                     // kevolve_tune's LLM: openai, anthropic, command or empty
-  std::vector<WrappedSource> wrapped;  // empty: the target compiles its sources as they are
+  std::string llm;                       // kevolve_tune's LLM: openai, anthropic, command or empty
+  std::vector<WrappedSource> wrapped;    // empty: the target compiles its sources as they are
+  std::vector<InjectedSource> injected;  // empty: every source sees every unit's winner
 
   // The original a wrapper stands for, or `path` itself.
   const std::filesystem::path& original_of(const std::filesystem::path& path) const;
@@ -48,5 +57,10 @@ util::Expected<std::vector<TargetConfig>> read_configs(const std::filesystem::pa
 // else .kevolve.
 util::Expected<std::filesystem::path> knowledge_dir_for(const std::string& build_dir,
                                                         const std::string& named);
+
+// Why `target` has nothing to tune: it marks no unit, and where the libraries of this build
+// it links (directly or not) mark some, that kevolve_tune() belongs on them (docs/cmake.md,
+// "Kernels in a library").
+std::string no_unit_error(const analyzers::BuildInfo& build, const std::string& target);
 
 }  // namespace kevolve::tune

@@ -92,6 +92,7 @@ class UnitTune {
     return backends::platform_of(m_recipe.backend).counts_in_harness();
   }
   std::string choose_strategy() const;
+  double search_time_limit(const eval::Evaluator& evaluator) const;
 
   const TuneContext& m_ctx;
   const TuneSettings& m_settings;
@@ -207,6 +208,18 @@ UnitPlan UnitTune::plan() {
   return p;
 }
 
+// --time bounds the unit's whole tune (docs/cli.md): counted from its start, it stops the search
+// and the tree early enough to leave the final re-timing its cost, (top + 1) runs a round, each
+// at most a defaults' session long.
+double UnitTune::search_time_limit(const eval::Evaluator& evaluator) const {
+  if (m_settings.time_limit_s <= 0) return 0;
+  const double verdict = (m_settings.top + 1) * m_settings.rounds * evaluator.session_seconds();
+  const double search = std::max(1e-3, m_settings.time_limit_s - verdict);
+  KEVOLVE_LOG("tune: {}: --time {:g} s: {:.3f} s for the search, {:.3f} s kept for the re-timing",
+              m_unit.name, m_settings.time_limit_s, search, m_settings.time_limit_s - search);
+  return search;
+}
+
 std::string UnitTune::choose_strategy() const {
   if (!m_settings.strategy.empty()) return m_settings.strategy;
   return search::strategy_for(m_space->size(), m_settings.budget);
@@ -231,7 +244,7 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
 
   SearchLimits limits;
   limits.budget = std::min<std::uint64_t>(m_settings.budget, m_space->size());
-  limits.time_limit_s = m_settings.time_limit_s;
+  limits.time_limit_s = search_time_limit(evaluator);
   limits.stall = m_settings.stall;
   limits.jobs =
       m_settings.jobs ? m_settings.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -289,7 +302,7 @@ VariantInputs UnitTune::variant_inputs(eval::Evaluator& evaluator, const SearchL
           m_settings.seed,
           limits.jobs,
           limits.evaluate_while_building,
-          m_settings.time_limit_s,
+          limits.time_limit_s,
           m_started};
 }
 

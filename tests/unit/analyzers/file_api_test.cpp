@@ -19,7 +19,7 @@ void write_project(const test::TempDir& dir) {
 project(demo LANGUAGES CXX)
 add_subdirectory(lib)
 add_executable(app main.cpp)
-target_link_libraries(app PRIVATE kernels)
+target_link_libraries(app PRIVATE kernels m)
 )");
   dir.write("src/main.cpp", "int run(); int main() { return run(); }\n");
   dir.write("src/lib/CMakeLists.txt", R"(add_library(kernels STATIC kernels.cpp kernels.hpp)
@@ -72,6 +72,11 @@ TEST_CASE("file api: targets, sources, flags and toolchains of a build", "[analy
   const Target* app = build->find_target("app");
   REQUIRE(app);
   CHECK(app->type == "EXECUTABLE");
+  // What a candidate of the library links (docs/cmake.md, "Kernels in a library").
+  CHECK(app->dependencies == std::vector<std::string>{"kernels"});
+  CHECK(app->link_libraries == std::vector<std::string>{"lib/libkernels.a", "-lm"});
+  CHECK(kernels->link_libraries.empty());  // a static library has no link
+  CHECK(kernels->artifacts == std::vector<fs::path>{dir / "build/lib/libkernels.a"});
 
   const Toolchain* cxx = build->toolchain("CXX");
   REQUIRE(cxx);

@@ -170,3 +170,34 @@ TEST_CASE("scan: a space nested 5,000 deep is an error at its file:line:col", "[
   CHECK_THAT(p.message, Catch::Contains("in the space of unit 'deep': the condition is nested "
                                         "deeper than 100 levels"));
 }
+
+// Per-source injection (docs/cmake.md, "What is injected where"): which units each source's
+// translation unit reaches decides which winners its compile reads.
+TEST_CASE("scan: the units each source reaches", "[analyzers][scan][reach]") {
+  test::TempDir dir;
+  dir.write("shared.hpp", k_header);
+  dir.write("own.cpp", R"(#include <kevolve/kevolve.hpp>
+KEVOLVE_TUNE(own, "M: 1, 2")
+int own_kernel() { return KEVOLVE_PARAM(own, M, 1); }
+KEVOLVE_BENCH(own, b) { (void)b; }
+)");
+  dir.write("a.cpp", "#include \"shared.hpp\"\nint a() { return shared_kernel(); }\n");
+  dir.write("reads.cpp",
+            "#include <kevolve/kevolve.hpp>\nint reads() { return KEVOLVE_PARAM(own, M, 1); }\n");
+  dir.write("plain.cpp", "#include <kevolve/kevolve.hpp>\nint plain() { return 0; }\n");
+  TargetScan scan = scan_target(request_for(dir, {"own.cpp", "a.cpp", "reads.cpp", "plain.cpp"}),
+                                options_for(dir));
+  INFO(scan.problems.size() << " problems");
+  CHECK(scan.errors() == 0);
+  auto reached = [&](const std::string& file) {
+    for (const SourceUnits& s : scan.reach) {
+      if (s.file == (dir / file).string()) return s.units;
+    }
+    FAIL("no reach for " << file);
+    return std::vector<std::string>{};
+  };
+  CHECK(reached("own.cpp") == std::vector<std::string>{"own"});
+  CHECK(reached("a.cpp") == std::vector<std::string>{"shared"});  // its kernel is in a header
+  CHECK(reached("reads.cpp") == std::vector<std::string>{"own"});  // host code reads M
+  CHECK(reached("plain.cpp").empty());
+}

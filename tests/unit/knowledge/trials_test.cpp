@@ -168,3 +168,22 @@ TEST_CASE("trials: a log that is a FIFO or too large is refused without hanging"
   REQUIRE_FALSE(read);
   CHECK_THAT(read.error(), Catch::Contains("more than the limit of 256 MiB"));
 }
+
+TEST_CASE("trials: stage times are written where known and read back", "[knowledge][trials]") {
+  TrialRecord built = record(16, "compile_error", std::nullopt);
+  built.build_s = 1.25;
+  util::Json j = to_json(built);
+  CHECK(j["build_s"] == 1.25);
+  CHECK(!j.contains("run_s"));  // the candidate never ran
+  auto back = trial_from_json(j);
+  REQUIRE(back);
+  CHECK(back->build_s == 1.25);
+  CHECK(!back->run_s);
+  // Older lines have neither; a value that is not a number is ignored.
+  j.erase("build_s");
+  j["run_s"] = "fast";
+  back = trial_from_json(j);
+  REQUIRE(back);
+  CHECK(!back->build_s);
+  CHECK(!back->run_s);
+}

@@ -438,3 +438,56 @@ TEST_CASE("apply: a variant is not built where the target compiles no wrapper",
              Catch::Contains("app compiles no kevolve wrapper (configure the build again)"));
   CHECK_THAT(injection.header, Catch::Contains("#define KEVOLVE_TUNED_u_X ~, 2\n"));
 }
+
+// Per-source injection (docs/cmake.md, "What is injected where").
+TEST_CASE("apply: each source's header holds only the units it reaches", "[apply][inject]") {
+  tune::TargetConfig config;
+  config.target = "app";
+  config.knowledge_dir = "/p/.kevolve";
+  config.header = "/b/kevolve/app/kevolve_tuned.h";
+  config.injected = {{"/p/a.cpp", "/b/kevolve/app/injected/1/kevolve_tuned.h"},
+                     {"/p/b.cpp", "/b/kevolve/app/injected/2/kevolve_tuned.h"},
+                     {"/p/unscanned.cpp", "/b/kevolve/app/injected/3/kevolve_tuned.h"}};
+  std::vector<analyzers::SourceUnits> reach = {{"/p/a.cpp", {"alpha"}}, {"/p/b.cpp", {}}};
+  auto headers = [&](const std::string& alpha) {
+    std::vector<tune::UnitBlock> blocks = {{"alpha", "#define KEVOLVE_TUNED_alpha_A ~, " + alpha + "\n"},
+                                           {"beta", "#define KEVOLVE_TUNED_beta_B ~, 1\n"}};
+    return tune::build_headers(config, reach, blocks);
+  };
+  std::vector<tune::HeaderFile> before = headers("1");
+  REQUIRE(before.size() == 5);
+  CHECK(before[0].path == config.header);
+  CHECK(before[1].path == tune::all_units_header(config));
+  CHECK_THAT(before[0].text, Catch::Contains("#ifndef KEVOLVE_SOURCE_INJECTED\n#include "
+                                             "\"kevolve_all_units.h\"\n#endif"));
+  CHECK_THAT(before[1].text, Catch::Contains("alpha_A ~, 1") && Catch::Contains("beta_B"));
+  CHECK_THAT(before[2].text, Catch::Contains("alpha_A ~, 1"));
+  CHECK(before[2].text.find("beta") == std::string::npos);
+  CHECK(before[3].text.find("#define") == std::string::npos);  // b.cpp reaches no unit
+  // A source the scan did not parse gets every unit.
+  CHECK_THAT(before[4].text, Catch::Contains("alpha_A") && Catch::Contains("beta_B"));
+
+  // A new winner of alpha changes the headers of the sources that reach it, and no other.
+  std::vector<tune::HeaderFile> after = headers("2");
+  REQUIRE(after.size() == before.size());
+  std::vector<std::string> changed;
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    if (after[i].text != before[i].text) changed.push_back(after[i].path.filename().string() + "@" + after[i].path.parent_path().filename().string());
+  }
+  CHECK(changed == std::vector<std::string>{"kevolve_all_units.h@app", "kevolve_tuned.h@1",
+                                            "kevolve_tuned.h@3"});
+}
+
+TEST_CASE("apply: with nothing recorded a source's header reads the same, scanned or not",
+          "[apply][inject]") {
+  // The first winner then changes only the headers of the sources that reach it.
+  tune::TargetConfig config;
+  config.target = "app";
+  config.header = "/b/kevolve/app/kevolve_tuned.h";
+  config.injected = {{"/p/a.cpp", "/b/kevolve/app/injected/1/kevolve_tuned.h"}};
+  auto unscanned = tune::build_headers(config, {}, {});
+  auto scanned = tune::build_headers(config, {{"/p/a.cpp", {}}}, {});
+  REQUIRE(unscanned.size() == 3);
+  REQUIRE(scanned.size() == 3);
+  for (std::size_t i = 0; i < scanned.size(); ++i) CHECK(scanned[i].text == unscanned[i].text);
+}

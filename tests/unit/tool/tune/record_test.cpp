@@ -156,3 +156,21 @@ TEST_CASE("the record refers to the trial its winner, or the defaults, was measu
   old.add({defaults, backends::Status::ok, 1.0, ""}, "ok");
   CHECK_FALSE(tune::measured_trial(tune::FinalChoice{}, old, defaults));
 }
+
+TEST_CASE("a trial line records the seconds of the stages that ran", "[record]") {
+  tune::TrialKey key{"u", "xxh3:1", "cpu-x86_64-test", {{"n", 8}}, "", ""};
+  eval::Trial failed;
+  failed.status = backends::Status::compile_error;
+  failed.build_s = 2.5;
+  knowledge::TrialRecord line =
+      tune::trial_line(key, {}, "ils", failed, tune::Blame::candidate, {}, std::nullopt);
+  CHECK(line.build_s == 2.5);
+  CHECK(!line.run_s);  // it never ran
+  eval::Trial timed;
+  timed.status = backends::Status::ok;
+  timed.build_s = 0.5;
+  timed.run_s = 0.25;
+  line = tune::trial_line(key, {}, "ils", timed, tune::Blame::candidate, {}, std::nullopt);
+  CHECK(line.build_s == 0.5);
+  CHECK(line.run_s == 0.25);
+}

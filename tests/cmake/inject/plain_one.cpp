@@ -1,0 +1,3 @@
+#include "units.hpp"
+
+int plain_one() { return 1; }

@@ -1,0 +1,2 @@
+#pragma once
+float extra_scale(float x);

@@ -1,0 +1,6 @@
+#include "stencil.hpp"
+
+int main() {
+  report();
+  return 0;
+}

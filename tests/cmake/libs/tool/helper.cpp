@@ -1,0 +1,3 @@
+#include "kernel.hpp"
+
+float factor() { return 2.0f; }

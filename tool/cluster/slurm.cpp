@@ -128,7 +128,11 @@ std::vector<std::string> squeue_command(const SlurmSettings& settings,
 }
 
 util::Expected<std::string> parse_job_id(std::string_view sbatch_output) {
-  const std::string_view line = first_line(sbatch_output);
+  // The id is sbatch's last line: its warnings (on stderr, read together) come before.
+  std::string_view line = util::trim(sbatch_output);
+  if (const auto newline = line.find_last_of('\n'); newline != std::string_view::npos) {
+    line = line.substr(newline + 1);
+  }
   const std::string_view id = line.substr(0, line.find(';'));
   if (!is_job_id(id)) {
     return util::unexpected(

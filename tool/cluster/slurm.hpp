@@ -75,7 +75,7 @@ std::vector<std::string> sbatch_command(const SlurmSettings& settings, const Job
                                         const std::filesystem::path& script);
 std::vector<std::string> squeue_command(const SlurmSettings& settings,
                                         const std::vector<std::string>& ids);
-// The job id that `sbatch --parsable` prints ("12", or "12;cluster").
+// The job id that `sbatch --parsable` prints ("12", or "12;cluster"), after any warnings.
 util::Expected<std::string> parse_job_id(std::string_view sbatch_output);
 // squeue's lines "ID|STATE|NODE|REASON" as statuses (without exit statuses).
 util::Expected<std::vector<JobStatus>> parse_squeue(std::string_view output);

@@ -66,7 +66,8 @@ TEST_CASE("squeue is asked once for all jobs, array tasks one a line", "[cluster
 TEST_CASE("sbatch --parsable's job id", "[cluster]") {
   CHECK(*parse_job_id("42\n") == "42");
   CHECK(*parse_job_id("42;cluster-a\n") == "42");
-  for (const char* bad : {"", "\n", "sbatch: error: x", "42 43", "-1", "4_2x"}) {
+  CHECK(*parse_job_id("sbatch: warning: can't honor --ntasks-per-node\n43\n") == "43");
+  for (const char* bad : {"", "\n", "sbatch: error: x", "42 43", "-1", "4_2x", "42\nsbatch: x"}) {
     INFO(bad);
     CHECK_FALSE(parse_job_id(bad));
   }

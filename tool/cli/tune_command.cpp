@@ -81,6 +81,7 @@ std::string failed_text(const std::map<std::string, int>& statuses) {
 }
 
 void print_summary(const std::vector<Row>& rows) {
+  if (rows.empty()) return;  // nothing was tuned: the error or the note says why
   Table table;
   table.add({"unit", "device", "evals", "failures", "defaults", "tuned", "speedup", "of peak",
              "parameters", "result", "wall", "evals/min"});

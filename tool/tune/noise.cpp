@@ -15,7 +15,8 @@ std::optional<Load> current_load() {
 }
 
 std::optional<std::string> load_warning(const Load& load) {
-  const double busy = std::max(1.0, 0.25 * load.threads);
+  // At least 1.5: the 1-minute average still counts the builds of a tune that just ended.
+  const double busy = std::max(1.5, 0.25 * load.threads);
   if (load.one_minute <= busy) return std::nullopt;
   return fmt::format(
       "this machine is busy (load average {:.1f} over the last minute, {} hardware threads): "

@@ -18,7 +18,8 @@ struct Load {
 // This machine's load now; none where the system does not say.
 std::optional<Load> current_load();
 
-// A warning when other work keeps more than a quarter of the hardware threads busy.
+// A warning when other work keeps more than a quarter of the hardware threads busy (at least
+// 1.5 of them).
 std::optional<std::string> load_warning(const Load& load);
 
 // A warning when the defaults' repeated timings scatter by more than 10% (the interquartile

@@ -192,71 +192,51 @@ util::Expected<fs::path> generated_main(const CandidateRecipe& r, const CompileS
   return file;
 }
 
-}  // namespace
+// A candidate's objects: its sources (the harness last, shared by all candidates when it reads
+// no parameter), the target's companion sources, and the generated main.
+struct Objects {
+  std::vector<fs::path> paths;
+  bool all_cached = true;  // the unit's sources and companions (the main is always shared)
+};
 
-Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
-                      std::string_view tag) {
-  Build build;
-  auto start = Clock::now();
-  auto finish = [&](Build& b) -> Build& {
-    b.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    return b;
-  };
-  fs::path scratch = r.work_dir / "candidates" / std::string(tag);
-  if (auto made = util::ensure_directory(scratch); !made) {
-    build.log = made.error();
-    return finish(build);
-  }
-  fs::path header = scratch / "kevolve_tuned.h";
-  if (auto written = util::write_file_atomically(header, header_text); !written) {
-    build.log = written.error();
-    return finish(build);
-  }
-  CompileStyle style = platform_of(r.backend).compile_style(r.gpu_arch);
-  auto main_source = generated_main(r, style);
-  if (!main_source) {
-    build.log = main_source.error();
-    return finish(build);
-  }
-
-  std::vector<fs::path> objects;
-  bool all_cached = true;
+util::Expected<Objects> compile_objects(const CandidateRecipe& r, const CompileStyle& style,
+                                        const fs::path& header, const fs::path& main_source,
+                                        std::string_view tag) {
+  Objects out;
   // KEVOLVE_CACHE_KEYS=preprocessed keys every object by its preprocessed text (to compare, or
   // to rule the direct keys out when a cache looks wrong).
   const bool direct =
       style.direct_keys && util::environment("KEVOLVE_CACHE_KEYS") != "preprocessed";
+  auto add = [&](const SourceFile& s, const fs::path& with_header, bool direct_key,
+                 bool counts) -> util::Expected<void> {
+    bool cached = false;
+    auto object = compile(r, style, s.path, s.flags, with_header, tag, direct_key, cached);
+    if (!object) return util::unexpected(object.error());
+    if (counts) out.all_cached = out.all_cached && cached;
+    out.paths.push_back(*object);
+    return {};
+  };
   for (std::size_t i = 0; i < r.sources.size(); ++i) {
-    const SourceFile& s = r.sources[i];
     bool harness = i + 1 == r.sources.size();  // the recipe lists it last
     bool same_for_all = harness && !r.harness_reads_params;
-    bool cached = false;
-    auto object = compile(r, style, s.path, s.flags, same_for_all ? fs::path{} : header, tag,
-                          direct && (!harness || same_for_all), cached);
-    if (!object) {
-      build.log = object.error();
-      return finish(build);
-    }
-    all_cached = all_cached && cached;
-    objects.push_back(*object);
+    if (auto added = add(r.sources[i], same_for_all ? fs::path{} : header,
+                         direct && (!harness || same_for_all), true);
+        !added)
+      return util::unexpected(added.error());
   }
   for (const SourceFile& s : r.companions) {
-    bool cached = false;
-    auto object = compile(r, style, s.path, s.flags, {}, tag, direct, cached);
-    if (!object) {
-      build.log = object.error();
-      return finish(build);
-    }
-    all_cached = all_cached && cached;
-    objects.push_back(*object);
+    if (auto added = add(s, {}, direct, true); !added) return util::unexpected(added.error());
   }
-  bool cached = false;
-  auto main_object = compile(r, style, *main_source, r.main_flags, {}, tag, direct, cached);
-  if (!main_object) {
-    build.log = main_object.error();
-    return finish(build);
-  }
-  objects.push_back(*main_object);
+  if (auto added = add({main_source, r.main_flags}, {}, direct, false); !added)
+    return util::unexpected(added.error());
+  return out;
+}
 
+// The executable (or library) linked from `objects`, kept in the cache by what went into it;
+// `cached` says it was there already.
+util::Expected<fs::path> link_objects(const CandidateRecipe& r, const CompileStyle& style,
+                                      const std::vector<fs::path>& objects, std::string_view tag,
+                                      bool& cached, double& link_s) {
   util::Hasher key;
   key.add("executable").add(r.compiler).add(r.compiler_version);
   for (const fs::path& o : objects) key.add(o.filename().string());
@@ -265,16 +245,10 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   fs::path executable =
       r.cache_dir / "executables" / (key.digest().substr(5) + style.artifact_suffix);
   std::error_code ec;
-  if (fs::exists(executable, ec)) {
-    build.ok = true;
-    build.cached = all_cached;
-    build.executable = executable;
-    return finish(build);
-  }
-  if (auto made = util::ensure_directory(executable.parent_path()); !made) {
-    build.log = made.error();
-    return finish(build);
-  }
+  cached = fs::exists(executable, ec);
+  if (cached) return executable;
+  if (auto made = util::ensure_directory(executable.parent_path()); !made)
+    return util::unexpected(made.error());
   fs::path temporary =
       executable.parent_path() / (scratch_name(tag, "exe") + style.artifact_suffix);
   std::vector<std::string> link = {r.compiler};
@@ -284,23 +258,60 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   link.insert(link.end(), r.link_flags.begin(), r.link_flags.end());
   auto link_start = Clock::now();
   Step step = run_tool(r, link);
-  const double link_s = std::chrono::duration<double>(Clock::now() - link_start).count();
+  link_s = std::chrono::duration<double>(Clock::now() - link_start).count();
   if (!step.ok) {
     fs::remove(temporary, ec);
-    build.log =
-        fmt::format("$ {}\n{}{}", command_line(link), step.log, missing_symbol_hint(r, step.log));
-    return finish(build);
+    return util::unexpected(
+        fmt::format("$ {}\n{}{}", command_line(link), step.log, missing_symbol_hint(r, step.log)));
   }
   fs::rename(temporary, executable, ec);
-  if (ec) {
-    build.log = fmt::format("cannot store {}: {}", executable.string(), ec.message());
-    return finish(build);
-  }
+  if (ec)
+    return util::unexpected(fmt::format("cannot store {}: {}", executable.string(), ec.message()));
+  return executable;
+}
+
+// The candidate's scratch directory, its injected header and the generated main.
+util::Expected<std::pair<fs::path, fs::path>> prepare_candidate(const CandidateRecipe& r,
+                                                                const CompileStyle& style,
+                                                                const std::string& header_text,
+                                                                std::string_view tag) {
+  fs::path scratch = r.work_dir / "candidates" / std::string(tag);
+  if (auto made = util::ensure_directory(scratch); !made) return util::unexpected(made.error());
+  fs::path header = scratch / "kevolve_tuned.h";
+  if (auto written = util::write_file_atomically(header, header_text); !written)
+    return util::unexpected(written.error());
+  auto main_source = generated_main(r, style);
+  if (!main_source) return util::unexpected(main_source.error());
+  return std::make_pair(header, *main_source);
+}
+
+}  // namespace
+
+Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
+                      std::string_view tag) {
+  Build build;
+  auto start = Clock::now();
+  auto finish = [&](std::string log = {}) {
+    build.log = std::move(log);
+    build.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return build;
+  };
+  CompileStyle style = platform_of(r.backend).compile_style(r.gpu_arch);
+  auto prepared = prepare_candidate(r, style, header_text, tag);
+  if (!prepared) return finish(prepared.error());
+  auto objects = compile_objects(r, style, prepared->first, prepared->second, tag);
+  if (!objects) return finish(objects.error());
+  bool linked_before = false;
+  double link_s = 0;
+  auto executable = link_objects(r, style, objects->paths, tag, linked_before, link_s);
+  if (!executable) return finish(executable.error());
   build.ok = true;
-  build.executable = executable;
-  KEVOLVE_LOG("build: {} {} in {:.2f} s (link {:.2f} s)", r.unit, tag,
-              std::chrono::duration<double>(Clock::now() - start).count(), link_s);
-  return finish(build);
+  build.executable = *executable;
+  build.cached = linked_before && objects->all_cached;
+  if (!linked_before)
+    KEVOLVE_LOG("build: {} {} in {:.2f} s (link {:.2f} s)", r.unit, tag,
+                std::chrono::duration<double>(Clock::now() - start).count(), link_s);
+  return finish();
 }
 
 util::Expected<fs::path> build_runner(const CandidateRecipe& r) {

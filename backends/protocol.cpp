@@ -18,6 +18,8 @@ std::string_view name_of(Status s) {
       return "wrong_result";
     case Status::crashed:
       return "crashed";
+    case Status::lost:
+      return "lost";
     case Status::rejected:
       return "rejected";
   }
@@ -26,7 +28,7 @@ std::string_view name_of(Status s) {
 
 bool parse_status(std::string_view text, Status& status) {
   for (Status s : {Status::ok, Status::compile_error, Status::runtime_error, Status::timeout,
-                   Status::wrong_result, Status::crashed, Status::rejected}) {
+                   Status::wrong_result, Status::crashed, Status::rejected, Status::lost}) {
     if (name_of(s) == text) {
       status = s;
       return true;

@@ -16,7 +16,18 @@ namespace kevolve::backends {
 // Statuses of docs/design.md §8, as the trial log spells them. `rejected`: caught gaming the
 // measurement (a forged reply, a thread or process left running, work after the call returned,
 // a time the tuner's own observations contradict).
-enum class Status { ok, compile_error, runtime_error, timeout, wrong_result, crashed, rejected };
+// `lost`: the cluster lost the job that evaluated it, retries included (tool/executor/): not the
+// candidate's doing, and evaluated again by the next tune.
+enum class Status {
+  ok,
+  compile_error,
+  runtime_error,
+  timeout,
+  wrong_result,
+  crashed,
+  rejected,
+  lost
+};
 std::string_view name_of(Status status);
 bool parse_status(std::string_view text, Status& status);
 

@@ -163,7 +163,7 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv,
     if (!exited && !drain_until) {
       if (options.timeout.count() > 0 && now - start > options.timeout)
         result.timed_out = true;
-      else if (interrupted())
+      else if (!options.survives_interrupt && interrupted())
         result.interrupted = true;
       if (result.timed_out || result.interrupted) kill(-pid, SIGKILL);
     }

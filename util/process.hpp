@@ -28,6 +28,9 @@ struct ProcessOptions {
   // Child only: where what it prints goes (created afresh), its first max_output bytes; the
   // rest is counted, not kept. Empty: only the end of it is kept, in Child::log().
   std::filesystem::path log_file;
+  // Runs to its end (or timeout) even after kevolve was interrupted: the clean-up a Ctrl-C asks
+  // for, such as cancelling the cluster jobs of the tune (scancel).
+  bool survives_interrupt = false;
 };
 
 struct ProcessResult {

@@ -135,13 +135,14 @@ expect_status 0
 expect_out "--sample"
 expect_out "--fact"
 
-describe "help shows no placeholder: tune has no --executor (issue 20, item 5)"
+describe "tune's --executor takes local or slurm (docs/cluster.md); worker is not in --help"
 run "$KEVOLVE" tune --help
 expect_status 0
-expect_out "--budget"
-expect_no_out "executor"
-expect_no_out "slurm"
-run "$KEVOLVE" tune -B . --executor slurm
+expect_out "--executor"
+expect_out "--slurm-partition"
+run "$KEVOLVE" --help
+expect_no_out "worker"
+run "$KEVOLVE" tune -B . --executor cloud
 expect_status 2
 expect_err "--executor"
 echo "ok"

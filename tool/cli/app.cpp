@@ -62,6 +62,7 @@ int run(int argc, char** argv) {
   add_adopt_command(app, action);
   add_simulate_command(app, action);
   add_report_command(app, action);
+  add_worker_command(app, action);
   add_space_command(app, action);
   add_hw_command(app, action);
   add_knowledge_command(app, action);

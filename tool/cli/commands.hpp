@@ -24,6 +24,7 @@ void add_accept_command(CLI::App& app, Action& action);
 void add_adopt_command(CLI::App& app, Action& action);
 void add_simulate_command(CLI::App& app, Action& action);
 void add_report_command(CLI::App& app, Action& action);
+void add_worker_command(CLI::App& app, Action& action);
 
 // `kevolve --version`: kevolve's version and the libraries it was built with.
 std::string version_text();

@@ -7,6 +7,7 @@
 #include "backends/sandbox.hpp"
 #include "knowledge/store.hpp"
 #include "tool/cli/commands.hpp"
+#include "tool/cli/executor_options.hpp"
 #include "tool/cli/report.hpp"
 #include "tool/cli/table.hpp"
 #include "tool/eval/diagnosis.hpp"
@@ -66,6 +67,7 @@ struct TuneOptions {
   bool dry_run = false;
   bool json = false;
   std::string device;
+  ExecutorFlags executor;
 };
 
 using Row = tune::SummaryRow;
@@ -166,8 +168,9 @@ tune::Profiler profiler_for(const backends::CandidateRecipe& recipe, tune::Progr
 // One `kevolve tune` run: the selected targets' units, each on its device, and their outcomes.
 class TuneRun {
  public:
-  TuneRun(const TuneOptions& o, const tune::Workspace& ws, const backends::Inventory& inventory)
-      : m_o(o), m_ws(ws), m_inventory(inventory) {}
+  TuneRun(const TuneOptions& o, const tune::Workspace& ws, const backends::Inventory& inventory,
+          executor::Executor& where)
+      : m_o(o), m_ws(ws), m_inventory(inventory), m_where(where) {}
 
   void tune_target(const tune::TargetConfig& config);
   // --unit names units of any of the targets: each must be in one of them.
@@ -195,6 +198,7 @@ class TuneRun {
   const TuneOptions& m_o;
   const tune::Workspace& m_ws;
   const backends::Inventory& m_inventory;
+  executor::Executor& m_where;
   std::set<std::string> m_found_units;
   std::vector<std::unique_ptr<llm::Provider>> m_providers;
 };
@@ -463,9 +467,13 @@ Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& u
   }
   recipe->compile_timeout =
       std::chrono::milliseconds(static_cast<long long>(settings.compile_timeout_s * 1000));
-  tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}, {}, variants};
+  tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}, {}, variants, &m_where};
   ctx.build_type = tune::build_type_of(m_ws.build);
-  if (backends::platform_of((*device)->backend).has_peaks()) {
+  if (m_where.name() != "local") {
+    // The node that evaluates measures the peaks; a profiler would have to run there too.
+    if (settings.profile)
+      progress.note("--profile: not through the " + std::string(m_where.name()) + " executor");
+  } else if (backends::platform_of((*device)->backend).has_peaks()) {
     ctx.peaks = peaks_for(**device, recipe->compiler, progress);
     // The CPU's candidates count their own hardware events (UnitTune asks them).
     if (settings.profile && !backends::platform_of((*device)->backend).counts_in_harness())
@@ -504,11 +512,15 @@ int run_tune(const TuneOptions& o) {
   auto targets = tune::select_targets(*ws, selection);
   if (!targets) throw Error(targets.error());
 
-  backends::Inventory inventory = backends::detect_devices();
-  if (auto load = tune::current_load())
-    if (auto busy = tune::load_warning(*load)) fmt::print(stderr, "kevolve: warning: {}\n", *busy);
   util::install_interrupt_handlers();
-  TuneRun run(o, *ws, inventory);
+  std::unique_ptr<executor::Executor> where = make_executor(o.executor, ws->build.build_dir);
+  auto inventory = where->devices();
+  if (!inventory) throw Error(inventory.error());
+  if (where->name() == "local")
+    if (auto load = tune::current_load())
+      if (auto busy = tune::load_warning(*load))
+        fmt::print(stderr, "kevolve: warning: {}\n", *busy);
+  TuneRun run(o, *ws, *inventory, *where);
   for (const tune::TargetConfig& config : *targets) run.tune_target(config);
   run.check_units_found();
   if (o.dry_run) return run.failed ? 1 : 0;
@@ -628,6 +640,7 @@ void add_tune_command(CLI::App& app, Action& action) {
   cmd->add_flag("--json", o->json,
                 "Print the summary as JSON (docs/cli.md): per unit its state, times, speedup, "
                 "parameters and failed evaluations by status");
+  add_executor_options(cmd, o->executor);
   cmd->add_option("--device", o->device,
                   "Tune on this device (an id from kevolve hw, or a backend: cuda, hip); default: "
                   "the first of each unit's backend");

@@ -55,9 +55,11 @@ bool belongs_to(std::string_view row_id, std::string_view id) {
 }
 
 util::Expected<util::ProcessResult> run(const SlurmSettings& settings,
-                                        const std::vector<std::string>& argv) {
+                                        const std::vector<std::string>& argv,
+                                        bool survives_interrupt = false) {
   util::ProcessOptions options;
   options.timeout = settings.command_timeout;
+  options.survives_interrupt = survives_interrupt;
   options.max_output = 16 * 1024 * 1024;  // squeue over a large array
   auto result = util::run_process(argv, options);
   if (!result) {
@@ -296,13 +298,41 @@ util::Expected<void> SlurmClient::cancel(const std::vector<std::string>& ids) {
     if (!is_job_id(id)) return util::unexpected(fmt::format("'{}' is not a SLURM job id", id));
     argv.push_back(id);
   }
-  auto result = run(m_settings, argv);
+  // A cancel is what an interrupt asks for: it runs to its end.
+  auto result = run(m_settings, argv, true);
   if (!result) return util::unexpected(result.error());
   if (!result->ok()) {
     return util::unexpected(fmt::format("scancel {} failed ({}): {}", joined(ids),
                                         result->describe(), first_line(result->output)));
   }
   return {};
+}
+
+util::Expected<unsigned> parse_cpus(std::string_view output) {
+  unsigned total = 0;
+  for (std::string_view line : util::split(output, '\n')) {
+    line = util::trim(line);
+    const auto slash = line.rfind('/');
+    if (line.empty() || slash == std::string_view::npos) continue;
+    auto count = util::parse_int(util::trim(line.substr(slash + 1)));
+    if (!count || *count < 0)
+      return util::unexpected(fmt::format("sinfo: not a CPU count: {}", line));
+    total += static_cast<unsigned>(*count);
+  }
+  if (total == 0) return util::unexpected(std::string("sinfo lists no CPUs"));
+  return total;
+}
+
+util::Expected<unsigned> SlurmClient::cpus(const std::string& partition) {
+  std::vector<std::string> argv{m_settings.sinfo, "-h", "-o", "%C"};
+  if (!partition.empty()) argv.insert(argv.end(), {"-p", partition});
+  auto result = run(m_settings, argv);
+  if (!result) return util::unexpected(result.error());
+  if (!result->ok()) {
+    return util::unexpected(
+        fmt::format("sinfo failed ({}): {}", result->describe(), first_line(result->output)));
+  }
+  return parse_cpus(result->output);
 }
 
 }  // namespace kevolve::cluster

@@ -55,6 +55,7 @@ struct SlurmSettings {
   std::string squeue = "squeue";
   std::string scontrol = "scontrol";
   std::string scancel = "scancel";
+  std::string sinfo = "sinfo";
 };
 
 struct JobStatus {
@@ -79,6 +80,8 @@ std::vector<std::string> squeue_command(const SlurmSettings& settings,
 util::Expected<std::string> parse_job_id(std::string_view sbatch_output);
 // squeue's lines "ID|STATE|NODE|REASON" as statuses (without exit statuses).
 util::Expected<std::vector<JobStatus>> parse_squeue(std::string_view output);
+// The total of sinfo's "%C" lines ("allocated/idle/other/total" each).
+util::Expected<unsigned> parse_cpus(std::string_view sinfo_output);
 // The ExitCode field of a `scontrol -o show job` line.
 std::optional<ExitStatus> exit_status_of(std::string_view scontrol_line);
 
@@ -95,6 +98,8 @@ class SlurmClient {
   util::Expected<std::vector<JobStatus>> wait(const std::vector<std::string>& ids,
                                               std::chrono::seconds timeout);
   util::Expected<void> cancel(const std::vector<std::string>& ids);
+  // The CPUs of a partition's nodes (sinfo's %C total); empty: the default partition's.
+  util::Expected<unsigned> cpus(const std::string& partition);
 
   std::size_t squeue_calls() const { return m_squeue_calls; }
 

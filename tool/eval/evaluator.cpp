@@ -117,6 +117,11 @@ backends::Build Evaluator::build(const std::string& header, const std::string& t
   return backends::build_candidate(m_recipe, header, tag);
 }
 
+backends::Build Evaluator::build(const backends::CandidateRecipe& recipe, const std::string& header,
+                                 const std::string& tag) const {
+  return backends::build_candidate(recipe, header, tag);
+}
+
 // This tune's checks: every verification seed on the primary problem, every listed value of
 // every size once, and the timing problem (its timed outputs, then refilled in place).
 util::Expected<void> Evaluator::plan() {

@@ -13,6 +13,7 @@
 #include "backends/runner.hpp"
 #include "backends/sandbox.hpp"
 #include "backends/session.hpp"
+#include "tool/eval/evaluation.hpp"
 #include "util/expected.hpp"
 #include "util/random.hpp"
 
@@ -94,41 +95,45 @@ struct Trial {
   bool cached_build = false;
 };
 
-class Evaluator {
+class Evaluator final : public Evaluation {
  public:
   Evaluator(backends::CandidateRecipe recipe, EvalOptions options);
-  ~Evaluator();
+  ~Evaluator() override;
 
   // Builds the defaults, draws this tune's seeds, describes the harness, computes the reference
   // outputs of every check, checks they can verify anything, and evaluates the defaults like a
   // candidate (their time is the baseline). Errors say why tuning cannot start.
-  util::Expected<void> prepare();
-  const backends::Description& description() const { return m_description; }
-  const Measurement& baseline() const { return m_baseline; }
+  util::Expected<void> prepare() override;
+  const backends::Description& description() const override { return m_description; }
+  const Measurement& baseline() const override { return m_baseline; }
   // Wall seconds of the defaults' whole evaluation (a session): what a re-timing run costs at most.
-  double session_seconds() const { return m_slowest_s; }
-  const std::filesystem::path& baseline_executable() const { return m_baseline_exe; }
-  const std::vector<std::string>& warnings() const { return m_warnings; }
+  double session_seconds() const override { return m_slowest_s; }
+  const std::filesystem::path& baseline_executable() const override { return m_baseline_exe; }
+  const std::vector<std::string>& warnings() const override { return m_warnings; }
 
-  // Thread-safe: candidates build in parallel.
+  // Thread-safe: candidates build in parallel (the unit's recipe, or a variant's).
   backends::Build build(const std::string& header, const std::string& tag) const;
+  backends::Build build(const backends::CandidateRecipe& recipe, const std::string& header,
+                        const std::string& tag) const override;
   // Runs are not: one candidate runs at a time, so timings do not disturb each other.
-  Trial evaluate(const backends::Build& build, const std::string& tag);
+  Trial evaluate(const backends::Build& build, const std::string& tag) override;
 
   // Times the executables in `rounds` interleaved rounds, each run a fresh session whose timed
   // outputs are checked too, in an order shuffled per round; returns each executable's
   // medians. Failed runs leave a gap (NaN).
   std::vector<std::vector<double>> interleaved(
-      const std::vector<std::filesystem::path>& executables, int rounds, std::uint64_t seed);
+      const std::vector<std::filesystem::path>& executables, int rounds,
+      std::uint64_t seed) override;
 
   // Verifies an executable on a seed drawn now, which the search never used.
-  Trial reverify(const std::filesystem::path& executable);
+  Trial reverify(const std::filesystem::path& executable) override;
 
   // CPU: the hardware counters of an executable's calls on the timing problem (the harness's
   // `counters` request), in a fresh session sandboxed like the others. Advisory: the candidate
   // reports them. An error when the session fails; counters the machine does not allow are in
   // the result as unavailable, with the reason.
-  util::Expected<backends::cpu::Counters> counters(const std::filesystem::path& executable);
+  util::Expected<backends::cpu::Counters> counters(
+      const std::filesystem::path& executable) override;
 
  private:
   util::Expected<void> plan();

@@ -14,8 +14,7 @@ backends::Build EvaluatorCandidates::rebuild_defaults() {
   fresh.cache_dir = m_recipe.work_dir / fmt::format("environment-probe-{}", m_rebuilds++);
   std::error_code ec;
   fs::remove_all(fresh.cache_dir, ec);
-  backends::Build build =
-      backends::build_candidate(fresh, eval::k_defaults_header, "environment-probe");
+  backends::Build build = m_evaluator.build(fresh, eval::k_defaults_header, "environment-probe");
   fs::remove_all(fresh.cache_dir, ec);
   return build;
 }

@@ -2,11 +2,13 @@
 
 // What the tuning stages need from the evaluation of one unit's candidates: building them,
 // evaluating one, re-timing several against each other and re-verifying one, and building the
-// defaults afresh to tell a broken environment from failing candidates. eval::Evaluator does it
-// for real (EvaluatorCandidates); the stages' tests use fakes that answer in microseconds.
+// defaults afresh to tell a broken environment from failing candidates. An eval::Evaluation does
+// it for real (EvaluatorCandidates: here or on a cluster, tool/executor/); the stages' tests use
+// fakes that answer in microseconds.
 
 #include "backends/build.hpp"
 #include "backends/candidate.hpp"
+#include "tool/eval/evaluation.hpp"
 #include "tool/eval/evaluator.hpp"
 
 #include <cstdint>
@@ -39,12 +41,11 @@ class EvaluatorCandidates final : public CandidateEvaluator {
  public:
   // `variant`: the recipe of a code variant (its spliced file in place of the kernel's), whose
   // candidates are built from it and judged against the unit's reference all the same.
-  EvaluatorCandidates(eval::Evaluator& evaluator, const backends::CandidateRecipe& recipe,
+  EvaluatorCandidates(eval::Evaluation& evaluator, const backends::CandidateRecipe& recipe,
                       const backends::CandidateRecipe* variant = nullptr)
       : m_evaluator(evaluator), m_recipe(recipe), m_variant(variant) {}
   backends::Build build(const std::string& header, const std::string& tag) const override {
-    if (m_variant) return backends::build_candidate(*m_variant, header, tag);
-    return m_evaluator.build(header, tag);
+    return m_evaluator.build(m_variant ? *m_variant : m_recipe, header, tag);
   }
   eval::Trial evaluate(const backends::Build& build, const std::string& tag) override {
     return m_evaluator.evaluate(build, tag);
@@ -67,7 +68,7 @@ class EvaluatorCandidates final : public CandidateEvaluator {
   backends::Build rebuild_defaults() override;
 
  private:
-  eval::Evaluator& m_evaluator;
+  eval::Evaluation& m_evaluator;
   const backends::CandidateRecipe& m_recipe;  // the unit's: rebuild_defaults() builds its defaults
   const backends::CandidateRecipe* m_variant;
   unsigned m_rebuilds = 0;

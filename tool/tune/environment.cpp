@@ -20,8 +20,8 @@ struct Pattern {
 };
 
 // The one table of environment failures (docs/cli.md, "When the environment fails").
-const std::array<Pattern, 8>& patterns() {
-  static const std::array<Pattern, 8> table = {{
+const std::array<Pattern, 9>& patterns() {
+  static const std::array<Pattern, 9> table = {{
       // util/process cannot start the program at all: not found, not executable, exec format,
       // no process left.
       {"the compiler or linker cannot be run",
@@ -42,6 +42,8 @@ const std::array<Pattern, 8>& patterns() {
       // A shell script standing in for the compiler (ccache-like wrappers) that lost its tool:
       // "sh: 1: g++: not found".
       {"the compiler or linker cannot be run", {": not found"}, false},
+      // tool/executor/slurm.cpp: a build whose job the cluster lost, retries included.
+      {"the cluster lost the build's job", {"kevolve: the cluster lost this build's job"}, false},
   }};
   return table;
 }

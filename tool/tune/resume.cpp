@@ -8,8 +8,11 @@ History resume(const std::vector<knowledge::TrialRecord>& log, const TrialKey& k
                const space::Space& space) {
   History history;
   for (const knowledge::TrialRecord& t : log) {
-    // An environment failure says nothing about the candidate: its point is tried again.
-    if (!key.matches(t) || t.status == knowledge::k_environment_error) continue;
+    // An environment failure, or a job the cluster lost, says nothing about the candidate: its
+    // point is tried again.
+    if (!key.matches(t) || t.status == knowledge::k_environment_error ||
+        t.status == backends::name_of(backends::Status::lost))
+      continue;
     auto p = point_of(space, t.params);
     if (!p) continue;
     backends::Status status = backends::Status::runtime_error;

@@ -80,10 +80,11 @@ class UnitTune {
   util::Expected<std::string> record_trial(const space::Point& point, const eval::Trial& trial,
                                            Blame blame = Blame::candidate);
   UnitOutcome defaults_fail(const std::string& error);
-  UnitOutcome search_and_record(eval::Evaluator& evaluator);
+  void take_baseline(const eval::Evaluation& evaluator);
+  UnitOutcome search_and_record(eval::Evaluation& evaluator);
   UnitOutcome finish(CandidateEvaluator& candidates, const History& history,
                      const VariantStage* variants);
-  VariantInputs variant_inputs(eval::Evaluator& evaluator, const SearchLimits& limits);
+  VariantInputs variant_inputs(eval::Evaluation& evaluator, const SearchLimits& limits);
   Standing standing(const History& history) const;
   util::Expected<void> record_variant_failures(const FinalChoice& choice);
   void write_skill(const VariantStage& variants, const std::string& hash);
@@ -92,7 +93,7 @@ class UnitTune {
     return backends::platform_of(m_recipe.backend).counts_in_harness();
   }
   std::string choose_strategy() const;
-  double search_time_limit(const eval::Evaluator& evaluator) const;
+  double search_time_limit(const eval::Evaluation& evaluator) const;
 
   const TuneContext& m_ctx;
   const TuneSettings& m_settings;
@@ -104,6 +105,8 @@ class UnitTune {
   UnitOutcome m_out;
   std::optional<space::Space> m_space;
   backends::Description m_described;
+  executor::Executor* m_where = nullptr;                    // where candidates build and run
+  std::optional<backends::Peaks> m_device_peaks;            // the device's, as measured
   std::optional<backends::Peaks> m_peaks;                   // as they bound this harness
   std::optional<knowledge::SizeRecord> m_previous;          // what builds use now, on this device
   std::optional<knowledge::VariantRef> m_previous_variant;  // its variant, if it fits the kernel
@@ -163,12 +166,12 @@ UnitOutcome UnitTune::run() {
   if (!built) return fail(built.error());
   m_space.emplace(std::move(*built));
 
-  auto sandbox = backends::choose_sandbox(m_settings.sandbox, backends::sandbox_support());
-  if (!sandbox) return fail(sandbox.error());
-  eval::EvalOptions options = m_settings.eval;
-  options.sandbox = *sandbox;
-  eval::Evaluator evaluator(m_recipe, options);
-  if (!sandbox->warning().empty()) m_ctx.progress.note("warning: " + sandbox->warning());
+  static const std::unique_ptr<executor::Executor> here = executor::local_executor();
+  m_where = m_ctx.executor ? m_ctx.executor : here.get();
+  auto opened = m_where->evaluation(m_recipe, m_settings.eval, m_settings.sandbox, m_ctx.device);
+  if (!opened) return fail(opened.error());
+  eval::Evaluation& evaluator = *opened->evaluation;
+  if (!opened->warning.empty()) m_ctx.progress.note("warning: " + opened->warning);
   if (!build.warning.empty()) m_ctx.progress.note("warning: " + build.warning);
   m_ctx.progress.note(
       fmt::format("building and checking the defaults ({} points in the space)", m_space->size()));
@@ -176,19 +179,26 @@ UnitOutcome UnitTune::run() {
     if (util::interrupted()) return stopped(UnitOutcome::State::interrupted);
     return defaults_fail(ready.error());
   }
+  take_baseline(evaluator);
+  // A timing beyond the speed of light is never recorded: not even as the defaults' trial.
+  if (auto beyond = defaults_beyond_light(
+          evidence_of(m_baseline_s, m_baseline_s, m_described, m_device_peaks))) {
+    return fail(*beyond);
+  }
+  return search_and_record(evaluator);
+}
+
+// What the prepared evaluation says of the defaults, and the ceilings of the device that ran
+// them: the node's where a cluster's node ran them.
+void UnitTune::take_baseline(const eval::Evaluation& evaluator) {
   for (const std::string& w : evaluator.warnings()) m_ctx.progress.note("warning: " + w);
   m_described = evaluator.description();
   m_baseline_s = evaluator.baseline().median_s;
   m_baseline_spread = evaluator.baseline().spread();
   if (auto noisy = spread_warning(evaluator.baseline().samples))
     m_ctx.progress.note("warning: " + *noisy);
-  m_peaks = harness_peaks(m_ctx.peaks, m_described);
-  // A timing beyond the speed of light is never recorded: not even as the defaults' trial.
-  if (auto beyond = defaults_beyond_light(
-          evidence_of(m_baseline_s, m_baseline_s, m_described, m_ctx.peaks))) {
-    return fail(*beyond);
-  }
-  return search_and_record(evaluator);
+  m_device_peaks = evaluator.peaks() ? evaluator.peaks() : m_ctx.peaks;
+  m_peaks = harness_peaks(m_device_peaks, m_described);
 }
 
 UnitPlan UnitTune::plan() {
@@ -211,7 +221,7 @@ UnitPlan UnitTune::plan() {
 // --time bounds the unit's whole tune (docs/cli.md): counted from its start, it stops the search
 // and the tree early enough to leave the final re-timing its cost, (top + 1) runs a round, each
 // at most a defaults' session long.
-double UnitTune::search_time_limit(const eval::Evaluator& evaluator) const {
+double UnitTune::search_time_limit(const eval::Evaluation& evaluator) const {
   if (m_settings.time_limit_s <= 0) return 0;
   const double verdict = (m_settings.top + 1) * m_settings.rounds * evaluator.session_seconds();
   const double search = std::max(1e-3, m_settings.time_limit_s - verdict);
@@ -225,7 +235,7 @@ std::string UnitTune::choose_strategy() const {
   return search::strategy_for(m_space->size(), m_settings.budget);
 }
 
-UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
+UnitOutcome UnitTune::search_and_record(eval::Evaluation& evaluator) {
   std::optional<space::Point> start = defaults_point(*m_space, m_unit);
   m_out.strategy = choose_strategy();
   auto strategy = search::make_strategy(m_out.strategy, *m_space, m_settings.seed, start);
@@ -246,8 +256,7 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
   limits.budget = std::min<std::uint64_t>(m_settings.budget, m_space->size());
   limits.time_limit_s = search_time_limit(evaluator);
   limits.stall = m_settings.stall;
-  limits.jobs =
-      m_settings.jobs ? m_settings.jobs : std::max(1u, std::thread::hardware_concurrency());
+  limits.jobs = m_settings.jobs ? m_settings.jobs : m_where->build_slots();
   limits.evaluate_while_building =
       backends::platform_of(m_recipe.backend).evaluates_while_building();
   EvaluatorCandidates candidates(evaluator, m_recipe);
@@ -288,7 +297,7 @@ UnitOutcome UnitTune::search_and_record(eval::Evaluator& evaluator) {
   return finish(candidates, history, variants ? &*variants : nullptr);
 }
 
-VariantInputs UnitTune::variant_inputs(eval::Evaluator& evaluator, const SearchLimits& limits) {
+VariantInputs UnitTune::variant_inputs(eval::Evaluation& evaluator, const SearchLimits& limits) {
   return {m_unit,
           m_recipe,
           m_ctx.device,
@@ -386,16 +395,16 @@ UnitOutcome UnitTune::finish(CandidateEvaluator& candidates, const History& hist
   knowledge::SizeRecord record =
       size_record(choice, m_unit, *m_space, m_key.problem, history.size(), m_out.strategy);
   record.trial = measured_trial(choice, history, defaults_point(*m_space, m_unit));
-  annotate_diagnosis(record, m_described, m_ctx.peaks);
+  annotate_diagnosis(record, m_described, m_device_peaks);
   if (m_ctx.variants && m_ctx.variants->provider) {
     record.extra["llm"] = util::Json{{"provider", m_ctx.variants->provider->name()},
                                      {"calls", m_ctx.variants->calls}};
   }
   if (m_settings.profile && (m_ctx.profiler || counts_in_harness()))
     profile(record, candidates, won);
-  std::string pending =
-      apply_review_gates(record, won, m_described, m_ctx.peaks, m_previous ? &*m_previous : nullptr,
-                         defaults_params(m_unit), m_ctx.progress);
+  std::string pending = apply_review_gates(record, won, m_described, m_device_peaks,
+                                           m_previous ? &*m_previous : nullptr,
+                                           defaults_params(m_unit), m_ctx.progress);
 
   if (auto replaced = m_previous ? replacement_note(*m_previous, record) : std::nullopt)
     m_ctx.progress.note(*replaced);  // the old winner against the new, with their intervals

@@ -15,6 +15,7 @@
 #include "backends/sandbox.hpp"
 #include "knowledge/store.hpp"
 #include "tool/eval/evaluator.hpp"
+#include "tool/executor/executor.hpp"
 #include "tool/tune/annotate.hpp"
 #include "tool/tune/progress.hpp"
 #include "tool/tune/variants.hpp"
@@ -69,6 +70,8 @@ struct TuneContext {
   Profiler profiler;                       // empty: no profiler here
   std::string build_type;                  // CMake's build type of the build directory
   const VariantSetup* variants = nullptr;  // LLM variants (tool/tune/variants.hpp); none: off
+  // Where candidates build and run (docs/cluster.md); none: this machine.
+  executor::Executor* executor = nullptr;
 };
 
 UnitOutcome tune_unit(const TuneContext& ctx, const analyzers::Unit& unit,

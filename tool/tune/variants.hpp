@@ -79,7 +79,7 @@ struct VariantInputs {
   const backends::CandidateRecipe& recipe;
   const backends::Device& device;
   const knowledge::KnowledgeDir& knowledge;
-  eval::Evaluator& evaluator;
+  eval::Evaluation& evaluator;
   const TrialKey& key;  // the unit's; a variant's lines carry its hash besides
   const util::PathBeneath& log_file;
   const backends::Description& described;

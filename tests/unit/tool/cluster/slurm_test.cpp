@@ -236,3 +236,11 @@ TEST_CASE("poll: a failed job whose exit status scontrol cannot give stays faile
   CHECK_THAT(statuses->at(0).reason,
              Catch::StartsWith("NonZeroExitCode; scontrol show job 5 gave no ExitCode (exit 1)"));
 }
+
+TEST_CASE("sinfo's CPU counts: the total of every line's last field", "[cluster]") {
+  auto two = parse_cpus("0/2/0/2\n1/1/0/2\n");
+  REQUIRE(two);
+  CHECK(*two == 4);
+  CHECK(!parse_cpus(""));
+  CHECK(!parse_cpus("0/2/0/x\n"));
+}

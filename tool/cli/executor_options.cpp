@@ -1,0 +1,110 @@
+#include "tool/cli/executor_options.hpp"
+
+#include "util/environment.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+namespace kevolve::tool {
+
+namespace fs = std::filesystem;
+
+void add_executor_options(CLI::App* cmd, ExecutorFlags& f) {
+  const char* group = "Executor (docs/cluster.md)";
+  cmd->add_option("--executor", f.executor,
+                  "Where candidates build and run: local (this machine, the default) or slurm")
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->group(group);
+  cmd->add_option("--slurm-partition", f.partitions,
+                  "SLURM partition of the units' jobs: NAME, or BACKEND=NAME per backend (cpu, "
+                  "cuda, hip); GPU units are tuned only where a BACKEND=NAME names their backend")
+      ->group(group);
+  cmd->add_option("--slurm-build-partition", f.build_partition,
+                  "SLURM partition of the compile jobs (default: the unit's)")
+      ->group(group);
+  cmd->add_option("--slurm-account", f.account, "SLURM account of the jobs")->group(group);
+  cmd->add_option("--slurm-time", f.time_minutes, "Time limit of each worker job, minutes (60)")
+      ->check(CLI::Range(1, 100000))
+      ->group(group);
+  cmd->add_option("--slurm-dir", f.dir,
+                  "Work directory on a filesystem every node sees (default: "
+                  "<build>/kevolve-slurm)")
+      ->group(group);
+  cmd->add_option("--slurm-option", f.sbatch_options,
+                  "More sbatch options, each starting with --, e.g. --slurm-option=--qos=high")
+      ->group(group);
+  cmd->add_option("--slurm-retries", f.retries,
+                  "Times a job the cluster loses (node failure, preemption) is submitted again (2)")
+      ->check(CLI::Range(0, 100))
+      ->group(group);
+  cmd->add_option("--slurm-poll", f.poll_s, "Least seconds between two squeue calls (2)")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->group(group);
+}
+
+namespace {
+
+// "cuda=gpu,cpu" -> {cuda: gpu, "": cpu}.
+std::map<std::string, std::string> partition_map(const std::vector<std::string>& given) {
+  std::map<std::string, std::string> map;
+  for (const std::string& option : given) {
+    for (std::string_view item : util::split(option, ',')) {
+      item = util::trim(item);
+      if (item.empty()) continue;
+      const auto eq = item.find('=');
+      std::string backend(eq == std::string_view::npos ? "" : item.substr(0, eq));
+      std::string name(eq == std::string_view::npos ? item : item.substr(eq + 1));
+      if (!backend.empty() && backend != "cpu" && backend != "cuda" && backend != "hip")
+        throw Error(fmt::format("--slurm-partition {}: '{}' is not a backend (cpu, cuda, hip)",
+                                option, backend));
+      if (name.empty() || name.find_first_of(" \t'\"$`\\") != std::string::npos)
+        throw Error(
+            fmt::format("--slurm-partition {}: '{}' is not a partition name", option, name));
+      map[backend] = name;
+    }
+  }
+  return map;
+}
+
+fs::path this_program() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path("kevolve") : self;
+}
+
+}  // namespace
+
+std::unique_ptr<executor::Executor> make_executor(const ExecutorFlags& f,
+                                                  const fs::path& build_dir) {
+  std::string kind =
+      !f.executor.empty() ? f.executor : util::environment("KEVOLVE_EXECUTOR").value_or("local");
+  if (kind == "local") return executor::local_executor();
+  if (kind != "slurm")
+    throw Error(fmt::format("KEVOLVE_EXECUTOR is '{}': expected local or slurm", kind));
+  executor::SlurmOptions o;
+  std::vector<std::string> partitions = f.partitions;
+  if (partitions.empty())
+    if (auto env = util::environment("KEVOLVE_SLURM_PARTITION")) partitions.push_back(*env);
+  o.partitions = partition_map(partitions);
+  o.build_partition = f.build_partition;
+  o.account =
+      !f.account.empty() ? f.account : util::environment("KEVOLVE_SLURM_ACCOUNT").value_or("");
+  if (f.time_minutes) o.time_limit = std::chrono::minutes(*f.time_minutes);
+  for (const std::string& s : f.sbatch_options) {
+    if (s.rfind("--", 0) != 0)
+      throw Error(fmt::format("--slurm-option '{}': each sbatch option starts with --", s));
+  }
+  o.extra_options = f.sbatch_options;
+  o.work_dir = f.dir.empty() ? build_dir / "kevolve-slurm" : fs::absolute(f.dir);
+  o.poll_interval = std::chrono::milliseconds(static_cast<long long>(f.poll_s * 1000));
+  o.retries = f.retries;
+  o.kevolve = this_program();
+  if (auto made = util::ensure_directory(o.work_dir / "scripts"); !made) throw Error(made.error());
+  return executor::slurm_executor(std::move(o));
+}
+
+}  // namespace kevolve::tool

@@ -6,11 +6,12 @@
 // docs/results/agent.md for what it shows and what it cannot.
 //
 //   build/bench/agent_bench [--seeds 20] [--calls 24] [--kernel NAME]... [--pools DIR]
-//                           [--trace] [--show-prompt KERNEL]
+//                           [--trace] [--show-prompt KERNEL] [--floor]
 // The tree policy's settings (agent::PolicySettings) and the timing noise can be changed, to try
 // a policy: --exploration, --fresh-after, --params-rounds, --combine-min-speedup,
-// --miss-discount, --noise; without passages (--no-retrieval); and changes around it
-// (simulation.hpp): --what-if-dedupe, --what-if-repeat-prompts.
+// --miss-discount, --focus-until-stall, --noise; without passages (--no-retrieval); and changes
+// around it (simulation.hpp): --what-if-dedupe, --what-if-repeat-prompts. --floor adds each pool's
+// floor: the fewest calls any run of the tree's prompts needs (simulation.hpp, floor_calls).
 
 #include <fmt/format.h>
 
@@ -39,15 +40,19 @@ struct Options {
   int seeds = 20;
   Settings settings;
   bool trace = false;
+  bool floor = false;
   std::string show_prompt;
 };
+
+constexpr int k_floor_max_calls = 6;  // deeper than every pool's best; the search grows fast
 
 [[noreturn]] void usage_error(const std::string& what) {
   std::fprintf(stderr,
                "agent_bench: %s\nusage: agent_bench [--seeds N] [--calls N] [--kernel NAME]... "
-               "[--pools DIR] [--trace] [--show-prompt KERNEL]\n"
+               "[--pools DIR] [--trace] [--show-prompt KERNEL] [--floor]\n"
                "       [--exploration X] [--fresh-after N] [--params-rounds N] "
-               "[--combine-min-speedup X] [--miss-discount X] [--noise SIGMA]\n"
+               "[--combine-min-speedup X] [--miss-discount X] [--focus-until-stall N]\n"
+               "       [--noise SIGMA]\n"
                "       [--no-retrieval] [--what-if-dedupe] [--what-if-repeat-prompts]\n",
                what.c_str());
   std::exit(2);
@@ -99,6 +104,8 @@ Options parse(int argc, char** argv) {
       o.settings.policy.combine_min_speedup = number(value(), flag);
     else if (flag == "--miss-discount")
       o.settings.policy.miss_discount = number(value(), flag);
+    else if (flag == "--focus-until-stall")
+      o.settings.policy.focus_until_stall = whole(value(), flag);
     else if (flag == "--noise")
       o.settings.noise = number(value(), flag);
     else if (flag == "--what-if-dedupe")
@@ -107,6 +114,8 @@ Options parse(int argc, char** argv) {
       o.settings.repeat_prompts = true;
     else if (flag == "--no-retrieval")
       o.settings.retrieval = false;
+    else if (flag == "--floor")
+      o.floor = true;
     else if (flag == "--trace")
       o.trace = true;
     else if (flag == "--show-prompt")
@@ -153,8 +162,8 @@ struct Tally {
   struct Calls {
     int calls = 0, led = 0, repeats = 0, new_best = 0;
   };
-  std::map<std::string, Calls> by_mode;  // every call of every run, by context mode
-  int reached = 0, runs = 0, stopped = 0;  // stopped: before the budget (a repeated prompt)
+  std::map<std::string, Calls> by_mode;         // every call of every run, by context mode
+  int reached = 0, runs = 0, stopped = 0;       // stopped: before the budget (a repeated prompt)
   std::map<int, std::vector<double>> fraction;  // per budget: pool's best / the pick's time
 };
 
@@ -256,6 +265,41 @@ std::string describe(const Pool& pool) {
       *pool.original.measured.time_s / pool.best_s(), pool.measured_on);
 }
 
+// A pool's floor (floor_calls) beside the strategies' mean calls to its best: no strategy that
+// sends the tree's prompts can average fewer calls than the floor, so floor / keep-revert's mean
+// is the lowest ratio the tree could reach on the pool.
+struct Floor {
+  std::string kernel;
+  int calls = -1;
+  double tree = 0, keep_revert = 0;
+};
+
+Floor floor_row(const std::string& kernel, int calls, const std::map<Strategy, Tally>& tallies) {
+  return {kernel, calls, mean(tallies.at(Strategy::tree).calls),
+          mean(tallies.at(Strategy::keep_revert).calls)};
+}
+
+std::string floor_table(const std::vector<Floor>& floors,
+                        const std::map<Strategy, Tally>& overall) {
+  std::string out =
+      "| kernel | floor: fewest calls | keep-revert: mean calls | lowest possible ratio | tree: "
+      "mean calls | tree's ratio |\n|---|---:|---:|---:|---:|---:|\n";
+  double sum = 0;
+  for (const Floor& f : floors) {
+    out +=
+        fmt::format("| {} | {} | {:.2f} | {:.2f} | {:.2f} | {:.2f} |\n", f.kernel,
+                    f.calls < 0 ? fmt::format("> {}", k_floor_max_calls) : std::to_string(f.calls),
+                    f.keep_revert, f.calls / f.keep_revert, f.tree, f.tree / f.keep_revert);
+    sum += f.calls;
+  }
+  const double floor = sum / static_cast<double>(std::max<std::size_t>(1, floors.size()));
+  const double keep = mean(overall.at(Strategy::keep_revert).calls);
+  const double tree = mean(overall.at(Strategy::tree).calls);
+  out += fmt::format("| overall | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} |\n", floor, keep,
+                     floor / keep, tree, tree / keep);
+  return out;
+}
+
 int run_all(const Options& o) {
   std::vector<std::string> kernels = o.kernels;
   if (kernels.empty()) {
@@ -264,6 +308,7 @@ int run_all(const Options& o) {
     std::sort(kernels.begin(), kernels.end());
   }
   std::map<Strategy, Tally> overall;
+  std::vector<Floor> floors;
   for (const std::string& kernel : kernels) {
     const Pool pool = read_pool(std::filesystem::path(o.pools) / kernel);
     std::map<Strategy, Tally> tallies;
@@ -287,10 +332,14 @@ int run_all(const Options& o) {
     }
     std::printf("## %s\n\n%s.\n\n%s\n%s\n", kernel.c_str(), describe(pool).c_str(),
                 table(tallies, o).c_str(), goal(tallies, o).c_str());
+    if (o.floor)
+      floors.push_back(
+          floor_row(kernel, floor_calls(pool, o.settings, k_floor_max_calls), tallies));
   }
   std::printf("## Overall (%zu kernels x %d seeds)\n\n%s\n%s\n### The calls\n\n%s", kernels.size(),
               o.seeds, table(overall, o).c_str(), goal(overall, o).c_str(),
               calls_table(overall).c_str());
+  if (o.floor) std::printf("\n### The floor\n\n%s", floor_table(floors, overall).c_str());
   return 0;
 }
 
@@ -300,10 +349,9 @@ int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
     if (!o.show_prompt.empty()) {
-      std::fputs(
-          first_prompt(read_pool(std::filesystem::path(o.pools) / o.show_prompt), o.settings)
-              .c_str(),
-          stdout);
+      std::fputs(first_prompt(read_pool(std::filesystem::path(o.pools) / o.show_prompt), o.settings)
+                     .c_str(),
+                 stdout);
       return 0;
     }
     return run_all(o);

@@ -137,9 +137,8 @@ std::vector<variant::Passage> passages_for(const Pool& pool, const Settings& set
   std::size_t bytes = 0;
   const kevolve::retrieval::Query query{"cpu", "x86_64", bound, text + "\n" + diagnosis};
   for (const kevolve::retrieval::Corpus* corpus : {&pool.project, &pool.playbook}) {
-    for (const kevolve::retrieval::Retrieved& r :
-         kevolve::retrieval::retrieve(*corpus, query, k_prompt_passages - out.size(),
-                                      k_prompt_passage_bytes - bytes)) {
+    for (const kevolve::retrieval::Retrieved& r : kevolve::retrieval::retrieve(
+             *corpus, query, k_prompt_passages - out.size(), k_prompt_passage_bytes - bytes)) {
       out.push_back({r.passage->id, r.passage->title, r.passage->text});
       bytes += r.passage->text.size();
     }
@@ -147,7 +146,6 @@ std::vector<variant::Passage> passages_for(const Pool& pool, const Settings& set
   }
   return out;
 }
-
 
 // The trace's bookkeeping, shared by the strategies.
 class Recorder {
@@ -192,6 +190,29 @@ class Recorder {
   Trace m_trace;
 };
 
+// The tree's prompt for an expansion, with the stage's passages: retrieved for the node the
+// prompt rewrites (the root for fresh).
+variant::ComposedPrompt tree_prompt(const Pool& pool, const Settings& settings,
+                                    const agent::Tree& tree, const agent::Expansion& e,
+                                    const variant::PromptContext& base,
+                                    const agent::CodeOf& code_of) {
+  const int from = e.mode == agent::Mode::fresh ? 0 : e.node;
+  variant::PromptContext with = base;
+  with.passages = passages_for(pool, settings, code_of(from), tree.node(from).result.bound,
+                               tree.node(from).result.diagnosis);
+  return variant::compose_prompt(agent::context_for(tree, e, std::move(with), code_of));
+}
+
+// An answer whose code a node has already, as the stage records it (tool/tune/variants.cpp): a
+// rewrite that failed as a duplicate, with the model's explanation, not evaluated again.
+agent::Result duplicate(const Kernel& v) {
+  agent::Result r;
+  r.status = "duplicate";
+  r.message = "the same variant as an earlier one of this tune (searched once)";
+  r.explanation = v.summary;
+  return r;
+}
+
 Trace run_tree(const Pool& pool, const Settings& settings, Streams& streams) {
   Bench bench(pool, settings, streams.noise());
   Recorder recorder(pool, settings);
@@ -220,13 +241,7 @@ Trace run_tree(const Pool& pool, const Settings& settings, Streams& streams) {
       tree.end_params(e.node, bench.search_again(kernel_of(e.node), true_time(e.node)));
       continue;
     }
-    // The stage's passages: retrieved for the node the prompt rewrites (the root for fresh).
-    const int from = e.mode == agent::Mode::fresh ? 0 : e.node;
-    variant::PromptContext with = base;
-    with.passages = passages_for(pool, settings, code_of(from), tree.node(from).result.bound,
-                                 tree.node(from).result.diagnosis);
-    const variant::ComposedPrompt prompt =
-        variant::compose_prompt(agent::context_for(tree, e, std::move(with), code_of));
+    const variant::ComposedPrompt prompt = tree_prompt(pool, settings, tree, e, base, code_of);
     // The stage never sends a prompt twice (tool/tune/variants.cpp): it waits for the call in
     // flight and chooses again, or stops when none is. One expansion at a time here: it stops.
     if (!settings.repeat_prompts && !asked.insert(prompt.hash).second) {
@@ -241,7 +256,7 @@ Trace run_tree(const Pool& pool, const Settings& settings, Streams& streams) {
     variant_of.push_back(static_cast<int>(a.variant));
     const bool known = std::count(variant_of.begin(), variant_of.end(), a.variant) > 1;
     if (settings.dedupe && known)
-      tree.abandon(id);  // the tune would know the code by its hash: no new node, no evaluation
+      tree.finish(id, answered.name, duplicate(answered));
     else
       tree.finish(id, answered.name, bench.evaluate(answered));
     recorder.called(std::string(agent::name_of(e.mode)), answered, a.led, pick(),
@@ -324,20 +339,120 @@ std::string without_passages(const std::string& prompt) {
   return prompt.substr(0, begin) + (end == std::string::npos ? "" : prompt.substr(end));
 }
 
-Answer answer(const Pool& pool, const std::string& prompt, Rng& rng) {
-  std::vector<std::size_t> led_to, fallback;
+namespace {
+
+// The variants a prompt leads the scripted model to (its answer when there is one).
+std::vector<std::size_t> led_to(const Pool& pool, const std::string& prompt) {
+  std::vector<std::size_t> out;
   const std::string shown = without_passages(prompt);
   for (std::size_t i = 0; i < pool.variants.size(); ++i) {
     const Kernel& v = pool.variants[i];
-    if (!v.measured.time_s || *v.measured.time_s >= pool.original_best_s()) fallback.push_back(i);
     if (shown.find(v.summary) != std::string::npos) continue;  // shown: tried already
     if (std::any_of(v.triggers.begin(), v.triggers.end(),
                     [&](const Trigger& t) { return holds(t, prompt, shown); }))
-      led_to.push_back(i);
+      out.push_back(i);
   }
-  if (!led_to.empty()) return {led_to[rng.below(led_to.size())], true};
+  return out;
+}
+
+}  // namespace
+
+Answer answer(const Pool& pool, const std::string& prompt, Rng& rng) {
+  const std::vector<std::size_t> led = led_to(pool, prompt);
+  if (!led.empty()) return {led[rng.below(led.size())], true};
+  std::vector<std::size_t> fallback;
+  for (std::size_t i = 0; i < pool.variants.size(); ++i) {
+    const Kernel& v = pool.variants[i];
+    if (!v.measured.time_s || *v.measured.time_s >= pool.original_best_s()) fallback.push_back(i);
+  }
   if (fallback.empty()) return {rng.below(pool.variants.size()), false};
   return {fallback[rng.below(fallback.size())], false};
+}
+
+namespace {
+
+// A kernel's evaluation without noise: what the floor's search knows of an answer.
+agent::Result true_result(const Kernel& k) {
+  agent::Result r;
+  r.status = k.measured.time_s ? "ok" : k.measured.status;
+  r.time_s = k.measured.time_s;
+  r.message = k.measured.message;
+  r.explanation = k.summary;
+  r.bound = k.bound;
+  r.diagnosis = k.diagnosis;
+  return r;
+}
+
+// Every prompt a tree can send (floor_calls): fresh from the root, inherit and compare-siblings
+// of each node that ran, combine of two nodes that ran in different branches.
+std::vector<agent::Expansion> every_expansion(const agent::Tree& tree) {
+  std::vector<agent::Expansion> out{{0, agent::Mode::fresh, -1}};
+  for (const agent::Node& n : tree.nodes()) {
+    if (!n.result.ok()) continue;
+    if (n.id > 0) out.push_back({n.id, agent::Mode::inherit, -1});
+    if (!n.children.empty()) out.push_back({n.id, agent::Mode::compare_siblings, -1});
+    for (const agent::Node& p : tree.nodes()) {
+      if (n.id == 0 || p.id <= n.id || !p.result.ok()) continue;
+      if (tree.descends_from(p.id, n.id) || tree.descends_from(n.id, p.id)) continue;
+      out.push_back({n.id, agent::Mode::combine, p.id});
+      out.push_back({p.id, agent::Mode::combine, n.id});
+    }
+  }
+  return out;
+}
+
+// The floor's depth-first search: can `calls_left` more calls reach the pool's best from `tree`?
+class FloorSearch {
+ public:
+  FloorSearch(const Pool& pool, const Settings& settings)
+      : m_pool(pool),
+        m_settings(settings),
+        m_base(base_context(pool)),
+        m_target(pool.best_s() * settings.reached) {}
+
+  bool reaches(const agent::Tree& tree, const std::vector<int>& variant_of, int calls_left) {
+    const agent::CodeOf code_of = [&](int node) {
+      const int v = variant_of.at(static_cast<std::size_t>(node));
+      return v < 0 ? m_pool.original.text : m_pool.variants[static_cast<std::size_t>(v)].text;
+    };
+    for (const agent::Expansion& e : every_expansion(tree)) {
+      const std::string prompt =
+          tree_prompt(m_pool, m_settings, tree, e, m_base, code_of).prompt.user;
+      for (std::size_t v : led_to(m_pool, prompt)) {
+        const Kernel& k = m_pool.variants[v];
+        if (k.measured.time_s && *k.measured.time_s <= m_target) return true;
+        const bool known = std::count(variant_of.begin(), variant_of.end(), v) > 0;
+        if (calls_left == 1 || known) continue;  // a duplicate shows nothing new
+        agent::Tree next = tree;
+        next.finish(next.add(e.node, e.mode, e.partner), k.name, true_result(k));
+        std::vector<int> next_of = variant_of;
+        next_of.push_back(static_cast<int>(v));
+        if (reaches(next, next_of, calls_left - 1)) return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  const Pool& m_pool;
+  const Settings& m_settings;
+  variant::PromptContext m_base;
+  double m_target;
+};
+
+}  // namespace
+
+int floor_calls(const Pool& pool, const Settings& settings, int max_calls) {
+  if (pool.original_best_s() <= pool.best_s() * settings.reached) return 0;
+  agent::Tree root;
+  agent::Result original = true_result(pool.original);
+  original.time_s = pool.original_best_s();  // after its parameter search
+  root.finish(0, "", original);
+  FloorSearch search(pool, settings);
+  for (int calls = 1; calls <= max_calls; ++calls) {
+    if (search.reaches(root, {-1}, calls)) return calls;
+  }
+  return -1;
 }
 
 std::string first_prompt(const Pool& pool, const Settings& settings) {

@@ -45,7 +45,8 @@ struct Settings {
   kevolve::agent::PolicySettings policy;
   bool retrieval = true;  // passages in the prompts (the pool's kevolve/ notes, the playbook)
   // What-ifs for the tree (docs/results/agent.md), changes around the policy, off by default:
-  bool dedupe = false;          // an answer whose code a node has already is not a new node
+  bool dedupe = false;  // an answer whose code a node has already is a "duplicate" failure, as
+                        // the stage records it (tool/tune/variants.cpp): not evaluated again
   bool repeat_prompts = false;  // a prompt may be sent again (the stage never does)
 };
 
@@ -76,6 +77,12 @@ struct Answer {
   bool led = false;
 };
 Answer answer(const Pool& pool, const std::string& prompt, kevolve::util::Rng& rng);
+
+// The floor (docs/results/agent.md): the fewest LLM calls after which some tree of the tree
+// strategy's prompts holds a variant within `settings.reached` of the pool's best, when every
+// call is answered with a variant its prompt leads to, the best such for the search (no random
+// answer, no noise). -1 when more than `max_calls` are needed.
+int floor_calls(const Pool& pool, const Settings& settings, int max_calls);
 
 // The tree's first prompt, a fresh rewrite of the original with its passages (keep/revert's
 // first differs only in its mode's words): for tests and for --show-prompt.

@@ -58,6 +58,20 @@ run timeout 20 "$AGENT_BENCH" --pools "$POOLS" --show-prompt fir --no-retrieval
 expect_status 0
 grep -qF "## Notes that may help" "$T/out" && fail "--no-retrieval still shows passages"
 
+echo "-- a duplicate answer, recorded as the stage records it, does not end the tree's run"
+# fir's runs answer duplicates early; a duplicate once left the tree as it was, so the next
+# prompt was the one just sent and every run stopped there.
+run timeout 60 "$AGENT_BENCH" --pools "$POOLS" --kernel fir --seeds 10 --what-if-dedupe
+expect_status 0
+stopped=$(awk -F'|' '/^\| tree \|/ { gsub(/ /, "", $8); print $8; exit }' "$T/out")
+[ -n "$stopped" ] && [ "$stopped" -lt 10 ] || fail "with --what-if-dedupe, $stopped of 10 runs stopped early"
+
+echo "-- the floor: the fewest calls to fir's best is 3 (three hints from the original)"
+run timeout 120 "$AGENT_BENCH" --pools "$POOLS" --kernel fir --seeds 2 --floor
+expect_status 0
+expect_out "### The floor"
+grep -qE '^\| fir \| 3 \|' "$T/out" || fail "fir's floor is not 3"
+
 echo "-- a pool's notes that retrieval cannot read are named"
 cp -r "$POOLS/fir" "$T/notes"
 printf -- '---\nbackend: fpga\n---\n## x\ny\n' >"$T/notes/kevolve/docs/bad.md"

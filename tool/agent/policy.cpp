@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 namespace kevolve::agent {
@@ -81,6 +82,15 @@ bool has_finished_children(const Tree& tree, const Node& n) {
                      [&](int c) { return tree.node(c).result.status != "pending"; });
 }
 
+// The best node while its rewrites keep improving on it (the focus), unless an expansion of it is
+// in flight: then UCT spreads the next one elsewhere.
+std::optional<int> focused(const Tree& tree, const PolicySettings& settings, int stalled) {
+  if (stalled >= settings.focus_until_stall) return std::nullopt;
+  const int best = tree.best().value_or(0);
+  if (tree.node(best).in_flight > 0) return std::nullopt;
+  return best;
+}
+
 }  // namespace
 
 int since_best(const Tree& tree) {
@@ -97,7 +107,8 @@ Expansion choose(const Tree& tree, const PolicySettings& settings, util::Rng& rn
   if (settings.fresh_after > 0 && stalled > 0 && stalled % settings.fresh_after == 0 &&
       tree.node(static_cast<int>(tree.size()) - 1).made_by != Mode::fresh)
     return {0, Mode::fresh, -1};
-  const int id = select(tree, settings, rng);
+  const std::optional<int> focus = focused(tree, settings, stalled);
+  const int id = focus ? *focus : select(tree, settings, rng);
   const Node& n = tree.node(id);
   if (id > 0 && tree.best() == id && n.params_rounds < settings.params_rounds && n.in_flight == 0)
     return {id, Mode::params, -1};

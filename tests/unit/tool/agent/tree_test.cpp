@@ -108,7 +108,8 @@ TEST_CASE("agent policy: each mode where its context exists", "[agent]") {
   (void)sibling;
   settings.fresh_after = 0;  // three rewrites since the best: a stall otherwise
   Expansion sixth = choose(t, settings, rng);
-  CHECK(sixth.mode == (t.node(sixth.node).children.empty() ? Mode::inherit : Mode::compare_siblings));
+  CHECK(sixth.mode ==
+        (t.node(sixth.node).children.empty() ? Mode::inherit : Mode::compare_siblings));
 }
 
 TEST_CASE("agent policy: UCT prefers the faster node, then explores", "[agent]") {
@@ -154,7 +155,64 @@ TEST_CASE("agent policy: a stall starts fresh; the limits stop", "[agent]") {
   Result at_peak = ok(4);
   at_peak.peak_percent = 85;
   child(t, a, Mode::inherit, at_peak);
-  CHECK(stop_reason(t, {}, limits).value_or("") == "the target of 80% of the measured peak is reached");
+  CHECK(stop_reason(t, {}, limits).value_or("") ==
+        "the target of 80% of the measured peak is reached");
+}
+
+TEST_CASE("agent policy: the best node while it improves, UCT once it stalls", "[agent]") {
+  PolicySettings settings;
+  settings.params_rounds = 0;
+  settings.fresh_after = 0;
+  settings.focus_until_stall = 2;
+  util::Rng rng(5);
+  Tree t = rooted();
+  int slow = child(t, 0, Mode::fresh, ok(12, "taps in the outer loop"));
+  // One rewrite slower than the best (the original): it is asked again, shown that rewrite, as
+  // keep/revert would ask; UCT alone would expand the slow child.
+  Expansion focused = choose(t, settings, rng);
+  CHECK(focused.node == 0);
+  CHECK(focused.mode == Mode::compare_siblings);
+  PolicySettings uct = settings;
+  uct.focus_until_stall = 0;
+  CHECK(choose(t, uct, rng).node == slow);
+  // An expansion of the best in flight: the next one goes elsewhere.
+  int pending = t.add(0, Mode::compare_siblings);
+  CHECK(choose(t, settings, rng).node == slow);
+  t.finish(pending, "v2", ok(11));
+  // Two rewrites without a better one: a stall, UCT explores the slower nodes.
+  CHECK(since_best(t) == 2);
+  CHECK(choose(t, settings, rng).node != 0);
+  // A new best: the focus moves to it.
+  int fast = child(t, slow, Mode::inherit, ok(4));
+  CHECK(choose(t, settings, rng).node == fast);
+}
+
+TEST_CASE("agent policy: a duplicate answer changes the next prompt", "[agent][prompt]") {
+  // The stage records an answer whose code a node has already as a "duplicate" rewrite, not
+  // evaluated (tool/tune/variants.cpp); the next prompt must differ from the one that got it,
+  // or the stage, which never sends a prompt twice, would stop there.
+  PolicySettings settings;
+  settings.params_rounds = 0;
+  util::Rng rng(11);
+  Tree t = rooted();
+  child(t, 0, Mode::fresh, ok(5, "interchanged the loops"));
+  auto code_of = [](int id) { return "void k() { /* node " + std::to_string(id) + " */ }\n"; };
+  variant::PromptContext base;
+  base.unit = "k";
+  base.backend = "cpu";
+  base.kernel_name = "k";
+  base.kernel_text = "void k() { /* original */ }\n";
+  auto hash_of = [&](Expansion e) {
+    return variant::compose_prompt(context_for(t, e, base, code_of)).hash;
+  };
+  for (int round = 0; round < 4; ++round) {
+    const Expansion e = choose(t, settings, rng);
+    const std::string asked = hash_of(e);
+    Result dup = failed("duplicate", "the same variant as an earlier one of this tune");
+    dup.explanation = "interchanged the loops";
+    t.finish(t.add(e.node, e.mode, e.partner), "v1", dup);
+    CHECK(hash_of(choose(t, settings, rng)) != asked);
+  }
 }
 
 TEST_CASE("agent context: each mode's prompt shows its context", "[agent][prompt]") {

@@ -33,7 +33,7 @@ struct BuildFailure {
   SpaceError error;
 };
 
-[[noreturn]] void fail(std::size_t offset, std::string message, std::string note = {}) {
+[[noreturn]] void fail_build(std::size_t offset, std::string message, std::string note = {}) {
   throw BuildFailure{SpaceError{offset, std::move(message), std::move(note)}};
 }
 
@@ -90,7 +90,7 @@ class Builder {
     std::uint64_t raw = 1;
     for (const Parameter& p : m_spec.parameters) {
       if (__builtin_mul_overflow(raw, p.values.size(), &raw)) {
-        fail(p.offset, "the space has more than 2^64 points before constraints");
+        fail_build(p.offset, "the space has more than 2^64 points before constraints");
       }
     }
     m_space.m_raw_size = raw;
@@ -103,10 +103,10 @@ class Builder {
       if (!value) {
         std::string known;
         for (const auto& [name, v] : m_facts.values) known += (known.empty() ? "" : ", ") + name;
-        fail(node.offset,
-             fmt::format("hardware fact '{}' is not known for {}", node.fact,
-                         m_facts.device.empty() ? "this device" : m_facts.device),
-             fmt::format("facts known there: {}", known.empty() ? "none" : known));
+        fail_build(node.offset,
+                   fmt::format("hardware fact '{}' is not known for {}", node.fact,
+                               m_facts.device.empty() ? "this device" : m_facts.device),
+                   fmt::format("facts known there: {}", known.empty() ? "none" : known));
       }
       node.value = *value;
       m_space.m_used_facts[node.fact] = *value;
@@ -136,11 +136,11 @@ class Builder {
       std::int64_t result = 0;
       EvalFailure failure;
       if (!evaluate(m_spec.nodes, c.root, m_assignment.data(), result, failure)) {
-        fail(failure.offset,
-             fmt::format("{} in constraint {}", failure_name(failure), describe(c)));
+        fail_build(failure.offset,
+                   fmt::format("{} in constraint {}", failure_name(failure), describe(c)));
       }
       if (result == 0) {
-        fail(
+        fail_build(
             c.begin,
             fmt::format("constraint {} is always false: the space has no valid point", describe(c)),
             used_facts_note());
@@ -334,9 +334,10 @@ class Builder {
       values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", m_spec.parameters[p].name,
                             m_assignment[p]);
     }
-    fail(f.offset, fmt::format("{} in constraint {} for {}", failure_name(f), describe(c), values),
-         "constraints are evaluated left to right like C's &&: guard the operation with an "
-         "earlier condition, e.g. 'require D != 0 && N % D == 0'");
+    fail_build(f.offset,
+               fmt::format("{} in constraint {} for {}", failure_name(f), describe(c), values),
+               "constraints are evaluated left to right like C's &&: guard the operation with an "
+               "earlier condition, e.g. 'require D != 0 && N % D == 0'");
   }
 
   [[noreturn]] void report_empty(std::size_t g) {
@@ -348,26 +349,27 @@ class Builder {
     }
     std::uint64_t combinations = 1;
     for (std::size_t p : m_members[g]) combinations *= m_spec.parameters[p].values.size();
-    fail(first.begin,
-         fmt::format("no point satisfies the constraints: none of the {} combinations of {} "
-                     "passes {}",
-                     combinations, join_names(m_spec, m_members[g]), list),
-         used_facts_note());
+    fail_build(first.begin,
+               fmt::format("no point satisfies the constraints: none of the {} combinations of {} "
+                           "passes {}",
+                           combinations, join_names(m_spec, m_members[g]), list),
+               used_facts_note());
   }
 
   [[noreturn]] void report_too_large() {
-    fail(m_spec.parameters[m_order.front()].offset,
-         fmt::format("the constraints on {} leave more than {} combinations to store",
-                     join_names(m_spec, m_order), m_limits.max_nodes),
-         "split the parameters into groups that fewer constraints tie together");
+    fail_build(m_spec.parameters[m_order.front()].offset,
+               fmt::format("the constraints on {} leave more than {} combinations to store",
+                           join_names(m_spec, m_order), m_limits.max_nodes),
+               "split the parameters into groups that fewer constraints tie together");
   }
 
   [[noreturn]] void report_too_slow() {
-    fail(m_spec.parameters[m_order.front()].offset,
-         fmt::format("the constraints on {} need more than {} evaluations to enumerate",
-                     join_names(m_spec, m_order), m_limits.max_evaluations),
-         "narrow the parameters' ranges, or split them into groups that fewer constraints tie "
-         "together");
+    fail_build(
+        m_spec.parameters[m_order.front()].offset,
+        fmt::format("the constraints on {} need more than {} evaluations to enumerate",
+                    join_names(m_spec, m_order), m_limits.max_evaluations),
+        "narrow the parameters' ranges, or split them into groups that fewer constraints tie "
+        "together");
   }
 
   std::string used_facts_note() const {

@@ -73,6 +73,12 @@ std::string slug(std::string_view s) {
   return out;
 }
 
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 std::optional<std::int64_t> parse_int(std::string_view s) {
   if (s.empty()) return std::nullopt;
   std::string_view digits = s;

@@ -28,6 +28,9 @@ bool starts_with_word(std::string_view s, std::string_view word);
 // "nvidia-h100-80gb-hbm3".
 std::string slug(std::string_view s);
 
+// ASCII letters lower-cased; other bytes kept.
+std::string lower(std::string_view s);
+
 // Strict decimal integer (optional sign, no spaces, no trailing text, no overflow).
 std::optional<std::int64_t> parse_int(std::string_view s);
 

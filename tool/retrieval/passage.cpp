@@ -14,7 +14,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 
 namespace kevolve::retrieval {
@@ -96,12 +95,6 @@ std::string clean(std::string_view text, const std::string& label,
   return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 struct Line {
   std::string_view text;
   int number;  // 1-based
@@ -149,7 +142,7 @@ std::vector<std::string> parse_list(std::string_view value, const std::string& w
           fmt::format("{}: more than {} values; the rest skipped", where, k_max_list_values));
       break;
     }
-    std::string v = lower(cut_utf8(item, k_max_title_bytes));
+    std::string v = util::lower(cut_utf8(item, k_max_title_bytes));
     if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(std::move(v));
   }
   return out;
@@ -191,7 +184,7 @@ std::optional<FrontMatter> parse_front_matter(const std::vector<Line>& lines,
       problems.push_back(fmt::format("{}: expected `key: value` in the front matter", where));
       continue;
     }
-    std::string key = lower(util::trim(text.substr(0, colon)));
+    std::string key = util::lower(util::trim(text.substr(0, colon)));
     std::string_view value = util::trim(text.substr(colon + 1));
     if (key == "title") {
       front.title = std::string(cut_utf8(value, k_max_title_bytes));

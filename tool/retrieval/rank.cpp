@@ -8,8 +8,9 @@
 // filters), summed in term order so the figures are the same on every run. The corpus is small
 // (hundreds of passages), so the index is built per call rather than kept.
 
+#include "util/text.hpp"
+
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -49,10 +50,9 @@ bool splits_before(std::string_view word, std::size_t i) {
 
 void add_word(std::string_view word, std::vector<std::string>& out) {
   if (word.size() < 2 || std::all_of(word.begin(), word.end(), is_digit)) return;
-  std::string lower(word);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (k_stop_words.count(lower)) return;
-  out.push_back(std::move(lower));
+  std::string term = util::lower(word);
+  if (k_stop_words.count(term)) return;
+  out.push_back(std::move(term));
 }
 
 // A word as an index term: "loads" -> "load", but "class", "status", "analysis" stay.
@@ -87,16 +87,10 @@ bool contains(const std::vector<std::string>& values, const std::string& value) 
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // A passage is for the query unless it names other backends, archs or bounds than the query's.
 bool admits(const Passage& p, const Query& query) {
   auto fits = [](const std::vector<std::string>& tagged, const std::string& wanted) {
-    return wanted.empty() || tagged.empty() || contains(tagged, lower(wanted));
+    return wanted.empty() || tagged.empty() || contains(tagged, util::lower(wanted));
   };
   return fits(p.backends, query.backend) && fits(p.archs, query.arch) &&
          fits(p.bounds, query.bound);
@@ -145,7 +139,7 @@ std::vector<Retrieved> retrieve(const Corpus& corpus, const Query& query, std::s
 
   std::set<std::string> terms;  // distinct and ordered: the sum's order is fixed
   for (std::string& word : tokenize(query.text)) terms.insert(term_of(std::move(word)));
-  const std::string bound = lower(query.bound);
+  const std::string bound = util::lower(query.bound);
 
   std::vector<Retrieved> ranked;
   for (std::size_t i = 0; i < docs.size(); ++i) {

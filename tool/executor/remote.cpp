@@ -22,7 +22,7 @@ using util::Json;
 
 namespace {
 
-util::Expected<void> write(const fs::path& file, const Json& json) {
+util::Expected<void> write_record(const fs::path& file, const Json& json) {
   return util::write_file_atomically(file, util::dump_json(json));
 }
 
@@ -80,7 +80,7 @@ std::pair<std::shared_ptr<BuildJobs::Batch>, int> BuildJobs::enqueue(const Json&
   std::shared_ptr<Batch> batch = m_open;
   const int task = batch->tasks++;
   if (batch->error.empty()) {
-    if (auto w = write(work_dir::build_file(batch->dir, std::to_string(task)), request); !w)
+    if (auto w = write_record(work_dir::build_file(batch->dir, std::to_string(task)), request); !w)
       batch->error = w.error();
   }
   if (!leader) {
@@ -217,7 +217,7 @@ util::Expected<Json> RemoteEvaluation::start_worker() {
     const Json unit{{"recipe", to_json(m_unit.recipe)},
                     {"options", to_json(m_unit.options)},
                     {"sandbox", std::string(backends::name_of(m_unit.sandbox))}};
-    if (auto w = write(work_dir::unit_file(dir), unit); !w) return util::unexpected(w.error());
+    if (auto w = write_record(work_dir::unit_file(dir), unit); !w) return util::unexpected(w.error());
     cluster::JobRequest r = m_cluster.job("kevolve-" + m_unit.recipe.unit, {"serve", dir.string()},
                                           m_unit.partition, dir / "worker.out");
     if (m_unit.device.backend != backends::Backend::cpu) r.gres = "gpu:1";
@@ -285,7 +285,7 @@ Answer RemoteEvaluation::ask(const Json& request) {
       if (!taken) return out.error = "no worker: " + taken.error(), out;
     }
     const long n = m_next++;
-    if (auto w = write(work_dir::request_file(m_worker_dir, n), request); !w)
+    if (auto w = write_record(work_dir::request_file(m_worker_dir, n), request); !w)
       return out.error = w.error(), out;
     Awaited a = await_answer(m_cluster.watch, m_job, work_dir::answer_file(m_worker_dir, n));
     if (a.answer) return out.json = std::move(a.answer), out;
@@ -352,7 +352,7 @@ util::Expected<backends::cpu::Counters> RemoteEvaluation::counters(const fs::pat
 void RemoteEvaluation::stop_worker() {
   if (m_job.empty()) return;
   if (util::interrupted()) return;  // the watch cancels every job of the tune
-  (void)write(work_dir::request_file(m_worker_dir, m_next++), Json{{"kind", "stop"}});
+  (void)write_record(work_dir::request_file(m_worker_dir, m_next++), Json{{"kind", "stop"}});
   m_cluster.watch.done(m_job);
   m_job.clear();
 }

@@ -31,7 +31,7 @@ std::string node_name() {
   return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("?");
 }
 
-util::Expected<void> write(const fs::path& file, const Json& json) {
+util::Expected<void> write_json(const fs::path& file, const Json& json) {
   return util::write_file_atomically(file, util::dump_json(json));
 }
 
@@ -41,7 +41,7 @@ util::Expected<void> probe_devices(const fs::path& probe_dir) {
   Json devices = Json::array();
   for (backends::Device& d : backends::detect_devices().devices)
     devices.push_back(to_json(NodeDevice{std::move(d), std::nullopt}));
-  return write(work_dir::devices_file(probe_dir), devices);
+  return write_json(work_dir::devices_file(probe_dir), devices);
 }
 
 util::Expected<void> build_task(const fs::path& batch_dir, const std::string& task) {
@@ -51,7 +51,7 @@ util::Expected<void> build_task(const fs::path& batch_dir, const std::string& ta
   if (!recipe) return util::unexpected(recipe.error());
   backends::Build built = backends::build_candidate(*recipe, request->value("header", ""),
                                                     request->value("tag", "candidate"));
-  return write(work_dir::built_file(batch_dir, task), to_json(built));
+  return write_json(work_dir::built_file(batch_dir, task), to_json(built));
 }
 
 namespace {
@@ -128,7 +128,7 @@ util::Expected<bool> UnitServer::prepare() {
   auto record = ready_record();
   Json ready =
       record ? *record : Json{{"ok", false}, {"node", node_name()}, {"error", record.error()}};
-  if (auto written = write(work_dir::ready_file(m_dir), ready); !written)
+  if (auto written = write_json(work_dir::ready_file(m_dir), ready); !written)
     return util::unexpected(written.error());
   return record.has_value();
 }
@@ -181,7 +181,7 @@ util::Expected<void> UnitServer::serve(std::chrono::seconds idle) {
       continue;
     }
     if (request->value("kind", "") == "stop") return {};
-    if (auto written = write(work_dir::answer_file(m_dir, n), answer(*request)); !written)
+    if (auto written = write_json(work_dir::answer_file(m_dir, n), answer(*request)); !written)
       return util::unexpected(written.error());
     last = std::chrono::steady_clock::now();
     ++n;

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Evaluations per minute of a compile-bound CPU unit (the examples' transpose: each candidate a
+# compile of about a second, its run a few milliseconds) tuned here and through the SLURM
+# executor on 1, 2 and 4 simulated nodes (tests/slurm/cluster.bash: slurmd processes on this
+# host, 2 CPUs each in SLURM's view, all sharing this machine's cores). docs/results/slurm.md.
+#   bench/slurm/scaling.sh [build-dir] [budget]      (root; SLURM's packages: scripts/setup.sh)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(realpath "${1:-$root/build}")
+budget=${2:-32}
+W=$(mktemp -d /tmp/kevolve-scaling.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+cmake --install "$build" --prefix "$W/prefix" >/dev/null
+cmake -S "$root/examples" -B "$W/ex" -DCMAKE_PREFIX_PATH="$W/prefix" \
+  -DCMAKE_CUDA_COMPILER=CMAKE_CUDA_COMPILER-NOTFOUND >/dev/null
+cmake --build "$W/ex" >/dev/null
+export KEVOLVE_CACHE_DIR=$W/cache
+
+# Each run starts from an empty build cache and knowledge directory: every candidate compiles.
+tune() {  # name [options...]: prints "name evaluations seconds evaluations-per-minute"
+  local name=$1
+  shift
+  rm -rf "$W/ex/kevolve" "$W/k-$name"
+  "$W/prefix/bin/kevolve" tune -B "$W/ex" --unit transpose --budget "$budget" --strategy random \
+    --knowledge "$W/k-$name" --json "$@" >"$W/$name.json" 2>"$W/$name.err"
+  python3 - "$name" "$W/$name.json" <<'PY'
+import json, sys
+u = json.load(open(sys.argv[2]))["units"][0]
+n, s = u["evaluations"] - u["resumed"], u["search_seconds"]
+print(f"| {sys.argv[1]} | {n} | {s:.1f} | {60 * n / s:.0f} | {u['seconds']:.1f} |")
+PY
+}
+
+echo "| executor | evaluations | search loop s | evaluations/min | unit's whole tune s |"
+echo "|---|---:|---:|---:|---:|"
+tune local
+for nodes in 1 2 4; do
+  # A cluster per run, in its own shell (cluster_start's trap stops it on exit).
+  W=$W budget=$budget root=$root nodes=$nodes bash -c '
+    source "$root/tests/slurm/cluster.bash"
+    cluster_start "$nodes" >/dev/null
+    '"$(declare -f tune)"'
+    tune "slurm-$nodes-nodes" --executor slurm --slurm-poll 0.5 --slurm-dir "$W/work-$nodes"'
+done
+echo
+echo "$(nproc) cores here; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); budget $budget"

@@ -43,12 +43,18 @@ echo "-- local and slurm find the same winner"
 tune "$D/local" || fail "local tune"
 # PAD changes nothing (it adds 0): only CHUNK tells the candidates apart beyond noise.
 local_winner=$(field 'r["parameters"]["CHUNK"]'); local_device=$(field 'r["device"]')
+# As a nightly job would: the CMake target, the executor chosen by the environment.
 start=$SECONDS
-tune "$D/slurm" "${SLURM[@]}" || fail "slurm tune"
-echo "slurm tune: $((SECONDS - start)) s; winner CHUNK=$(field 'r["parameters"]["CHUNK"]') (local: $local_winner)"
+KEVOLVE_EXECUTOR=slurm KEVOLVE_TUNE_ARGS="--slurm-poll 0.5 --slurm-dir $D/work ${QUICK[*]}" \
+  "$CMAKE" --build "$D/build" --target kevolve_tune >"$D/out" 2>"$D/err" || fail "kevolve_tune through slurm"
+echo "slurm tune through the CMake target: $((SECONDS - start)) s"
+# The record it wrote, under the node's device id: up to date for that id here, with its winner.
+tune "$D/flow/.kevolve" --executor slurm --slurm-poll 0.5 --slurm-dir "$D/work" || fail "slurm tune"
+[ "$(field 'r["state"]')" = up_to_date ] || fail "the slurm run's record is not up to date: $(field 'r["state"]')"
+echo "winner through slurm CHUNK=$(field 'r["parameters"]["CHUNK"]') (local: $local_winner)"
 [ "$(field 'r["parameters"]["CHUNK"]')" = "$local_winner" ] || fail "another winner through slurm"
 [ "$(field 'r["device"]')" = "$local_device" ] || fail "another device through slurm"
-[ "$(trials "$D/slurm")" = "$(trials "$D/local")" ] || fail "$(trials "$D/slurm") trials through slurm, $(trials "$D/local") here"
+[ "$(trials "$D/flow/.kevolve")" = "$(trials "$D/local")" ] || fail "$(trials "$D/flow/.kevolve") trials through slurm, $(trials "$D/local") here"
 ls "$D"/work/build-*/0.answer.json >/dev/null 2>&1 || fail "no build ran as an array task"
 grep -qE '"node": "node[123]"' "$D"/work/scale-*/w0/ready.json || fail "the worker's ready record names no node"
 [ -z "$(squeue -h -o %i)" ] || sleep 3

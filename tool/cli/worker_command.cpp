@@ -20,6 +20,7 @@ namespace {
 struct WorkerOptions {
   std::string dir;
   std::string task;  // build: the array task; default: SLURM_ARRAY_TASK_ID
+  int stride = 1;    // build: the array's tasks
   int idle_s = 600;
 };
 
@@ -47,13 +48,16 @@ void add_worker_command(CLI::App& app, Action& action) {
   CLI::App* build = cmd->add_subcommand("build", "Build the candidate of one array task of DIR");
   build->add_option("dir", o->dir)->required();
   build->add_option("--task", o->task, "The task (default: SLURM_ARRAY_TASK_ID)");
+  build->add_option("--stride", o->stride, "The array's tasks: task k builds k, k + stride, ...")
+      ->check(CLI::PositiveNumber);
   build->callback([o, &action] {
     action = [o] {
       std::string task =
           o->task.empty() ? util::environment("SLURM_ARRAY_TASK_ID").value_or("") : o->task;
-      if (task.empty() || task.find_first_not_of("0123456789") != std::string::npos)
+      if (task.empty() || task.size() > 9 ||
+          task.find_first_not_of("0123456789") != std::string::npos)
         throw Error("kevolve worker build: no array task (--task or SLURM_ARRAY_TASK_ID)");
-      return finish(executor::build_task(o->dir, task), "build");
+      return finish(executor::build_task(o->dir, std::stoi(task), o->stride), "build");
     };
   });
 

@@ -36,7 +36,9 @@ std::string output_tail(const fs::path& file) {
 }
 
 // Candidates' builds as job arrays: the builds asked for within a short window (the search
-// loop's workers ask for a batch at once) go out as one array, one task each.
+// loop's workers ask for a batch at once) go out as one array of at most `task_slots` tasks,
+// each building every task_slots-th of them in turn. Fewer tasks than builds, because SLURM
+// starts a queued task seconds after a CPU frees (3 s measured here, docs/results/slurm.md).
 class BuildJobs {
  public:
   BuildJobs(Cluster& cluster, std::string partition)
@@ -47,7 +49,8 @@ class BuildJobs {
  private:
   struct Batch {
     fs::path dir;
-    int tasks = 0;
+    int builds = 0;
+    int tasks = 0;  // the array's, set when it is submitted
     bool submitted = false;
     std::string job;    // the array's id
     std::string error;  // sbatch refused it
@@ -78,30 +81,33 @@ std::pair<std::shared_ptr<BuildJobs::Batch>, int> BuildJobs::enqueue(const Json&
     m_open->dir = dir ? *dir : fs::path();
   }
   std::shared_ptr<Batch> batch = m_open;
-  const int task = batch->tasks++;
+  const int index = batch->builds++;
   if (batch->error.empty()) {
-    if (auto w = write_record(work_dir::build_file(batch->dir, std::to_string(task)), request); !w)
+    if (auto w = write_record(work_dir::build_file(batch->dir, std::to_string(index)), request); !w)
       batch->error = w.error();
   }
   if (!leader) {
     m_submitted.wait(lock, [&] { return batch->submitted; });
-    return {batch, task};
+    return {batch, index};
   }
   lock.unlock();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the others join
   lock.lock();
   m_open.reset();
-  const auto timeout = request["recipe"].value("compile_timeout_ms", 600000LL);
-  submit(*batch, std::chrono::seconds(std::max<long long>(120, 2 * timeout / 1000)));
+  batch->tasks = std::min(batch->builds, std::max(1, m_cluster.task_slots.load()));
+  const long long per_build = request["recipe"].value("compile_timeout_ms", 600000LL) / 1000;
+  const int rounds = (batch->builds + batch->tasks - 1) / batch->tasks;
+  submit(*batch, std::chrono::seconds(std::max<long long>(120, 2 * per_build * rounds)));
   batch->submitted = true;
   m_submitted.notify_all();
-  return {batch, task};
+  return {batch, index};
 }
 
 void BuildJobs::submit(Batch& batch, std::chrono::seconds limit) {
   if (!batch.error.empty()) return;
-  cluster::JobRequest r = m_cluster.job("kevolve-build", {"build", batch.dir.string()}, m_partition,
-                                        batch.dir / "%A_%a.out");
+  cluster::JobRequest r = m_cluster.job(
+      "kevolve-build", {"build", batch.dir.string(), "--stride", std::to_string(batch.tasks)},
+      m_partition, batch.dir / "%A_%a.out");
   r.array = fmt::format("0-{}", batch.tasks - 1);
   r.time_limit = limit;
   auto id = m_cluster.watch.submit(r);
@@ -116,12 +122,13 @@ backends::Build BuildJobs::build(const backends::CandidateRecipe& recipe, const 
   const Json request{{"recipe", to_json(recipe)}, {"header", header}, {"tag", tag}};
   std::string lost;
   for (int attempt = 0; attempt <= m_cluster.options.retries; ++attempt) {
-    auto [batch, task] = enqueue(request);
+    auto [batch, index] = enqueue(request);
     if (!batch->error.empty())
       return failed_build("kevolve: cannot submit the build: " + batch->error);
+    const int task = index % batch->tasks;
     const std::string id = fmt::format("{}_{}", batch->job, task);
     Awaited a =
-        await_answer(m_cluster.watch, id, work_dir::built_file(batch->dir, std::to_string(task)));
+        await_answer(m_cluster.watch, id, work_dir::built_file(batch->dir, std::to_string(index)));
     if (a.answer) {
       auto built = build_from(*a.answer);
       return built ? *built : failed_build("kevolve: the build's answer: " + built.error());
@@ -217,7 +224,8 @@ util::Expected<Json> RemoteEvaluation::start_worker() {
     const Json unit{{"recipe", to_json(m_unit.recipe)},
                     {"options", to_json(m_unit.options)},
                     {"sandbox", std::string(backends::name_of(m_unit.sandbox))}};
-    if (auto w = write_record(work_dir::unit_file(dir), unit); !w) return util::unexpected(w.error());
+    if (auto w = write_record(work_dir::unit_file(dir), unit); !w)
+      return util::unexpected(w.error());
     cluster::JobRequest r = m_cluster.job("kevolve-" + m_unit.recipe.unit, {"serve", dir.string()},
                                           m_unit.partition, dir / "worker.out");
     if (m_unit.device.backend != backends::Backend::cpu) r.gres = "gpu:1";

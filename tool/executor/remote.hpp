@@ -41,6 +41,8 @@ struct Cluster {
   SlurmOptions options;
   JobWatch watch;
   std::atomic<long> next{0};  // numbers the work directories
+  // Tasks of a build array: the build partition's CPUs less one a unit's worker holds.
+  std::atomic<int> task_slots{4};
 };
 
 struct RemoteUnit {

@@ -59,7 +59,7 @@ class SlurmExecutor final : public Executor {
  private:
   util::Expected<std::vector<NodeDevice>> probe(const std::string& partition, bool gpu);
 
-  Cluster m_cluster;
+  mutable Cluster m_cluster;                          // build_slots() learns the array's task slots
   std::map<std::string, std::string> m_partition_of;  // device id -> where it was found
 };
 
@@ -118,7 +118,9 @@ util::Expected<backends::Inventory> SlurmExecutor::devices() {
 unsigned SlurmExecutor::build_slots() const {
   cluster::SlurmClient client(m_cluster.settings());
   auto cpus = client.cpus(m_cluster.options.build_partition);
-  return cpus ? std::max(1u, *cpus) : 4;
+  if (!cpus) return 4;
+  m_cluster.task_slots = static_cast<int>(std::max(1u, *cpus - 1));
+  return std::max(1u, *cpus);
 }
 
 util::Expected<OpenedEvaluation> SlurmExecutor::evaluation(const backends::CandidateRecipe& recipe,

@@ -44,14 +44,21 @@ util::Expected<void> probe_devices(const fs::path& probe_dir) {
   return write_json(work_dir::devices_file(probe_dir), devices);
 }
 
-util::Expected<void> build_task(const fs::path& batch_dir, const std::string& task) {
-  auto request = util::read_json_file(work_dir::build_file(batch_dir, task));
-  if (!request) return util::unexpected(request.error());
-  auto recipe = recipe_from(request->value("recipe", Json()));
-  if (!recipe) return util::unexpected(recipe.error());
-  backends::Build built = backends::build_candidate(*recipe, request->value("header", ""),
-                                                    request->value("tag", "candidate"));
-  return write_json(work_dir::built_file(batch_dir, task), to_json(built));
+// Task `task` of a build array builds requests task, task + stride, ... in turn.
+util::Expected<void> build_task(const fs::path& batch_dir, int task, int stride) {
+  std::error_code ec;
+  for (int i = task; fs::exists(work_dir::build_file(batch_dir, std::to_string(i)), ec);
+       i += std::max(1, stride)) {
+    const std::string index = std::to_string(i);
+    auto request = util::read_json_file(work_dir::build_file(batch_dir, index));
+    if (!request) return util::unexpected(request.error());
+    auto recipe = recipe_from(request->value("recipe", Json()));
+    if (!recipe) return util::unexpected(recipe.error());
+    backends::Build built = backends::build_candidate(*recipe, request->value("header", ""),
+                                                      request->value("tag", "candidate"));
+    if (auto w = write_json(work_dir::built_file(batch_dir, index), to_json(built)); !w) return w;
+  }
+  return {};
 }
 
 namespace {

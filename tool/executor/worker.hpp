@@ -14,7 +14,8 @@
 namespace kevolve::executor {
 
 util::Expected<void> probe_devices(const std::filesystem::path& probe_dir);
-util::Expected<void> build_task(const std::filesystem::path& batch_dir, const std::string& task);
+// Builds requests task, task + stride, ... of a job array's batch.
+util::Expected<void> build_task(const std::filesystem::path& batch_dir, int task, int stride);
 // Ends when a `stop` request comes, when no request came for `idle`, or when the work directory
 // is gone (the tune ended).
 util::Expected<void> serve_unit(const std::filesystem::path& unit_dir, std::chrono::seconds idle);

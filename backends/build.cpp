@@ -297,12 +297,11 @@ util::Expected<std::pair<fs::path, fs::path>> prepare_candidate(const CandidateR
 // each candidate's cubins and the manifest that ties them together for the runner.
 
 // The host side: every source and the generated host entry, without the candidate's header
-// (so cached for all candidates), linked with the driver API.
+// (so cached for all candidates).
 util::Expected<fs::path> build_host_library(const CandidateRecipe& r, CompileStyle style,
                                             std::string_view tag, bool& cached) {
   style.entry_template = templates::candidate_host_cpp;
   style.entry_file = "kevolve_host.cu";
-  style.link.push_back("-lcuda");
   auto entry = generated_main(r, style);
   if (!entry) return util::unexpected(entry.error());
   CandidateRecipe host = r;

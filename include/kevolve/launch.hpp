@@ -76,14 +76,44 @@ inline Candidate& candidate() {
   return c;
 }
 
+// The driver API's functions, found through the runtime (cudaGetDriverEntryPointByVersion):
+// no build that includes this header needs to link libcuda.
+struct Driver {
+  decltype(&::cuModuleLoad) module_load = nullptr;
+  decltype(&::cuModuleUnload) module_unload = nullptr;
+  decltype(&::cuModuleGetFunction) module_get_function = nullptr;
+  decltype(&::cuLaunchKernel) launch_kernel = nullptr;
+  decltype(&::cuGetErrorName) error_name = nullptr;
+};
+
+template <typename F>
+void find(F& fn, const char* symbol) {
+  void* found = nullptr;
+  cudaDriverEntryPointQueryResult status = cudaDriverEntryPointSymbolNotFound;
+  cudaError_t e = cudaGetDriverEntryPointByVersion(symbol, &found, 12000, cudaEnableDefault, &status);
+  if (e != cudaSuccess || status != cudaDriverEntryPointSuccess || !found)
+    throw gpu::GpuError(std::string("the CUDA driver has no ") + symbol);
+  fn = reinterpret_cast<F>(found);
+}
+
+inline const Driver& driver() {
+  static const Driver d = [] {
+    Driver api;
+    find(api.module_load, "cuModuleLoad");
+    find(api.module_unload, "cuModuleUnload");
+    find(api.module_get_function, "cuModuleGetFunction");
+    find(api.launch_kernel, "cuLaunchKernel");
+    find(api.error_name, "cuGetErrorName");
+    return api;
+  }();
+  return d;
+}
+
 // As the runtime's errors are (detail/gpu.hpp): a status of the candidate.
 [[noreturn]] inline void fail(const std::string& what, CUresult r) {
   const char* name = nullptr;
-  const char* text = nullptr;
-  cuGetErrorName(r, &name);
-  cuGetErrorString(r, &text);
-  throw gpu::GpuError(what + ": " + (name ? name : "unknown driver error") + " (" +
-                      (text ? text : "") + ")");
+  driver().error_name(r, &name);
+  throw gpu::GpuError(what + ": " + (name ? name : "CUresult " + std::to_string(r)));
 }
 
 // Reads "kevolve-cubin 1", "unit U", "cubin PATH"..., "param NAME VALUE"... (lines); the first
@@ -118,7 +148,7 @@ inline void load_modules() {
   if (!c.modules.empty()) return;
   for (const std::string& cubin : c.cubins) {
     CUmodule module = nullptr;
-    if (CUresult r = cuModuleLoad(&module, cubin.c_str()); r != CUDA_SUCCESS)
+    if (CUresult r = driver().module_load(&module, cubin.c_str()); r != CUDA_SUCCESS)
       fail("loading the candidate's cubin " + cubin, r);
     c.modules.push_back(module);
   }
@@ -126,7 +156,7 @@ inline void load_modules() {
 
 inline void unload_modules() {
   Candidate& c = candidate();
-  for (CUmodule m : c.modules) (void)cuModuleUnload(m);
+  for (CUmodule m : c.modules) (void)driver().module_unload(m);
   c = Candidate{};
 }
 
@@ -137,7 +167,7 @@ inline CUfunction function(const char* kernel) {
   load_modules();
   for (CUmodule m : candidate().modules) {
     CUfunction f = nullptr;
-    if (cuModuleGetFunction(&f, m, name.c_str()) == CUDA_SUCCESS) return f;
+    if (driver().module_get_function(&f, m, name.c_str()) == CUDA_SUCCESS) return f;
   }
   throw std::runtime_error("kernel '" + name +
                            "' is not in the candidate's cubin: a kernel launched through "
@@ -181,7 +211,7 @@ void launch(const char* name, void (*kernel)(Params...), dim3 grid, dim3 block,
     return;
   }
   CUfunction f = detail::device_only::function(name);
-  CUresult r = cuLaunchKernel(f, grid.x, grid.y, grid.z, block.x, block.y, block.z,
+  CUresult r = detail::device_only::driver().launch_kernel(f, grid.x, grid.y, grid.z, block.x, block.y, block.z,
                               static_cast<unsigned>(shared_bytes), stream, pointers, nullptr);
   if (r != CUDA_SUCCESS) detail::device_only::fail(std::string("launching ") + name, r);
   ++c.launches;

@@ -23,7 +23,8 @@ enum class BuildPath { whole, device_only };
 util::Expected<BuildPath> build_path(const CandidateRecipe& recipe);
 
 // Builds one candidate whose injected header is `header`, reusing cached objects and
-// executables; a device-only candidate's artifact is its manifest (.kvc), which the runner loads. Thread-safe: candidates build in parallel. `tag` names its scratch files.
+// executables; a device-only candidate's artifact is its manifest (.kvc), which the runner loads.
+// Thread-safe: candidates build in parallel. `tag` names its scratch files.
 Build build_candidate(const CandidateRecipe& recipe, const std::string& header,
                       std::string_view tag);
 

@@ -36,11 +36,11 @@
 #if defined(__HIPCC__)
 #include <hip/hip_runtime.h>
 #elif defined(__CUDACC__)
-#include <cuda.h>
-#include <cuda_runtime.h>
 #include <kevolve/detail/gpu.hpp>
 
 #include <cstdio>
+#include <cuda.h>
+#include <cuda_runtime.h>
 #include <map>
 #include <stdexcept>
 #include <vector>
@@ -90,7 +90,8 @@ template <typename F>
 void find(F& fn, const char* symbol) {
   void* found = nullptr;
   cudaDriverEntryPointQueryResult status = cudaDriverEntryPointSymbolNotFound;
-  cudaError_t e = cudaGetDriverEntryPointByVersion(symbol, &found, 12000, cudaEnableDefault, &status);
+  cudaError_t e =
+      cudaGetDriverEntryPointByVersion(symbol, &found, 12000, cudaEnableDefault, &status);
   if (e != cudaSuccess || status != cudaDriverEntryPointSuccess || !found)
     throw gpu::GpuError(std::string("the CUDA driver has no ") + symbol);
   fn = reinterpret_cast<F>(found);
@@ -200,10 +201,12 @@ void launch(const char* name, void (*kernel)(Params...), dim3 grid, dim3 block,
   static_assert(sizeof...(Params) == sizeof...(Args), "KEVOLVE_LAUNCH: wrong number of arguments");
   std::tuple<Params...> values(std::forward<Args>(args)...);  // the kernel's own types
   void* pointers[sizeof...(Params) + 1] = {};
-  std::apply([&](auto&... v) {
-    std::size_t i = 0;
-    ((pointers[i++] = static_cast<void*>(&v)), ...);
-  }, values);
+  std::apply(
+      [&](auto&... v) {
+        std::size_t i = 0;
+        ((pointers[i++] = static_cast<void*>(&v)), ...);
+      },
+      values);
   detail::device_only::Candidate& c = detail::device_only::candidate();
   if (!c.active) {  // a refused launch stays the runtime's last error, as with <<<>>>
     (void)cudaLaunchKernel(reinterpret_cast<const void*>(kernel), grid, block, pointers,
@@ -211,8 +214,9 @@ void launch(const char* name, void (*kernel)(Params...), dim3 grid, dim3 block,
     return;
   }
   CUfunction f = detail::device_only::function(name);
-  CUresult r = detail::device_only::driver().launch_kernel(f, grid.x, grid.y, grid.z, block.x, block.y, block.z,
-                              static_cast<unsigned>(shared_bytes), stream, pointers, nullptr);
+  CUresult r = detail::device_only::driver().launch_kernel(
+      f, grid.x, grid.y, grid.z, block.x, block.y, block.z, static_cast<unsigned>(shared_bytes),
+      stream, pointers, nullptr);
   if (r != CUDA_SUCCESS) detail::device_only::fail(std::string("launching ") + name, r);
   ++c.launches;
 }
@@ -222,9 +226,10 @@ void launch(const char* name, void (*kernel)(Params...), dim3 grid, dim3 block,
 inline long runtime_param(const char*, const char*, long compiled) { return compiled; }
 
 template <typename... Params, typename... Args>
-void launch(const char*, void (*kernel)(Params...), dim3 grid, dim3 block,
-            std::size_t shared_bytes, hipStream_t stream, Args&&... args) {
-  hipLaunchKernelGGL(kernel, grid, block, shared_bytes, stream, Params(std::forward<Args>(args))...);
+void launch(const char*, void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t shared_bytes,
+            hipStream_t stream, Args&&... args) {
+  hipLaunchKernelGGL(kernel, grid, block, shared_bytes, stream,
+                     Params(std::forward<Args>(args))...);
 }
 
 #endif

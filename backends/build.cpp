@@ -340,22 +340,53 @@ std::vector<std::pair<std::string, std::string>> header_params(const CandidateRe
   return out;
 }
 
-// The manifest, stored by its text: the host library, the cubins and the values.
+// `from` as `to`, by a hard link (a copy where none can be made), appearing by rename.
+util::Expected<void> place(const fs::path& from, const fs::path& to, std::string_view tag) {
+  std::error_code ec;
+  if (fs::exists(to, ec)) return {};
+  fs::path temporary = to.parent_path() / scratch_name(tag, "link");
+  fs::create_hard_link(from, temporary, ec);
+  if (ec) {
+    ec.clear();
+    fs::copy_file(from, temporary, ec);
+  }
+  if (!ec) fs::rename(temporary, to, ec);
+  if (ec) {
+    fs::remove(temporary, ec);
+    return util::unexpected(fmt::format("cannot place {} as {}", from.string(), to.string()));
+  }
+  return {};
+}
+
+// The manifest and what it names, in a directory of their own keyed by all of it: the
+// candidate's sandbox lets it read the directory of its artifact only (tool/eval/evaluator.cpp).
 util::Expected<fs::path> write_manifest(const CandidateRecipe& r, const fs::path& host,
                                         const std::vector<fs::path>& cubins,
-                                        const std::string& header, bool& cached) {
-  std::string text = fmt::format("kevolve-cubin 1\nhost {}\nunit {}\n", host.string(), r.unit);
-  for (const fs::path& c : cubins) text += fmt::format("cubin {}\n", c.string());
+                                        const std::string& header, std::string_view tag,
+                                        bool& cached) {
+  std::string params;
   for (const auto& [name, value] : header_params(r, header))
-    text += fmt::format("param {} {}\n", name, value);
-  fs::path manifest =
-      r.cache_dir / "manifests" / (util::Hasher().add(text).digest().substr(5) + ".kvc");
+    params += fmt::format("param {} {}\n", name, value);
+  util::Hasher key;
+  key.add("manifest").add(r.unit).add(host.filename().string()).add(params);
+  for (const fs::path& c : cubins) key.add(c.filename().string());
+  fs::path dir = r.cache_dir / "device-only" / key.digest().substr(5);
+  fs::path manifest = dir / "candidate.kvc";
   std::error_code ec;
   cached = fs::exists(manifest, ec);
   if (cached) return manifest;
-  if (auto made = util::ensure_directory(manifest.parent_path()); !made)
-    return util::unexpected(made.error());
-  if (auto written = util::write_file_atomically(manifest, text); !written)
+  if (auto made = util::ensure_directory(dir); !made) return util::unexpected(made.error());
+  std::string text =
+      fmt::format("kevolve-cubin 1\nhost {}\nunit {}\n", (dir / "host.so").string(), r.unit);
+  if (auto placed = place(host, dir / "host.so", tag); !placed)
+    return util::unexpected(placed.error());
+  for (std::size_t i = 0; i < cubins.size(); ++i) {
+    fs::path local = dir / fmt::format("kernel{}.cubin", i);
+    if (auto placed = place(cubins[i], local, tag); !placed)
+      return util::unexpected(placed.error());
+    text += fmt::format("cubin {}\n", local.string());
+  }
+  if (auto written = util::write_file_atomically(manifest, text + params); !written)
     return util::unexpected(written.error());
   return manifest;
 }
@@ -386,7 +417,7 @@ Build build_device_only(const CandidateRecipe& r, const std::string& header_text
   auto host = build_host_library(r, style, tag, host_cached);
   if (!host) return finish(host.error());
   bool manifest_cached = false;
-  auto manifest = write_manifest(r, *host, cubins, header_text, manifest_cached);
+  auto manifest = write_manifest(r, *host, cubins, header_text, tag, manifest_cached);
   if (!manifest) return finish(manifest.error());
   build.ok = true;
   build.executable = *manifest;

@@ -3,7 +3,6 @@
 // built once per tune that the device's runner loads with one candidate's manifest (its cubins
 // and parameter values; templates/runner_main.cpp, docs/device-only.md). Do not edit.
 #define KEVOLVE_BENCH_MAIN
-#define KEVOLVE_DEVICE_ONLY_HOST 1
 #include <kevolve/launch.hpp>
 #include <kevolve/bench.hpp>
 

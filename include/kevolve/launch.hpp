@@ -147,6 +147,8 @@ inline std::string load_manifest(const char* path) {
 inline void load_modules() {
   Candidate& c = candidate();
   if (!c.modules.empty()) return;
+  // The runtime's primary context, current on this thread: the modules load into it.
+  gpu::check(cudaFree(nullptr), "making the device's context current");
   for (const std::string& cubin : c.cubins) {
     CUmodule module = nullptr;
     if (CUresult r = driver().module_load(&module, cubin.c_str()); r != CUDA_SUCCESS)

@@ -22,6 +22,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <unistd.h>
 
 #include "templates/templates.hpp"
@@ -315,6 +317,36 @@ util::Expected<fs::path> build_host_library(const CandidateRecipe& r, CompileSty
   return library;
 }
 
+// The host library, built by one builder while the others wait, and then kept for the
+// process by the recipe's sources and their text (headers they include do not change within a
+// tune, as the `direct` keys assume): checking the cache would preprocess every source under
+// KEVOLVE_CACHE_KEYS=preprocessed.
+util::Expected<fs::path> shared_host_library(const CandidateRecipe& r, const CompileStyle& style,
+                                             std::string_view tag, bool& cached) {
+  util::Hasher hasher;
+  hasher.add(r.unit).add(r.work_dir.string()).add(r.cache_dir.string());
+  for (const auto* list : {&r.sources, &r.companions}) {
+    for (const SourceFile& f : *list) {
+      auto text = util::read_file(f.path);
+      if (!text) return util::unexpected(text.error());
+      hasher.add(f.path.string()).add(*text);
+      for (const std::string& flag : f.flags) hasher.add(flag);
+    }
+  }
+  const std::string key = hasher.digest();
+  static std::mutex mutex;
+  static std::map<std::string, fs::path> built;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::error_code ec;
+  if (auto found = built.find(key); found != built.end() && fs::exists(found->second, ec)) {
+    cached = true;
+    return found->second;
+  }
+  auto host = build_host_library(r, style, tag, cached);
+  if (host) built[key] = *host;
+  return host;
+}
+
 // The candidate's values by name, from its injected header: "KEVOLVE_TUNED_<unit>_NAME ~, v"
 // or, for `inject: macros` units, "NAME v".
 std::vector<std::pair<std::string, std::string>> header_params(const CandidateRecipe& r,
@@ -414,7 +446,7 @@ Build build_device_only(const CandidateRecipe& r, const std::string& header_text
     cubins.push_back(*cubin);
   }
   bool host_cached = false;
-  auto host = build_host_library(r, style, tag, host_cached);
+  auto host = shared_host_library(r, style, tag, host_cached);
   if (!host) return finish(host.error());
   bool manifest_cached = false;
   auto manifest = write_manifest(r, *host, cubins, header_text, tag, manifest_cached);

@@ -20,7 +20,8 @@ namespace {
 // Part of every key: findings of another shape are never read back.
 //   1: the first format
 //   2: functions carry their signature (issue 18, variant checks)
-constexpr std::string_view k_cache_version = "kevolve scan cache 2";
+//   3: KEVOLVE_RUNTIME_PARAM is a use of its parameter (docs/device-only.md)
+constexpr std::string_view k_cache_version = "kevolve scan cache 3";
 
 Json position_json(const Position& p) { return Json::array({p.file, p.line, p.column, p.offset}); }
 

@@ -82,6 +82,13 @@ struct Walker {
     return content_of(file_name(file), file);
   }
 
+  // A read of a parameter: KEVOLVE_PARAM, or KEVOLVE_RUNTIME_PARAM (include/kevolve/launch.hpp),
+  // which reads the same value at run time in device-only candidates and is compiled with it
+  // everywhere else.
+  static bool is_param_macro(std::string_view name) {
+    return name == "KEVOLVE_PARAM" || name == "KEVOLVE_RUNTIME_PARAM";
+  }
+
   void param_use(const Tokens& tokens, unsigned name_index, std::string_view content,
                  const std::set<std::string>& macro_params) {
     MacroArgs args = macro_args(tokens, name_index, content);
@@ -92,7 +99,7 @@ struct Walker {
   }
 
   void macro_expansion(CXCursor c, const std::string& name) {
-    if (name == "KEVOLVE_PARAM") {
+    if (is_param_macro(name)) {
       Tokens tokens(tu, clang_getCursorExtent(c));
       if (tokens.size() > 0) param_use(tokens, 0, content_at(clang_getCursorLocation(c)), {});
     } else if (name == "KEVOLVE_TUNE") {
@@ -137,7 +144,7 @@ struct Walker {
       text = slice(content, tokens.begin(body), tokens.end(tokens.size() - 1));
     out.definitions.push_back({name, text, position(clang_getCursorLocation(c))});
     for (unsigned i = body; i + 1 < tokens.size(); ++i) {
-      if (tokens.spelling(i) == "KEVOLVE_PARAM" && tokens.spelling(i + 1) == "(") {
+      if (is_param_macro(tokens.spelling(i)) && tokens.spelling(i + 1) == "(") {
         param_use(tokens, i, content, params);
       }
     }

@@ -22,6 +22,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <unistd.h>
 
 #include "templates/templates.hpp"
@@ -95,10 +97,18 @@ const std::string& process_nonce() {
 // cache from one candidate to the next, and the generated entry and a harness that reads no
 // parameter always do. The process is in the
 // key because a header such a source includes may change between runs, not within one.
+// What a compile makes: an object (-c), or a device-only candidate's cubin (-cubin).
+struct Phase {
+  const char* flag = "-c";
+  const char* suffix = ".o";
+};
+constexpr Phase k_object{};
+constexpr Phase k_cubin{"-cubin", ".cubin"};
+
 util::Expected<fs::path> compile(const CandidateRecipe& r, const CompileStyle& style,
                                  const fs::path& source, const std::vector<std::string>& flags,
                                  const fs::path& header, std::string_view tag, bool direct,
-                                 bool& cached) {
+                                 bool& cached, Phase phase = k_object) {
   std::vector<std::string> base = {r.compiler};
   std::vector<std::string> own =
       style.drops_target_architectures ? without_gpu_architectures(flags) : flags;
@@ -111,7 +121,7 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const CompileStyle& s
     with_header.push_back(header.string());
   }
   util::Hasher key;
-  key.add("object").add(r.compiler).add(r.compiler_version);
+  key.add("object").add(r.compiler).add(r.compiler_version);  // the suffix tells the phase
   for (const std::string& f : base) key.add(f);  // the header's path is not part of the key
   if (direct) {
     auto text = util::read_file(source);
@@ -134,7 +144,7 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const CompileStyle& s
       return util::unexpected(fmt::format("$ {}\n{}", command_line(preprocess), tool_log(*pre)));
     key.add(pre->output);
   }
-  fs::path object = r.cache_dir / "objects" / (key.digest().substr(5) + ".o");
+  fs::path object = r.cache_dir / "objects" / (key.digest().substr(5) + phase.suffix);
   std::error_code ec;
   if (fs::exists(object, ec)) {
     cached = true;
@@ -143,9 +153,9 @@ util::Expected<fs::path> compile(const CandidateRecipe& r, const CompileStyle& s
   cached = false;
   if (auto made = util::ensure_directory(object.parent_path()); !made)
     return util::unexpected(made.error());
-  fs::path temporary = object.parent_path() / scratch_name(tag, "o");
+  fs::path temporary = object.parent_path() / scratch_name(tag, phase.suffix + 1);
   std::vector<std::string> cmd = with_header;
-  cmd.insert(cmd.end(), {"-c", source.string(), "-o", temporary.string()});
+  cmd.insert(cmd.end(), {phase.flag, source.string(), "-o", temporary.string()});
   auto start = Clock::now();
   Step step = run_tool(r, cmd);
   KEVOLVE_LOG("build: {} {} compiled {} in {:.2f} s", r.unit, tag, source.filename().string(),
@@ -285,7 +295,220 @@ util::Expected<std::pair<fs::path, fs::path>> prepare_candidate(const CandidateR
   return std::make_pair(header, *main_source);
 }
 
+// Device-only candidates (docs/device-only.md): the host library of the unit, built once,
+// each candidate's cubins and the manifest that ties them together for the runner.
+
+// The host side: every source and the generated host entry, without the candidate's header
+// (so cached for all candidates).
+util::Expected<fs::path> build_host_library(const CandidateRecipe& r, CompileStyle style,
+                                            std::string_view tag, bool& cached) {
+  style.entry_template = templates::candidate_host_cpp;
+  style.entry_file = "kevolve_host.cu";
+  auto entry = generated_main(r, style);
+  if (!entry) return util::unexpected(entry.error());
+  CandidateRecipe host = r;
+  host.harness_reads_params = false;
+  auto objects = compile_objects(host, style, {}, *entry, tag);
+  if (!objects) return util::unexpected(objects.error());
+  bool linked_before = false;
+  double link_s = 0;
+  auto library = link_objects(host, style, objects->paths, tag, linked_before, link_s);
+  cached = linked_before && objects->all_cached;
+  return library;
+}
+
+// The host library, built by one builder while the others wait, and then kept for the
+// process by the recipe's sources and their text (headers they include do not change within a
+// tune, as the `direct` keys assume): checking the cache would preprocess every source under
+// KEVOLVE_CACHE_KEYS=preprocessed.
+util::Expected<fs::path> shared_host_library(const CandidateRecipe& r, const CompileStyle& style,
+                                             std::string_view tag, bool& cached) {
+  util::Hasher hasher;
+  hasher.add(r.unit).add(r.work_dir.string()).add(r.cache_dir.string());
+  for (const auto* list : {&r.sources, &r.companions}) {
+    for (const SourceFile& f : *list) {
+      auto text = util::read_file(f.path);
+      if (!text) return util::unexpected(text.error());
+      hasher.add(f.path.string()).add(*text);
+      for (const std::string& flag : f.flags) hasher.add(flag);
+    }
+  }
+  const std::string key = hasher.digest();
+  static std::mutex mutex;
+  static std::map<std::string, fs::path> built;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::error_code ec;
+  if (auto found = built.find(key); found != built.end() && fs::exists(found->second, ec)) {
+    cached = true;
+    return found->second;
+  }
+  auto host = build_host_library(r, style, tag, cached);
+  if (host) built[key] = *host;
+  return host;
+}
+
+// The candidate's values by name, from its injected header: "KEVOLVE_TUNED_<unit>_NAME ~, v"
+// or, for `inject: macros` units, "NAME v".
+std::vector<std::pair<std::string, std::string>> header_params(const CandidateRecipe& r,
+                                                               const std::string& header) {
+  const std::string prefix = "KEVOLVE_TUNED_" + r.unit + "_";
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t at = 0;
+  while (at < header.size()) {
+    std::size_t end = std::min(header.find('\n', at), header.size());
+    std::string line = header.substr(at, end - at);
+    at = end + 1;
+    if (line.rfind("#define ", 0) != 0) continue;
+    std::size_t space = line.find(' ', 8);
+    if (space == std::string::npos) continue;
+    std::string name = line.substr(8, space - 8);
+    std::string value = line.substr(space + 1);
+    if (name.rfind(prefix, 0) == 0) {
+      name = name.substr(prefix.size());
+      if (value.rfind("~, ", 0) == 0) value = value.substr(3);
+    }
+    out.emplace_back(name, value);
+  }
+  return out;
+}
+
+// `from` as `to`, by a hard link (a copy where none can be made), appearing by rename.
+util::Expected<void> place(const fs::path& from, const fs::path& to, std::string_view tag) {
+  std::error_code ec;
+  if (fs::exists(to, ec)) return {};
+  fs::path temporary = to.parent_path() / scratch_name(tag, "link");
+  fs::create_hard_link(from, temporary, ec);
+  if (ec) {
+    ec.clear();
+    fs::copy_file(from, temporary, ec);
+  }
+  if (!ec) fs::rename(temporary, to, ec);
+  if (ec) {
+    fs::remove(temporary, ec);
+    return util::unexpected(fmt::format("cannot place {} as {}", from.string(), to.string()));
+  }
+  return {};
+}
+
+// The manifest and what it names, in a directory of their own keyed by all of it: the
+// candidate's sandbox lets it read the directory of its artifact only (tool/eval/evaluator.cpp).
+util::Expected<fs::path> write_manifest(const CandidateRecipe& r, const fs::path& host,
+                                        const std::vector<fs::path>& cubins,
+                                        const std::string& header, std::string_view tag,
+                                        bool& cached) {
+  std::string params;
+  for (const auto& [name, value] : header_params(r, header))
+    params += fmt::format("param {} {}\n", name, value);
+  util::Hasher key;
+  key.add("manifest").add(r.unit).add(host.filename().string()).add(params);
+  for (const fs::path& c : cubins) key.add(c.filename().string());
+  fs::path dir = r.cache_dir / "device-only" / key.digest().substr(5);
+  fs::path manifest = dir / "candidate.kvc";
+  std::error_code ec;
+  cached = fs::exists(manifest, ec);
+  if (cached) return manifest;
+  if (auto made = util::ensure_directory(dir); !made) return util::unexpected(made.error());
+  std::string text =
+      fmt::format("kevolve-cubin 1\nhost {}\nunit {}\n", (dir / "host.so").string(), r.unit);
+  if (auto placed = place(host, dir / "host.so", tag); !placed)
+    return util::unexpected(placed.error());
+  for (std::size_t i = 0; i < cubins.size(); ++i) {
+    fs::path local = dir / fmt::format("kernel{}.cubin", i);
+    if (auto placed = place(cubins[i], local, tag); !placed)
+      return util::unexpected(placed.error());
+    text += fmt::format("cubin {}\n", local.string());
+  }
+  if (auto written = util::write_file_atomically(manifest, text + params); !written)
+    return util::unexpected(written.error());
+  return manifest;
+}
+
+Build build_device_only(const CandidateRecipe& r, const std::string& header_text,
+                        std::string_view tag) {
+  Build build;
+  auto start = Clock::now();
+  auto finish = [&](std::string log = {}) {
+    build.log = std::move(log);
+    build.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return build;
+  };
+  CompileStyle style = platform_of(r.backend).compile_style(r.gpu_arch);
+  auto prepared = prepare_candidate(r, style, header_text, tag);
+  if (!prepared) return finish(prepared.error());
+  bool all_cached = true;
+  std::vector<fs::path> cubins;
+  for (std::size_t i = 0; i + 1 < r.sources.size(); ++i) {  // the harness (last) is host code
+    bool cached = false;
+    auto cubin = compile(r, style, r.sources[i].path, r.sources[i].flags, prepared->first, tag,
+                         style.direct_keys, cached, k_cubin);
+    if (!cubin) return finish(cubin.error());
+    all_cached = all_cached && cached;
+    cubins.push_back(*cubin);
+  }
+  bool host_cached = false;
+  auto host = shared_host_library(r, style, tag, host_cached);
+  if (!host) return finish(host.error());
+  bool manifest_cached = false;
+  auto manifest = write_manifest(r, *host, cubins, header_text, tag, manifest_cached);
+  if (!manifest) return finish(manifest.error());
+  build.ok = true;
+  build.executable = *manifest;
+  build.cached = all_cached && host_cached && manifest_cached;
+  if (!build.cached)
+    KEVOLVE_LOG("build: {} {} device-only in {:.2f} s", r.unit, tag,
+                std::chrono::duration<double>(Clock::now() - start).count());
+  return finish();
+}
+
+// A source's text without its comments, for the opt-in scan (string literals are kept: a
+// "<<<" inside one is rare enough to be reported and reworded).
+std::string without_comments(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 2, "//") == 0) {
+      i = text.find('\n', i);
+      if (i == std::string::npos) break;
+    } else if (text.compare(i, 2, "/*") == 0) {
+      i = text.find("*/", i + 2);
+      if (i == std::string::npos) break;
+      ++i;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
 }  // namespace
+
+util::Expected<BuildPath> build_path(const CandidateRecipe& r) {
+  if (r.backend != Backend::cuda || util::environment("KEVOLVE_DEVICE_ONLY") == "off")
+    return BuildPath::whole;
+  std::string launching, chevrons;  // a source that uses KEVOLVE_LAUNCH, one that uses <<<
+  for (const SourceFile& s : r.sources) {
+    auto text = util::read_file(s.path);
+    if (!text) return util::unexpected(text.error());
+    std::string code = without_comments(*text);
+    if (launching.empty() && code.find("KEVOLVE_LAUNCH(") != std::string::npos)
+      launching = s.path.filename().string();
+    if (chevrons.empty() && code.find("<<<") != std::string::npos)
+      chevrons = s.path.filename().string();
+  }
+  if (launching.empty()) return BuildPath::whole;
+  if (!chevrons.empty())
+    return util::unexpected(fmt::format(
+        "unit {} opts in to device-only candidates ({} launches through KEVOLVE_LAUNCH), but {} "
+        "launches with <<<>>>, which would run the host's kernel with the default parameters: "
+        "launch every kernel of the unit through KEVOLVE_LAUNCH, or none (docs/device-only.md)",
+        r.unit, launching, chevrons));
+  if (r.sources.size() < 2)
+    return util::unexpected(fmt::format(
+        "unit {} opts in to device-only candidates, but its kernel is in its harness ({}): "
+        "device-only candidates compile the unit's kernel sources apart from the harness; move "
+        "the kernel into its own source (docs/device-only.md)",
+        r.unit, launching));
+  return BuildPath::device_only;
+}
 
 Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
                       std::string_view tag) {
@@ -296,6 +519,9 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
     build.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return build;
   };
+  auto path = build_path(r);
+  if (!path) return finish(path.error());
+  if (*path == BuildPath::device_only) return build_device_only(r, header_text, tag);
   CompileStyle style = platform_of(r.backend).compile_style(r.gpu_arch);
   auto prepared = prepare_candidate(r, style, header_text, tag);
   if (!prepared) return finish(prepared.error());

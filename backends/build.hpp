@@ -12,8 +12,19 @@
 
 namespace kevolve::backends {
 
-// Compiles and links one candidate whose injected header is `header`, reusing cached objects
-// and executables. Thread-safe: candidates build in parallel. `tag` names its scratch files.
+// How a unit's candidates are built (docs/device-only.md): whole (every source, the harness and
+// an entry point compiled and linked into a library per candidate), or device-only (per
+// candidate only the cubins of the kernel sources; the host library is built once).
+enum class BuildPath { whole, device_only };
+
+// Device-only where the unit is CUDA and its sources launch through KEVOLVE_LAUNCH, unless
+// KEVOLVE_DEVICE_ONLY=off (to compare); an error where it opts in wrongly: a source also
+// launches with <<<>>>, or the kernel has no source apart from the harness.
+util::Expected<BuildPath> build_path(const CandidateRecipe& recipe);
+
+// Builds one candidate whose injected header is `header`, reusing cached objects and
+// executables; a device-only candidate's artifact is its manifest (.kvc), which the runner loads.
+// Thread-safe: candidates build in parallel. `tag` names its scratch files.
 Build build_candidate(const CandidateRecipe& recipe, const std::string& header,
                       std::string_view tag);
 

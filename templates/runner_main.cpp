@@ -5,7 +5,9 @@
 // after each it prints "kevolve-done <exit code>". A candidate that leaves the device in an
 // error state (a kernel fault is sticky) ends the runner with "device-lost", and the tuner starts
 // a fresh one. With arguments it serves that one request and exits: a fresh process, for the
-// final re-timing. Do not edit.
+// final re-timing. A device-only candidate comes as its manifest (a .kvc file, written by
+// backends/build.cpp): the runner loads the unit's host library that it names and hands it the
+// manifest, which loads the candidate's cubins (docs/device-only.md). Do not edit.
 #include <dlfcn.h>
 
 #include <cstdio>
@@ -21,6 +23,26 @@
 namespace {
 
 using Entry = int (*)(int, char**);
+using CubinEntry = int (*)(const char*, int, char**);
+
+bool is_manifest(const std::string& path) {
+  return path.size() > 4 && path.compare(path.size() - 4, 4, ".kvc") == 0;
+}
+
+// The host library that a manifest names on its "host PATH" line; empty when none.
+std::string host_library(const std::string& manifest) {
+  std::FILE* file = std::fopen(manifest.c_str(), "r");
+  if (!file) return {};
+  std::string host;
+  char line[4096];
+  while (host.empty() && std::fgets(line, sizeof line, file)) {
+    if (std::strncmp(line, "host ", 5) != 0) continue;
+    host = line + 5;
+    while (!host.empty() && (host.back() == '\n' || host.back() == '\r')) host.pop_back();
+  }
+  std::fclose(file);
+  return host;
+}
 
 std::string escaped(const char* text) {
   std::string out;
@@ -38,9 +60,12 @@ int fail(const char* what, const char* why) {
 }
 
 int serve(std::vector<std::string> args) {
-  void* library = dlopen(args[0].c_str(), RTLD_NOW | RTLD_LOCAL);
+  const bool cubin = is_manifest(args[0]);
+  const std::string path = cubin ? host_library(args[0]) : args[0];
+  if (path.empty()) return fail("the candidate's manifest names no host library", args[0].c_str());
+  void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!library) return fail("cannot load the candidate", dlerror());
-  void* symbol = dlsym(library, "kevolve_candidate_main");
+  void* symbol = dlsym(library, cubin ? "kevolve_candidate_cubin_main" : "kevolve_candidate_main");
   if (!symbol) {
     int rc = fail("the candidate has no entry point", dlerror());
     dlclose(library);
@@ -49,7 +74,9 @@ int serve(std::vector<std::string> args) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  int rc = reinterpret_cast<Entry>(symbol)(static_cast<int>(args.size()), argv.data());
+  const int argc = static_cast<int>(args.size());
+  int rc = cubin ? reinterpret_cast<CubinEntry>(symbol)(args[0].c_str(), argc, argv.data())
+                 : reinterpret_cast<Entry>(symbol)(argc, argv.data());
   std::fflush(stdout);
   std::fflush(stderr);
   dlclose(library);

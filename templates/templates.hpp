@@ -9,6 +9,9 @@ namespace kevolve::templates {
 extern const char* const candidate_main_cpp;
 // The entry point of a candidate shared library that a runner loads (GPU backends). @UNIT@.
 extern const char* const candidate_entry_cpp;
+// The host side of a unit's device-only CUDA candidates, built once per tune: its entry point
+// takes a candidate's manifest (docs/device-only.md). @UNIT@.
+extern const char* const candidate_host_cpp;
 // The runner: serves protocol requests for one device, loading candidates one at a time.
 extern const char* const runner_main_cpp;
 // Measures a GPU's copy bandwidth and FMA throughput (kevolve hw --measure).

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The integrity suite (tests/cmake/cheats.bash: every cheat class caught, the honest faster
 # candidate winning) with every tune of it going through the SLURM executor, on a real SLURM of
-# two nodes started here (cluster.bash): candidates built by array jobs and run by worker jobs,
-# judged on the node exactly as locally. Skipped (77) where SLURM cannot start.
+# three nodes started here (cluster.bash): candidates built by array jobs and run by worker jobs,
+# judged on the node exactly as locally, three units at once (--slurm-units 3). Skipped (77)
+# where SLURM cannot start.
 set -uo pipefail
 source "$(dirname "$0")/cluster.bash"
-cluster_start 2
-export KEVOLVE_EXECUTOR=slurm
+cluster_start 3
+export KEVOLVE_EXECUTOR=slurm KEVOLVE_TUNE_ARGS="--slurm-units 3"
 bash "$(dirname "$0")/../cmake/cheats.bash"
 code=$?
 [ $code -eq 0 ] && [ -z "$(squeue -h -t pending,running -o %i)" ] || {

@@ -41,6 +41,11 @@ void add_executor_options(CLI::App* cmd, ExecutorFlags& f) {
                   "Times a job the cluster loses (node failure, preemption) is submitted again (2)")
       ->check(CLI::Range(0, 100))
       ->group(group);
+  cmd->add_option("--slurm-units", f.units,
+                  "Units tuned at once, each by a worker job of its own (1): the partitions need "
+                  "room for that many workers besides the builds")
+      ->check(CLI::Range(1u, 4096u))
+      ->group(group);
   cmd->add_option("--slurm-poll", f.poll_s, "Least seconds between two squeue calls (2)")
       ->check(CLI::Range(0.1, 3600.0))
       ->group(group);
@@ -102,6 +107,7 @@ std::unique_ptr<executor::Executor> make_executor(const ExecutorFlags& f,
   o.work_dir = f.dir.empty() ? build_dir / "kevolve-slurm" : fs::absolute(f.dir);
   o.poll_interval = std::chrono::milliseconds(static_cast<long long>(f.poll_s * 1000));
   o.retries = f.retries;
+  o.units = f.units;
   o.kevolve = this_program();
   if (auto made = util::ensure_directory(o.work_dir / "scripts"); !made) throw Error(made.error());
   return executor::slurm_executor(std::move(o));

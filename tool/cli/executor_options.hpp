@@ -24,6 +24,7 @@ struct ExecutorFlags {
   std::vector<std::string> sbatch_options;
   int retries = 2;
   double poll_s = 2;
+  unsigned units = 1;
 };
 
 void add_executor_options(CLI::App* cmd, ExecutorFlags& flags);

@@ -36,8 +36,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace kevolve::tool {
 
@@ -177,11 +179,15 @@ class TuneRun {
   void check_units_found() const;
 
   std::vector<Row> rows;
-  bool failed = false;
+  std::atomic<bool> failed{false};  // set by units tuned at once (--slurm-units)
 
  private:
   std::optional<std::vector<std::string>> wanted_units(const analyzers::TargetScan& scan,
                                                        const tune::TargetConfig& config);
+  void tune_at_once(const tune::TargetConfig& config,
+                    const std::vector<const analyzers::Unit*>& units,
+                    const knowledge::KnowledgeDir& knowledge, const tune::TuneSettings& settings,
+                    unsigned at_once);
   Row tune_one(const tune::TargetConfig& config, const analyzers::Unit& unit,
                const knowledge::KnowledgeDir& knowledge, const tune::TuneSettings& settings,
                tune::Progress& progress, const tune::VariantSetup* variants);
@@ -262,14 +268,41 @@ void TuneRun::tune_target(const tune::TargetConfig& config) {
   if (!knowledge) throw Error(knowledge.error());
   auto lock = knowledge->lock(fmt::format("kevolve tune {}", config.target));
   if (!lock) throw Error(lock.error());
-  tune::Progress progress;
+  std::vector<const analyzers::Unit*> units;
   for (const analyzers::Unit& unit : scan.units) {
-    if (!wanted->empty() && std::find(wanted->begin(), wanted->end(), unit.name) == wanted->end())
-      continue;
+    if (wanted->empty() || std::find(wanted->begin(), wanted->end(), unit.name) != wanted->end())
+      units.push_back(&unit);
+  }
+  const unsigned at_once = llm ? 1 : m_where.units_at_once();
+  if (at_once > 1 && units.size() > 1)
+    return tune_at_once(config, units, *knowledge, resolved->settings, at_once);
+  tune::Progress progress;
+  for (const analyzers::Unit* unit : units) {
     if (util::interrupted()) break;
     rows.push_back(
-        tune_one(config, unit, *knowledge, resolved->settings, progress, llm ? &*llm : nullptr));
+        tune_one(config, *unit, *knowledge, resolved->settings, progress, llm ? &*llm : nullptr));
   }
+}
+
+// Several units at once, each with its own progress lines (a cluster's executor: each unit's
+// worker on its own node). The rows keep the units' order.
+void TuneRun::tune_at_once(const tune::TargetConfig& config,
+                           const std::vector<const analyzers::Unit*>& units,
+                           const knowledge::KnowledgeDir& knowledge,
+                           const tune::TuneSettings& settings, unsigned at_once) {
+  std::vector<Row> done(units.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    tune::Progress progress(false, true);
+    for (std::size_t i = next++; i < units.size() && !util::interrupted(); i = next++)
+      done[i] = tune_one(config, *units[i], knowledge, settings, progress, nullptr);
+  };
+  std::vector<std::thread> workers;
+  for (unsigned k = 0; k < std::min<std::size_t>(at_once, units.size()); ++k)
+    workers.emplace_back(work);
+  for (std::thread& w : workers) w.join();
+  for (Row& r : done)
+    if (!r.outcome.unit.empty()) rows.push_back(std::move(r));
 }
 
 // The prompts' passages: kevolve's playbook and the project's notes and skills

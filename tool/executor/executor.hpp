@@ -35,6 +35,9 @@ class Executor {
   virtual util::Expected<backends::Inventory> devices() = 0;
   // Builds that may run at once, when --jobs does not say.
   virtual unsigned build_slots() const = 0;
+  // Units tuned at once: 1 here (their timings must not disturb each other); on a cluster,
+  // --slurm-units (each unit's worker on a node of its own).
+  virtual unsigned units_at_once() const { return 1; }
   // One unit's evaluation on `device`, one of devices().
   virtual util::Expected<OpenedEvaluation> evaluation(const backends::CandidateRecipe& recipe,
                                                       const eval::EvalOptions& options,
@@ -55,7 +58,8 @@ struct SlurmOptions {
   std::vector<std::string> extra_options;  // more sbatch options ("--qos=high")
   std::filesystem::path work_dir;          // on a filesystem every node sees
   std::chrono::milliseconds poll_interval{2000};
-  int retries = 2;  // a job lost to the cluster (node failure, preemption) is submitted again
+  int retries = 2;     // a job lost to the cluster (node failure, preemption) is submitted again
+  unsigned units = 1;  // units tuned at once, each by its own worker job
   std::filesystem::path kevolve;  // the program the jobs run (this one, by default)
 };
 

@@ -51,6 +51,7 @@ class SlurmExecutor final : public Executor {
   std::string_view name() const override { return "slurm"; }
   util::Expected<backends::Inventory> devices() override;
   unsigned build_slots() const override;
+  unsigned units_at_once() const override { return std::max(1u, m_cluster.options.units); }
   util::Expected<OpenedEvaluation> evaluation(const backends::CandidateRecipe& recipe,
                                               const eval::EvalOptions& options,
                                               backends::SandboxMode sandbox,

@@ -16,7 +16,8 @@ std::string format_seconds(double s) {
   return fmt::format("{:.3g} s", s);
 }
 
-Progress::Progress(bool quiet) : m_smart(util::is_smart_terminal(stderr)), m_quiet(quiet) {}
+Progress::Progress(bool quiet, bool lines)
+    : m_smart(!lines && util::is_smart_terminal(stderr)), m_quiet(quiet) {}
 
 void Progress::begin(const std::string& unit) { m_unit = unit; }
 

@@ -12,7 +12,8 @@ namespace kevolve::tune {
 
 class Progress {
  public:
-  explicit Progress(bool quiet = false);
+  // `lines`: never redraw a line in place (several units' progress at once, on one terminal).
+  explicit Progress(bool quiet = false, bool lines = false);
   void begin(const std::string& unit);  // names the unit of the notes before start()
   void start(const std::string& unit, std::uint64_t budget, std::uint64_t resumed,
              double baseline_s);

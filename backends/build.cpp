@@ -423,15 +423,19 @@ util::Expected<fs::path> write_manifest(const CandidateRecipe& r, const fs::path
   return manifest;
 }
 
-Build build_device_only(const CandidateRecipe& r, const std::string& header_text,
-                        std::string_view tag) {
-  Build build;
-  auto start = Clock::now();
-  auto finish = [&](std::string log = {}) {
+// How a build ends: with its log (empty when it succeeded) and the seconds since it began.
+auto finisher(Build& build) {
+  return [&build, start = Clock::now()](std::string log = {}) {
     build.log = std::move(log);
     build.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return build;
   };
+}
+
+Build build_device_only(const CandidateRecipe& r, const std::string& header_text,
+                        std::string_view tag) {
+  Build build;
+  auto finish = finisher(build);
   CompileStyle style = platform_of(r.backend).compile_style(r.gpu_arch);
   auto prepared = prepare_candidate(r, style, header_text, tag);
   if (!prepared) return finish(prepared.error());
@@ -454,10 +458,9 @@ Build build_device_only(const CandidateRecipe& r, const std::string& header_text
   build.ok = true;
   build.executable = *manifest;
   build.cached = all_cached && host_cached && manifest_cached;
-  if (!build.cached)
-    KEVOLVE_LOG("build: {} {} device-only in {:.2f} s", r.unit, tag,
-                std::chrono::duration<double>(Clock::now() - start).count());
-  return finish();
+  Build done = finish();
+  if (!done.cached) KEVOLVE_LOG("build: {} {} device-only in {:.2f} s", r.unit, tag, done.seconds);
+  return done;
 }
 
 // A source's text without its comments, for the opt-in scan (string literals are kept: a
@@ -513,12 +516,7 @@ util::Expected<BuildPath> build_path(const CandidateRecipe& r) {
 Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
                       std::string_view tag) {
   Build build;
-  auto start = Clock::now();
-  auto finish = [&](std::string log = {}) {
-    build.log = std::move(log);
-    build.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    return build;
-  };
+  auto finish = finisher(build);
   auto path = build_path(r);
   if (!path) return finish(path.error());
   if (*path == BuildPath::device_only) return build_device_only(r, header_text, tag);
@@ -534,10 +532,10 @@ Build build_candidate(const CandidateRecipe& r, const std::string& header_text,
   build.ok = true;
   build.executable = *executable;
   build.cached = linked_before && objects->all_cached;
+  Build done = finish();
   if (!linked_before)
-    KEVOLVE_LOG("build: {} {} in {:.2f} s (link {:.2f} s)", r.unit, tag,
-                std::chrono::duration<double>(Clock::now() - start).count(), link_s);
-  return finish();
+    KEVOLVE_LOG("build: {} {} in {:.2f} s (link {:.2f} s)", r.unit, tag, done.seconds, link_s);
+  return done;
 }
 
 util::Expected<fs::path> build_runner(const CandidateRecipe& r) {

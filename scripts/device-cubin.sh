@@ -78,6 +78,15 @@ gap = abs(d["tuned_s"] - w["tuned_s"]) / w["tuned_s"]
 same = d["parameters"] == w["parameters"]
 print(f"winners: {'the same parameters' if same else 'different parameters'}, times differ by "
       f"{100 * gap:.1f}% -> {'agree' if same or gap < 0.05 else 'DISAGREE'} (within 5%)")
+# Each candidate's build as the debug log timed it: the compile cost itself, apart from the
+# evaluations (a memory-bound unit's search is bound by those, not by its builds).
+import re, statistics
+for mode in ("whole", "device-only"):
+    times = [float(m.group(2)) for m in re.finditer(
+        r"build: \S+ c\d+ (device-only )?in ([0-9.]+) s", open(f"{out}/tune-{mode}.txt").read())]
+    if times:
+        print(f"{mode:12s} builds: {len(times)}, median {statistics.median(times):.2f} s each, "
+              f"{sum(times):.1f} s in all")
 failures_match = d["failures"] == w["failures"]
 print(f"failed evaluations: {'the same' if failures_match else 'DIFFERENT'}")
 sys.exit(0 if (same or gap < 0.05) and failures_match else 1)

@@ -45,7 +45,8 @@ tune "$D/local" || fail "local tune"
 local_winner=$(field 'r["parameters"]["CHUNK"]'); local_device=$(field 'r["device"]')
 # As a nightly job would: the CMake target, the executor chosen by the environment.
 start=$SECONDS
-KEVOLVE_EXECUTOR=slurm KEVOLVE_TUNE_ARGS="--slurm-poll 0.5 --slurm-dir $D/work ${QUICK[*]}" \
+# Its worker on a node of its own (--exclusive): the builds run on the other two.
+KEVOLVE_EXECUTOR=slurm KEVOLVE_TUNE_ARGS="--slurm-poll 0.5 --slurm-dir $D/work ${QUICK[*]} --slurm-worker-option=--exclusive" \
   "$CMAKE" --build "$D/build" --target kevolve_tune >"$D/out" 2>"$D/err" || fail "kevolve_tune through slurm"
 echo "slurm tune through the CMake target: $((SECONDS - start)) s"
 # The record it wrote, under the node's device id: up to date for that id here, with its winner.

@@ -37,6 +37,10 @@ void add_executor_options(CLI::App* cmd, ExecutorFlags& f) {
   cmd->add_option("--slurm-option", f.sbatch_options,
                   "More sbatch options, each starting with --, e.g. --slurm-option=--qos=high")
       ->group(group);
+  cmd->add_option("--slurm-worker-option", f.worker_options,
+                  "More sbatch options of the jobs that run candidates only, e.g. "
+                  "--slurm-worker-option=--exclusive for a CPU unit timed on a whole node")
+      ->group(group);
   cmd->add_option("--slurm-retries", f.retries,
                   "Times a job the cluster loses (node failure, preemption) is submitted again (2)")
       ->check(CLI::Range(0, 100))
@@ -99,11 +103,15 @@ std::unique_ptr<executor::Executor> make_executor(const ExecutorFlags& f,
   o.account =
       !f.account.empty() ? f.account : util::environment("KEVOLVE_SLURM_ACCOUNT").value_or("");
   if (f.time_minutes) o.time_limit = std::chrono::minutes(*f.time_minutes);
-  for (const std::string& s : f.sbatch_options) {
-    if (s.rfind("--", 0) != 0)
-      throw Error(fmt::format("--slurm-option '{}': each sbatch option starts with --", s));
+  for (const auto& [flag, given] : {std::pair{"--slurm-option", &f.sbatch_options},
+                                    std::pair{"--slurm-worker-option", &f.worker_options}}) {
+    for (const std::string& s : *given) {
+      if (s.rfind("--", 0) != 0)
+        throw Error(fmt::format("{} '{}': each sbatch option starts with --", flag, s));
+    }
   }
   o.extra_options = f.sbatch_options;
+  o.worker_options = f.worker_options;
   o.work_dir = f.dir.empty() ? build_dir / "kevolve-slurm" : fs::absolute(f.dir);
   o.poll_interval = std::chrono::milliseconds(static_cast<long long>(f.poll_s * 1000));
   o.retries = f.retries;

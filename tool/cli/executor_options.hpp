@@ -22,6 +22,7 @@ struct ExecutorFlags {
   std::optional<int> time_minutes;
   std::string dir;
   std::vector<std::string> sbatch_options;
+  std::vector<std::string> worker_options;
   int retries = 2;
   double poll_s = 2;
   unsigned units = 1;

@@ -56,7 +56,10 @@ struct SlurmOptions {
   std::string account;
   std::chrono::seconds time_limit{3600};   // each job's (a worker serves a whole unit)
   std::vector<std::string> extra_options;  // more sbatch options ("--qos=high")
-  std::filesystem::path work_dir;          // on a filesystem every node sees
+  // More sbatch options of the jobs that run candidates (workers) and probe devices only:
+  // "--exclusive" or "--cpus-per-task=32", so that a CPU unit is timed with the node's cores.
+  std::vector<std::string> worker_options;
+  std::filesystem::path work_dir;  // on a filesystem every node sees
   std::chrono::milliseconds poll_interval{2000};
   int retries = 2;     // a job lost to the cluster (node failure, preemption) is submitted again
   unsigned units = 1;  // units tuned at once, each by its own worker job

@@ -229,6 +229,7 @@ util::Expected<Json> RemoteEvaluation::start_worker() {
     cluster::JobRequest r = m_cluster.job("kevolve-" + m_unit.recipe.unit, {"serve", dir.string()},
                                           m_unit.partition, dir / "worker.out");
     if (m_unit.device.backend != backends::Backend::cpu) r.gres = "gpu:1";
+    m_cluster.add_worker_options(r);
     auto id = m_cluster.watch.submit(r);
     if (!id) return util::unexpected(id.error());
     Awaited a = await_answer(m_cluster.watch, *id, work_dir::ready_file(dir));

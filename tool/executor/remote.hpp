@@ -37,6 +37,7 @@ struct Cluster {
   // A job that runs `kevolve worker <worker_args>`.
   cluster::JobRequest job(std::string name, std::vector<std::string> worker_args,
                           std::string partition, std::filesystem::path output) const;
+  void add_worker_options(cluster::JobRequest& request) const;  // --slurm-worker-option
 
   SlurmOptions options;
   JobWatch watch;

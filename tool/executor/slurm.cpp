@@ -41,6 +41,12 @@ cluster::JobRequest Cluster::job(std::string name, std::vector<std::string> work
   return r;
 }
 
+// Probes see the node as workers do (its CPUs are device facts).
+void Cluster::add_worker_options(cluster::JobRequest& r) const {
+  r.extra_options.insert(r.extra_options.end(), options.worker_options.begin(),
+                         options.worker_options.end());
+}
+
 namespace {
 
 bool is_gpu(backends::Backend b) { return b != backends::Backend::cpu; }
@@ -72,6 +78,7 @@ util::Expected<std::vector<NodeDevice>> SlurmExecutor::probe(const std::string& 
   cluster::JobRequest request =
       m_cluster.job("kevolve-probe", {"devices", dir->string()}, partition, *dir / "probe.out");
   if (gpu) request.gres = "gpu:1";
+  m_cluster.add_worker_options(request);
   auto id = m_cluster.watch.submit(request);
   if (!id) return util::unexpected(id.error());
   Awaited a = await_answer(m_cluster.watch, *id, work_dir::devices_file(*dir));

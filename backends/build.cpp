@@ -485,7 +485,8 @@ std::string without_comments(const std::string& text) {
 }  // namespace
 
 util::Expected<BuildPath> build_path(const CandidateRecipe& r) {
-  if (r.backend != Backend::cuda || util::environment("KEVOLVE_DEVICE_ONLY") == "off")
+  // Opt-in by the environment too, until the path has run on a GPU (docs/device-only.md).
+  if (r.backend != Backend::cuda || util::environment("KEVOLVE_DEVICE_ONLY") != "on")
     return BuildPath::whole;
   std::string launching, chevrons;  // a source that uses KEVOLVE_LAUNCH, one that uses <<<
   for (const SourceFile& s : r.sources) {

@@ -33,8 +33,9 @@ constexpr std::array k_variables = {
     EnvironmentVariable{"KEVOLVE_CACHE_DIR", "kevolve's user cache (peaks, scan cache)"},
     EnvironmentVariable{"KEVOLVE_CACHE_KEYS",
                         "`preprocessed`: key candidate objects by preprocessed text"},
-    EnvironmentVariable{"KEVOLVE_DEVICE_ONLY",
-                        "`off`: build device-only CUDA units' candidates whole, to compare"},
+    EnvironmentVariable{
+        "KEVOLVE_DEVICE_ONLY",
+        "`on`: device-only CUDA candidates for units that launch through KEVOLVE_LAUNCH"},
     // The LLM providers (docs/llm.md, "Providers"): below the command line, above kevolve_tune()'s.
     EnvironmentVariable{"KEVOLVE_LLM", "the LLM provider: openai, anthropic or command (--llm)"},
     EnvironmentVariable{"KEVOLVE_LLM_MODEL", "the LLM's model (--llm-model)"},

@@ -89,9 +89,16 @@ std::vector<std::string> manifest_lines(const fs::path& manifest, const std::str
   return out;
 }
 
+// KEVOLVE_DEVICE_ONLY=on for one test: the path is opt-in until it has run on a GPU.
+struct DeviceOnlyOn {
+  DeviceOnlyOn() { ::setenv("KEVOLVE_DEVICE_ONLY", "on", 1); }
+  ~DeviceOnlyOn() { ::unsetenv("KEVOLVE_DEVICE_ONLY"); }
+};
+
 }  // namespace
 
 TEST_CASE("a CUDA unit opts in to device-only candidates by launching through KEVOLVE_LAUNCH") {
+  DeviceOnlyOn on;
   test::TempDir dir;
   auto path = backends::build_path(recipe_for(dir, k_kernel));
   REQUIRE(path);
@@ -108,16 +115,17 @@ TEST_CASE("a CUDA unit opts in to device-only candidates by launching through KE
     r.backend = backends::Backend::hip;
     CHECK(*backends::build_path(r) == backends::BuildPath::whole);
   }
-  SECTION("KEVOLVE_DEVICE_ONLY=off builds it whole, to compare") {
-    ::setenv("KEVOLVE_DEVICE_ONLY", "off", 1);
-    auto whole = backends::build_path(recipe_for(dir, k_kernel));
+  SECTION("without KEVOLVE_DEVICE_ONLY=on it is built whole") {
     ::unsetenv("KEVOLVE_DEVICE_ONLY");
+    auto whole = backends::build_path(recipe_for(dir, k_kernel));
+    ::setenv("KEVOLVE_DEVICE_ONLY", "on", 1);
     REQUIRE(whole);
     CHECK(*whole == backends::BuildPath::whole);
   }
 }
 
 TEST_CASE("a unit that opts in wrongly is refused, saying why") {
+  DeviceOnlyOn on;
   test::TempDir dir;
   SECTION("a launch with <<<>>> beside KEVOLVE_LAUNCH") {
     std::string mixed = std::string(k_kernel) +
@@ -142,6 +150,7 @@ TEST_CASE("a unit that opts in wrongly is refused, saying why") {
 }
 
 TEST_CASE("a device-only candidate is its cubin and a manifest; the host side is built once") {
+  DeviceOnlyOn on;
   std::string nvcc = backends::platform_of(backends::Backend::cuda).find_compiler();
   if (nvcc.empty()) KEVOLVE_SKIP("no nvcc here");
   test::TempDir dir;

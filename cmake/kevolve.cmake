@@ -34,7 +34,8 @@ Kernel tuning as part of the build. After ``find_package(kevolve)`` (or
   in (``#line`` directives point into the variant's file). The original is never written.
 
   It also adds the targets ``kevolve_tune_<target>`` and ``kevolve_tune`` (all tuned targets),
-  which search on this machine and write the knowledge directory, and ``kevolve_status``.
+  which search on this machine (or, with ``KEVOLVE_EXECUTOR=slurm``, a SLURM cluster's nodes:
+  docs/cluster.md) and write the knowledge directory, and ``kevolve_status``.
 
 .. variable:: KEVOLVE_TUNE_ARGS
 
@@ -472,7 +473,7 @@ function(kevolve_tune target)
   _kevolve_tune_args(tune_args)
   add_custom_target("kevolve_tune_${target}"
     COMMAND "${kevolve}" tune -B "${CMAKE_BINARY_DIR}" --target "${target}" ${tune_args}
-    COMMENT "kevolve: tuning ${target} on this machine"
+    COMMENT "kevolve: tuning ${target}"
     USES_TERMINAL VERBATIM)
   add_dependencies("kevolve_tune_${target}" kevolve::kevolve)
   if(NOT TARGET kevolve_tune)

@@ -56,8 +56,8 @@ echo "winner through slurm CHUNK=$(field 'r["parameters"]["CHUNK"]') (local: $lo
 [ "$(field 'r["parameters"]["CHUNK"]')" = "$local_winner" ] || fail "another winner through slurm"
 [ "$(field 'r["device"]')" = "$local_device" ] || fail "another device through slurm"
 [ "$(trials "$D/flow/.kevolve")" = "$(trials "$D/local")" ] || fail "$(trials "$D/flow/.kevolve") trials through slurm, $(trials "$D/local") here"
-ls "$D"/work/build-*/0.answer.json >/dev/null 2>&1 || fail "no build ran as an array task"
-grep -qE '"node": "node[123]"' "$D"/work/scale-*/w0/ready.json || fail "the worker's ready record names no node"
+ls "$D"/work/*/build-*/0.answer.json >/dev/null 2>&1 || fail "no build ran as an array task"
+grep -qE '"node": "node[123]"' "$D"/work/*/scale-*/w0/ready.json || fail "the worker's ready record names no node"
 [ -z "$(squeue -h -o %i)" ] || sleep 3
 [ -z "$(squeue -h -t pending,running -o %i)" ] || fail "jobs left behind: $(squeue -h)"
 
@@ -65,7 +65,7 @@ grep -qE '"node": "node[123]"' "$D"/work/scale-*/w0/ready.json || fail "the work
 running_worker() {
   local dir
   for _ in $(seq 1 300); do
-    dir=$(ls -d "$D"/work/scale-*/w* 2>/dev/null | sort -V | tail -n 1)
+    dir=$(ls -d "$D"/work/*/scale-*/w* 2>/dev/null | sort -V | tail -n 1)
     if [ -n "$dir" ] && [ -f "$dir/answers/0.json" ]; then
       squeue -h -t running -n kevolve-scale -o %i | head -n 1
       return
@@ -86,9 +86,9 @@ fault() {  # name, retries, then the command that does harm to the running worke
   [ -n "$job" ] || { kill $tuner; fail "$name: no worker ran"; }
   "$@" "$job"
   wait $tuner || fail "$name: the tune failed"
-  echo "$name: $(statuses "$D/k-$name"); workers: $(ls -d "$D"/work/scale-*/w* | wc -l)"
+  echo "$name: $(statuses "$D/k-$name"); workers: $(ls -d "$D"/work/*/scale-*/w* | wc -l)"
   [ "$(trials "$D/k-$name")" -ge 8 ] || fail "$name: $(trials "$D/k-$name") trials, fewer than the 8 points"
-  [ "$(ls -d "$D"/work/scale-*/w* | wc -l)" -ge 2 ] || fail "$name: no second worker"
+  [ "$(ls -d "$D"/work/*/scale-*/w* | wc -l)" -ge 2 ] || fail "$name: no second worker"
   [ "$(field 'r["parameters"]["CHUNK"]')" = "$local_winner" ] || fail "$name: another winner"
 }
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <ctime>
 #include <unistd.h>
 
 namespace kevolve::tool {
@@ -79,6 +80,16 @@ std::map<std::string, std::string> partition_map(const std::vector<std::string>&
   return map;
 }
 
+// "20261205-231502-4242": when the tune started, and its process.
+std::string run_name() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &utc);
+  return fmt::format("{}-{}", stamp, ::getpid());
+}
+
 fs::path this_program() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
@@ -112,7 +123,8 @@ std::unique_ptr<executor::Executor> make_executor(const ExecutorFlags& f,
   }
   o.extra_options = f.sbatch_options;
   o.worker_options = f.worker_options;
-  o.work_dir = f.dir.empty() ? build_dir / "kevolve-slurm" : fs::absolute(f.dir);
+  // Each tune a directory of its own: another tune's answers must never be read as this one's.
+  o.work_dir = (f.dir.empty() ? build_dir / "kevolve-slurm" : fs::absolute(f.dir)) / run_name();
   o.poll_interval = std::chrono::milliseconds(static_cast<long long>(f.poll_s * 1000));
   o.retries = f.retries;
   o.units = f.units;

@@ -547,6 +547,7 @@ int run_tune(const TuneOptions& o) {
 
   util::install_interrupt_handlers();
   std::unique_ptr<executor::Executor> where = make_executor(o.executor, ws->build.build_dir);
+  if (!where->where().empty()) fmt::print(stderr, "kevolve: {}\n", where->where());
   auto inventory = where->devices();
   if (!inventory) throw Error(inventory.error());
   if (where->name() == "local")

@@ -31,6 +31,8 @@ class Executor {
  public:
   virtual ~Executor() = default;
   virtual std::string_view name() const = 0;
+  // Said once when a tune starts: where its candidates go ("" for this machine).
+  virtual std::string where() const { return ""; }
   // The devices units can be tuned on (and, for messages, the backends that have none).
   virtual util::Expected<backends::Inventory> devices() = 0;
   // Builds that may run at once, when --jobs does not say.

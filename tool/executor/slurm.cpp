@@ -55,6 +55,10 @@ class SlurmExecutor final : public Executor {
  public:
   explicit SlurmExecutor(SlurmOptions options) : m_cluster(std::move(options)) {}
   std::string_view name() const override { return "slurm"; }
+  std::string where() const override {
+    return "candidates built and run through SLURM; its jobs' files in " +
+           m_cluster.options.work_dir.string();
+  }
   util::Expected<backends::Inventory> devices() override;
   unsigned build_slots() const override;
   unsigned units_at_once() const override { return std::max(1u, m_cluster.options.units); }

@@ -150,6 +150,15 @@ FinalChoice choose_winner(CandidateEvaluator& candidates, const analyzers::Unit&
     return choice;
   }
   choice.baseline_s = median(medians[0]);
+  // The defaults timed by none of the rounds: no verdict, and nothing to record (a NaN time
+  // would make an invalid wisdom file).
+  if (!std::isfinite(choice.baseline_s)) {
+    choice.environment = fmt::format(
+        "the defaults failed every run of the final re-timing ({} rounds): nothing is recorded; "
+        "kevolve tune -v says why",
+        settings.rounds);
+    return choice;
+  }
   std::vector<Verdict> verdicts = judge_rounds(medians, settings.rounds);
   std::vector<bool> failed(c.contenders.size(), false);
   for (const Verdict& v : verdicts) {

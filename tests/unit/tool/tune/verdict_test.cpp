@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include <cmath>
 
 using namespace kevolve;
@@ -130,6 +132,15 @@ TEST_CASE("the defaults stand when no contender beats them in every round", "[ve
   CHECK_FALSE(choice.winner);
   CHECK(choice.baseline_s == Approx(1.2));  // the re-timing's, not the search's
   CHECK(choice.top.size() == 3);
+}
+
+TEST_CASE("defaults that fail every re-timing run record nothing", "[verdict]") {
+  Fixture f;
+  // A worker whose every run failed answers NaN: no median, no verdict, no NaN in a record.
+  f.candidates.baseline_time = std::numeric_limits<double>::quiet_NaN();
+  auto choice = f.choose();
+  CHECK_FALSE(choice.winner);
+  CHECK(choice.environment.find("failed every run of the final re-timing") != std::string::npos);
 }
 
 TEST_CASE("with nothing but the defaults there is no re-timing", "[verdict]") {

@@ -9,11 +9,8 @@ build=$(realpath "${1:-$root/build}")
 budget=${2:-24}
 W=$(mktemp -d /tmp/kevolve-same.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-cmake --install "$build" --prefix "$W/prefix" >/dev/null
-cmake -S "$root/examples" -B "$W/ex" -DCMAKE_PREFIX_PATH="$W/prefix" \
-  -DCMAKE_CUDA_COMPILER=CMAKE_CUDA_COMPILER-NOTFOUND >/dev/null
-cmake --build "$W/ex" >/dev/null
-export KEVOLVE_CACHE_DIR=$W/cache
+source "$root/bench/slurm/examples.bash"
+examples_setup
 args=(--target kevolve_examples --budget "$budget" --strategy random --seed 1 --json)
 "$W/prefix/bin/kevolve" tune -B "$W/ex" --knowledge "$W/k-local" "${args[@]}" >"$W/local.json" 2>"$W/local.err"
 W=$W root=$root bash -c '

@@ -13,11 +13,8 @@ nodes_list=${*:3}
 nodes_list=${nodes_list:-1 2 4}
 W=$(mktemp -d /tmp/kevolve-scaling.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-cmake --install "$build" --prefix "$W/prefix" >/dev/null
-cmake -S "$root/examples" -B "$W/ex" -DCMAKE_PREFIX_PATH="$W/prefix" \
-  -DCMAKE_CUDA_COMPILER=CMAKE_CUDA_COMPILER-NOTFOUND >/dev/null
-cmake --build "$W/ex" >/dev/null
-export KEVOLVE_CACHE_DIR=$W/cache
+source "$root/bench/slurm/examples.bash"
+examples_setup
 
 # Each run starts from an empty build cache and knowledge directory: every candidate compiles.
 tune() {  # name [options...]: prints "name evaluations seconds evaluations-per-minute"

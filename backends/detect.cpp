@@ -24,6 +24,42 @@ std::string_view name_of(Backend backend) {
   return "?";
 }
 
+std::optional<Backend> backend_named(std::string_view name) {
+  for (Backend b : k_backends)
+    if (name_of(b) == name) return b;
+  return std::nullopt;
+}
+
+util::Json to_json(const Device& d) {
+  return {{"id", d.id.str()},        {"backend", std::string(name_of(d.backend))},
+          {"name", d.name},          {"vendor", d.vendor},
+          {"arch", d.arch},          {"driver", d.driver},
+          {"facts", d.facts.values}, {"details", d.details}};
+}
+
+util::Expected<Device> device_from(const util::Json& j) {
+  Device d;
+  try {
+    auto backend = backend_named(j.at("backend").get<std::string>());
+    if (!backend) return util::unexpected(std::string("not a device record: unknown backend"));
+    d.backend = *backend;
+    d.name = j.at("name").get<std::string>();
+    d.vendor = j.at("vendor").get<std::string>();
+    d.arch = j.at("arch").get<std::string>();
+    d.driver = j.at("driver").get<std::string>();
+    for (const auto& [fact, value] : j.at("facts").items())
+      d.facts.values[fact] = value.get<std::int64_t>();
+    d.details = j.at("details");
+    auto id = knowledge::DeviceId::parse(j.at("id").get<std::string>());
+    if (!id) return util::unexpected("not a device record: " + id.error());
+    d.id = *id;
+  } catch (const util::Json::exception& e) {
+    return util::unexpected(fmt::format("not a device record: {}", e.what()));
+  }
+  d.facts.device = d.id.str();
+  return d;
+}
+
 Inventory detect_devices(const DetectOptions& options) {
   Inventory inventory;
   inventory.devices.push_back(cpu::detect(options));

@@ -11,6 +11,7 @@
 #include "util/json.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ namespace kevolve::backends {
 
 enum class Backend { cpu, cuda, hip };
 std::string_view name_of(Backend backend);
+inline constexpr Backend k_backends[] = {Backend::cpu, Backend::cuda, Backend::hip};
+// The backend of that name ("cpu", "cuda", "hip"); none for any other.
+std::optional<Backend> backend_named(std::string_view name);
 
 struct Device {
   Backend backend = Backend::cpu;
@@ -53,5 +57,10 @@ Inventory detect_devices(const DetectOptions& options = {});
 // The device a command works on: `selector` is a device id, a backend name (its first device),
 // or empty (the first GPU, else the CPU). The error lists what there is.
 util::Expected<const Device*> select_device(const Inventory& inventory, std::string_view selector);
+
+// A device as `kevolve hw --json` prints it and a SLURM worker reports its node's device
+// (docs/cli.md, "hw"); device_from reads it back, checking every field's type.
+util::Json to_json(const Device& device);
+util::Expected<Device> device_from(const util::Json& json);
 
 }  // namespace kevolve::backends

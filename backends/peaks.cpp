@@ -85,7 +85,7 @@ util::Expected<void> save_peaks(const Device& device, const Peaks& peaks) {
   if (file.empty())
     return util::unexpected(std::string("no cache directory (set KEVOLVE_CACHE_DIR)"));
   if (auto made = util::ensure_directory(file.parent_path()); !made) return made;
-  return util::write_file_atomically(file, util::dump_json(to_json(peaks)));
+  return util::write_json_file(file, to_json(peaks));
 }
 
 }  // namespace kevolve::backends

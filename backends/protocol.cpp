@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace kevolve::backends {
 
 std::string_view name_of(Status s) {
@@ -67,6 +69,31 @@ Description description_from(const util::Json& r) {
   }
   d.has_reference = r.value("has_reference", false);
   return d;
+}
+
+util::Json to_json(const Description& d) {
+  util::Json sizes = util::Json::object(), problem = util::Json::object(),
+             tolerances = util::Json::object();
+  for (const auto& [name, values] : d.sizes) sizes[name] = values;
+  for (const auto& [name, value] : d.problem) problem[name] = value;
+  for (const auto& [name, tol] : d.tolerances) tolerances[name] = {tol.first, tol.second};
+  util::Json buffers = util::Json::array();
+  for (const BufferInfo& b : d.buffers) {
+    bool refillable =
+        std::find(d.refillable.begin(), d.refillable.end(), b.name) != d.refillable.end();
+    buffers.push_back({{"name", b.name},
+                       {"type", b.type},
+                       {"role", b.role},
+                       {"count", b.count},
+                       {"refillable", refillable}});
+  }
+  return {{"sizes", sizes},
+          {"problem", problem},
+          {"buffers", buffers},
+          {"traffic", d.traffic},
+          {"work", d.work},
+          {"tolerances", tolerances},
+          {"has_reference", d.has_reference}};
 }
 
 }  // namespace kevolve::backends

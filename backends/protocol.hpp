@@ -53,5 +53,7 @@ struct Description {
 
 // Reads a describe result.
 Description description_from(const util::Json& result);
+// The inverse of description_from (a SLURM worker sends its unit's description so).
+util::Json to_json(const Description& description);
 
 }  // namespace kevolve::backends

@@ -74,4 +74,8 @@ std::string dump_json(const Json& document) {
   return document.dump(2, ' ', false, Json::error_handler_t::strict) + "\n";
 }
 
+Expected<void> write_json_file(const std::filesystem::path& file, const Json& document) {
+  return write_file_atomically(file, dump_json(document));
+}
+
 }  // namespace kevolve::util

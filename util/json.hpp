@@ -27,5 +27,7 @@ Expected<Json> read_json_file(const std::filesystem::path& file);
 
 // Canonical text: two-space indent, UTF-8 kept as is, trailing newline.
 std::string dump_json(const Json& document);
+// The canonical text, written under a temporary name and renamed: a reader sees none or all.
+Expected<void> write_json_file(const std::filesystem::path& file, const Json& document);
 
 }  // namespace kevolve::util

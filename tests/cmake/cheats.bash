@@ -30,6 +30,12 @@ caught overrun wrong_result "past the end of 'out'"
 caught reads_reference "wrong_result" ""
 caught leaves_daemon rejected "still running after the call returned"
 caught holds_pipe timeout ""
+# Through SLURM it writes answers ahead of the worker's (in the tune's directory, which the
+# sandbox hides: unsandboxed, they were read and the unit failed); locally it finds none.
+caught forges_answer ok ""
+if grep -rl "forged by a candidate" "$B"/kevolve-slurm "$K"/trials 2>/dev/null; then
+  fail "a candidate wrote answers for the SLURM worker (or a trial of its forging was read)"
+fi
 best honest_faster | grep -q 1 || fail "the honest faster candidate did not win: $(trial honest_faster)"
 # Each timeout is 3 s; a child holding the output pipe must not stretch it (it used to, to 70 s).
 [ "$elapsed" -lt 240 ] || fail "the tune took $elapsed s: a timeout was stretched"

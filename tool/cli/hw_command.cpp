@@ -110,16 +110,7 @@ int run_hw(const HwOptions& o) {
     out["schema"] = 1;
     util::Json devices = util::Json::array();
     for (const auto& d : inventory.devices) {
-      util::Json facts = util::Json::object();
-      for (const auto& [name, value] : d.facts.values) facts[name] = value;
-      devices.push_back(util::Json{{"id", d.id.str()},
-                                   {"backend", backends::name_of(d.backend)},
-                                   {"name", d.name},
-                                   {"vendor", d.vendor},
-                                   {"arch", d.arch},
-                                   {"driver", d.driver},
-                                   {"facts", std::move(facts)},
-                                   {"details", d.details}});
+      devices.push_back(backends::to_json(d));
       if (auto p = peaks.find(d.id.str()); p != peaks.end())
         devices.back()["peaks"] = backends::to_json(p->second);
       if (auto e = found.unreadable.find(d.id.str()); e != found.unreadable.end())

@@ -29,11 +29,8 @@ std::optional<tune::BuildConfig> build_of(const tune::Workspace& ws, const std::
                                           const analyzers::Unit& unit) {
   const analyzers::Target* t = ws.build.find_target(target);
   if (!t) return std::nullopt;
-  backends::Backend backend = backends::Backend::cpu;
-  for (backends::Backend b :
-       {backends::Backend::cpu, backends::Backend::cuda, backends::Backend::hip}) {
-    if (backends::name_of(b) == tune::backend_of(unit)) backend = b;
-  }
+  const backends::Backend backend =
+      backends::backend_named(tune::backend_of(unit)).value_or(backends::Backend::cpu);
   auto recipe = tune::make_recipe(ws.build, *t, unit, backend);
   if (!recipe) return std::nullopt;
   return tune::build_config(*recipe, tune::build_type_of(ws.build));

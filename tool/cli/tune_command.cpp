@@ -502,7 +502,7 @@ Row TuneRun::tune_one(const tune::TargetConfig& config, const analyzers::Unit& u
       std::chrono::milliseconds(static_cast<long long>(settings.compile_timeout_s * 1000));
   tune::TuneContext ctx{knowledge, **device, settings, progress, {}, {}, {}, variants, &m_where};
   ctx.build_type = tune::build_type_of(m_ws.build);
-  if (m_where.name() != "local") {
+  if (!m_where.runs_here()) {
     // The node that evaluates measures the peaks; a profiler would have to run there too.
     if (settings.profile)
       progress.note("--profile: not through the " + std::string(m_where.name()) + " executor");
@@ -550,7 +550,7 @@ int run_tune(const TuneOptions& o) {
   if (!where->where().empty()) fmt::print(stderr, "kevolve: {}\n", where->where());
   auto inventory = where->devices();
   if (!inventory) throw Error(inventory.error());
-  if (where->name() == "local")
+  if (where->runs_here())
     if (auto load = tune::current_load())
       if (auto busy = tune::load_warning(*load))
         fmt::print(stderr, "kevolve: warning: {}\n", *busy);

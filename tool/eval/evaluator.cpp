@@ -106,6 +106,7 @@ util::Expected<backends::Session> Evaluator::open(const fs::path& exe, bool fres
     if (fs::path(part).is_absolute()) policy.readable.push_back(fs::path(part).parent_path());
   }
   policy.hidden = {m_scratch, m_recipe.work_dir, m_recipe.cache_dir};
+  policy.hidden.insert(policy.hidden.end(), m_options.hidden.begin(), m_options.hidden.end());
   policy.devices = m_platform->outputs_in_memory();  // the GPU platforms
   // What the harness prints stays apart from the protocol, in its scratch directory (kept
   // after a failed session, removed with it after a good one).

@@ -38,6 +38,9 @@ struct EvalOptions {
   // Where candidates run (docs/sandbox.md); the tuner resolves --sandbox into it.
   backends::Sandbox sandbox = backends::Sandbox::disabled_sandbox("");
   double timeout_factor = 20;  // nor before this many times the defaults' run
+  // More paths candidates must not see, besides the tuner's own (a SLURM tune's work directory,
+  // where the worker's answers are: docs/cluster.md).
+  std::vector<std::filesystem::path> hidden;
 };
 
 struct Measurement {

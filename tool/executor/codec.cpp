@@ -37,8 +37,7 @@ std::vector<backends::SourceFile> sources_of(const Json& files) {
 }
 
 backends::Backend backend_of(const std::string& name) {
-  for (auto b : {backends::Backend::cpu, backends::Backend::cuda, backends::Backend::hip})
-    if (backends::name_of(b) == name) return b;
+  if (auto b = backends::backend_named(name)) return *b;
   throw Json::other_error::create(501, "unknown backend '" + name + "'", nullptr);
 }
 
@@ -92,7 +91,8 @@ Json to_json(const eval::EvalOptions& o) {
           {"min_time", o.min_time},
           {"gpu_warmup", o.gpu_warmup},
           {"min_timeout_ms", o.min_timeout.count()},
-          {"timeout_factor", o.timeout_factor}};
+          {"timeout_factor", o.timeout_factor},
+          {"hidden", std::vector<std::string>(o.hidden.begin(), o.hidden.end())}};
 }
 
 util::Expected<eval::EvalOptions> options_from(const Json& j) {
@@ -104,6 +104,8 @@ util::Expected<eval::EvalOptions> options_from(const Json& j) {
     o.gpu_warmup = j.at("gpu_warmup").get<int>();
     o.min_timeout = std::chrono::milliseconds(j.at("min_timeout_ms").get<long long>());
     o.timeout_factor = j.at("timeout_factor").get<double>();
+    for (const std::string& path : j.at("hidden").get<std::vector<std::string>>())
+      o.hidden.emplace_back(path);
     return o;
   });
 }
@@ -186,68 +188,22 @@ util::Expected<eval::Trial> trial_from(const Json& j) {
   return trial;
 }
 
-Json to_json(const backends::Description& d) {
-  Json sizes = Json::object(), problem = Json::object(), tolerances = Json::object();
-  for (const auto& [name, values] : d.sizes) sizes[name] = values;
-  for (const auto& [name, value] : d.problem) problem[name] = value;
-  for (const auto& [name, tol] : d.tolerances) tolerances[name] = {tol.first, tol.second};
-  Json buffers = Json::array();
-  for (const backends::BufferInfo& b : d.buffers) {
-    bool refillable =
-        std::find(d.refillable.begin(), d.refillable.end(), b.name) != d.refillable.end();
-    buffers.push_back({{"name", b.name},
-                       {"type", b.type},
-                       {"role", b.role},
-                       {"count", b.count},
-                       {"refillable", refillable}});
-  }
-  return {{"sizes", sizes},
-          {"problem", problem},
-          {"buffers", buffers},
-          {"traffic", d.traffic},
-          {"work", d.work},
-          {"tolerances", tolerances},
-          {"has_reference", d.has_reference}};
-}
-
 Json to_json(const NodeDevice& n) {
-  const backends::Device& d = n.device;
-  Json out = {{"backend", std::string(backends::name_of(d.backend))},
-              {"id", d.id.str()},
-              {"name", d.name},
-              {"vendor", d.vendor},
-              {"arch", d.arch},
-              {"driver", d.driver},
-              {"facts", d.facts.values},
-              {"details", d.details}};
+  Json out = backends::to_json(n.device);
   if (n.peaks) out["peaks"] = backends::to_json(*n.peaks);
   return out;
 }
 
 util::Expected<NodeDevice> node_device_from(const Json& j) {
-  auto device = checked<NodeDevice>("device", [&] {
-    NodeDevice n;
-    n.device.backend = backend_of(j.at("backend").get<std::string>());
-    n.device.name = j.at("name").get<std::string>();
-    n.device.vendor = j.at("vendor").get<std::string>();
-    n.device.arch = j.at("arch").get<std::string>();
-    n.device.driver = j.at("driver").get<std::string>();
-    for (const auto& [fact, value] : j.at("facts").items())
-      n.device.facts.values[fact] = value.get<std::int64_t>();
-    n.device.details = j.at("details");
-    return n;
-  });
-  if (!device) return device;
-  auto id = knowledge::DeviceId::parse(j["id"].is_string() ? j["id"].get<std::string>() : "");
-  if (!id) return util::unexpected("not a device record: " + id.error());
-  device->device.id = *id;
-  device->device.facts.device = id->str();
+  auto device = backends::device_from(j);
+  if (!device) return util::unexpected(device.error());
+  NodeDevice node{std::move(*device), std::nullopt};
   if (j.contains("peaks")) {
     auto peaks = backends::peaks_from_json(j["peaks"], "the node's peaks");
     if (!peaks) return util::unexpected(peaks.error());
-    device->peaks = std::move(*peaks);
+    node.peaks = std::move(*peaks);
   }
-  return device;
+  return node;
 }
 
 }  // namespace kevolve::executor

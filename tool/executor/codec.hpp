@@ -35,9 +35,6 @@ util::Expected<eval::Measurement> measurement_of(const util::Json& json);
 util::Json to_json(const eval::Trial& trial);
 util::Expected<eval::Trial> trial_from(const util::Json& json);
 
-// The inverse of backends::description_from.
-util::Json to_json(const backends::Description& description);
-
 // A node's device, with its measured peaks where known.
 struct NodeDevice {
   backends::Device device;

@@ -33,6 +33,9 @@ class Executor {
   virtual std::string_view name() const = 0;
   // Said once when a tune starts: where its candidates go ("" for this machine).
   virtual std::string where() const { return ""; }
+  // Whether candidates run on this machine: then its load, peaks and profiler are theirs;
+  // elsewhere the node that evaluates measures its own peaks.
+  virtual bool runs_here() const { return true; }
   // The devices units can be tuned on (and, for messages, the backends that have none).
   virtual util::Expected<backends::Inventory> devices() = 0;
   // Builds that may run at once, when --jobs does not say.

@@ -22,10 +22,6 @@ using util::Json;
 
 namespace {
 
-util::Expected<void> write_record(const fs::path& file, const Json& json) {
-  return util::write_file_atomically(file, util::dump_json(json));
-}
-
 // The last lines of a job's output, for a message.
 std::string output_tail(const fs::path& file) {
   auto text = util::read_file(file);
@@ -83,7 +79,9 @@ std::pair<std::shared_ptr<BuildJobs::Batch>, int> BuildJobs::enqueue(const Json&
   std::shared_ptr<Batch> batch = m_open;
   const int index = batch->builds++;
   if (batch->error.empty()) {
-    if (auto w = write_record(work_dir::build_file(batch->dir, std::to_string(index)), request); !w)
+    if (auto w =
+            util::write_json_file(work_dir::build_file(batch->dir, std::to_string(index)), request);
+        !w)
       batch->error = w.error();
   }
   if (!leader) {
@@ -221,10 +219,13 @@ util::Expected<Json> RemoteEvaluation::start_worker() {
     for (const char* sub : {"requests", "answers"})
       if (auto made = util::ensure_directory(dir / sub); !made)
         return util::unexpected(made.error());
+    // The candidates it runs must not see the tune's files (nor forge its answers).
+    eval::EvalOptions options = m_unit.options;
+    options.hidden.push_back(m_cluster.options.work_dir);
     const Json unit{{"recipe", to_json(m_unit.recipe)},
-                    {"options", to_json(m_unit.options)},
+                    {"options", to_json(options)},
                     {"sandbox", std::string(backends::name_of(m_unit.sandbox))}};
-    if (auto w = write_record(work_dir::unit_file(dir), unit); !w)
+    if (auto w = util::write_json_file(work_dir::unit_file(dir), unit); !w)
       return util::unexpected(w.error());
     cluster::JobRequest r = m_cluster.job("kevolve-" + m_unit.recipe.unit, {"serve", dir.string()},
                                           m_unit.partition, dir / "worker.out");
@@ -294,7 +295,7 @@ Answer RemoteEvaluation::ask(const Json& request) {
       if (!taken) return out.error = "no worker: " + taken.error(), out;
     }
     const long n = m_next++;
-    if (auto w = write_record(work_dir::request_file(m_worker_dir, n), request); !w)
+    if (auto w = util::write_json_file(work_dir::request_file(m_worker_dir, n), request); !w)
       return out.error = w.error(), out;
     Awaited a = await_answer(m_cluster.watch, m_job, work_dir::answer_file(m_worker_dir, n));
     if (a.answer) return out.json = std::move(a.answer), out;
@@ -361,7 +362,8 @@ util::Expected<backends::cpu::Counters> RemoteEvaluation::counters(const fs::pat
 void RemoteEvaluation::stop_worker() {
   if (m_job.empty()) return;
   if (util::interrupted()) return;  // the watch cancels every job of the tune
-  (void)write_record(work_dir::request_file(m_worker_dir, m_next++), Json{{"kind", "stop"}});
+  (void)util::write_json_file(work_dir::request_file(m_worker_dir, m_next++),
+                              Json{{"kind", "stop"}});
   m_cluster.watch.done(m_job);
   m_job.clear();
 }

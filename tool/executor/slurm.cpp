@@ -55,6 +55,7 @@ class SlurmExecutor final : public Executor {
  public:
   explicit SlurmExecutor(SlurmOptions options) : m_cluster(std::move(options)) {}
   std::string_view name() const override { return "slurm"; }
+  bool runs_here() const override { return false; }
   std::string where() const override {
     return "candidates built and run through SLURM; its jobs' files in " +
            m_cluster.options.work_dir.string();
@@ -105,7 +106,7 @@ util::Expected<std::vector<NodeDevice>> SlurmExecutor::probe(const std::string& 
 util::Expected<backends::Inventory> SlurmExecutor::devices() {
   backends::Inventory inventory;
   std::set<std::string> probed;
-  for (auto backend : {backends::Backend::cpu, backends::Backend::cuda, backends::Backend::hip}) {
+  for (backends::Backend backend : backends::k_backends) {
     const std::string partition = m_cluster.partition_for(backend);
     if (backend != backends::Backend::cpu &&
         !m_cluster.options.partitions.count(std::string(backends::name_of(backend))))

@@ -31,17 +31,13 @@ std::string node_name() {
   return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("?");
 }
 
-util::Expected<void> write_json(const fs::path& file, const Json& json) {
-  return util::write_file_atomically(file, util::dump_json(json));
-}
-
 }  // namespace
 
 util::Expected<void> probe_devices(const fs::path& probe_dir) {
   Json devices = Json::array();
   for (backends::Device& d : backends::detect_devices().devices)
     devices.push_back(to_json(NodeDevice{std::move(d), std::nullopt}));
-  return write_json(work_dir::devices_file(probe_dir), devices);
+  return util::write_json_file(work_dir::devices_file(probe_dir), devices);
 }
 
 // Task `task` of a build array builds requests task, task + stride, ... in turn.
@@ -56,7 +52,8 @@ util::Expected<void> build_task(const fs::path& batch_dir, int task, int stride)
     if (!recipe) return util::unexpected(recipe.error());
     backends::Build built = backends::build_candidate(*recipe, request->value("header", ""),
                                                       request->value("tag", "candidate"));
-    if (auto w = write_json(work_dir::built_file(batch_dir, index), to_json(built)); !w) return w;
+    if (auto w = util::write_json_file(work_dir::built_file(batch_dir, index), to_json(built)); !w)
+      return w;
   }
   return {};
 }
@@ -135,7 +132,7 @@ util::Expected<bool> UnitServer::prepare() {
   auto record = ready_record();
   Json ready =
       record ? *record : Json{{"ok", false}, {"node", node_name()}, {"error", record.error()}};
-  if (auto written = write_json(work_dir::ready_file(m_dir), ready); !written)
+  if (auto written = util::write_json_file(work_dir::ready_file(m_dir), ready); !written)
     return util::unexpected(written.error());
   return record.has_value();
 }
@@ -188,7 +185,8 @@ util::Expected<void> UnitServer::serve(std::chrono::seconds idle) {
       continue;
     }
     if (request->value("kind", "") == "stop") return {};
-    if (auto written = write_json(work_dir::answer_file(m_dir, n), answer(*request)); !written)
+    if (auto written = util::write_json_file(work_dir::answer_file(m_dir, n), answer(*request));
+        !written)
       return util::unexpected(written.error());
     last = std::chrono::steady_clock::now();
     ++n;

@@ -24,6 +24,7 @@ void precomputed(const float* in, float* out, long n);
 void narrow_range(const float* in, float* out, long n);
 void benchmark_detection(const float* in, float* out, long n);
 void forged_result(const float* in, float* out, long n);
+void forges_answer(const float* in, float* out, long n);
 void timer_override(const float* in, float* out, long n);
 void overrun(const float* in, float* out, long n);
 void reads_reference(const float* in, float* out, long n);

@@ -34,6 +34,18 @@ TEST_CASE("a recipe crosses the work directory whole", "[executor]") {
   CHECK(back->compile_timeout.count() == 1234);
 }
 
+TEST_CASE("evaluation options cross with the paths candidates must not see", "[executor]") {
+  eval::EvalOptions o;
+  o.seeds = 5;
+  o.timeout_factor = 7;
+  o.hidden = {"/shared/kevolve-slurm/20261206-010203-42"};
+  auto back = executor::options_from(to_json(o));
+  REQUIRE(back);
+  CHECK(back->seeds == 5);
+  CHECK(back->timeout_factor == 7);
+  CHECK(back->hidden == o.hidden);
+}
+
 TEST_CASE("a trial and its measurement cross whole", "[executor]") {
   eval::Trial t;
   t.status = backends::Status::rejected;

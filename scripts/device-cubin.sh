@@ -66,6 +66,9 @@ for mode in ("whole", "device-only"):
     s, e = map(float, open(f"{out}/wall-{mode}.txt").read().split())
     fresh = u["evaluations"] - u["resumed"]
     rows[mode] = u
+    if not u.get("search_seconds"):
+        print(f"{mode:12s} state {u['state']}: {u.get('message', '')}")
+        sys.exit(1)
     print(f"{mode:12s} state {u['state']}, {fresh} evaluations, search {u['search_seconds']:.1f} s: "
           f"{60 * fresh / u['search_seconds']:.0f} candidates/min; wall {e - s:.1f} s: "
           f"{60 * fresh / (e - s):.0f}/min; failures {u['failures']}")

@@ -180,15 +180,15 @@ inline CUfunction function(const char* kernel) {
 
 }  // namespace detail::device_only
 
-// The candidate's value of NAME (device-only candidates), else `compiled`: the value that this
-// translation unit was compiled with.
+// The candidate's value of NAME (device-only candidates) where it sets one, else `compiled`:
+// the value that this translation unit was compiled with.
 inline long runtime_param(const char* unit, const char* name, long compiled) {
   const detail::device_only::Candidate& c = detail::device_only::candidate();
   if (!c.active || c.unit != unit) return compiled;
+  // A candidate sets only what its header defines (the defaults' sets nothing): the others
+  // keep the defaults, which the host side was compiled with.
   auto found = c.params.find(name);
-  if (found == c.params.end())
-    throw std::invalid_argument(std::string("unit '") + unit + "' has no parameter '" + name +
-                                "' in this candidate");
+  if (found == c.params.end()) return compiled;
   char* end = nullptr;
   long value = std::strtol(found->second.c_str(), &end, 10);
   if (end == found->second.c_str() || *end != '\0')

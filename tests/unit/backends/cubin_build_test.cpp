@@ -202,3 +202,39 @@ TEST_CASE("a device-only candidate is its cubin and a manifest; the host side is
   INFO((runner ? std::string() : runner.error()));
   REQUIRE(runner);
 }
+
+// The host side reads a candidate's values from its manifest; a value the candidate does not set
+// (the defaults set none) is the one the host side was compiled with. Host code only: no GPU.
+TEST_CASE("a device-only candidate's parameters: its manifest's, else the compiled default") {
+  const std::string nvcc = backends::platform_of(backends::Backend::cuda).find_compiler();
+  if (nvcc.empty()) KEVOLVE_SKIP("no nvcc here");
+  test::TempDir dir;
+  const fs::path program = dir.write("params.cu", R"(#include <kevolve/launch.hpp>
+#include <cstdio>
+int main(int, char** argv) {
+  const std::string error = kevolve::detail::device_only::load_manifest(argv[1]);
+  if (!error.empty()) return std::puts(error.c_str()), 1;
+  std::printf("%ld %ld\n", kevolve::runtime_param("twice", "BLOCK", 128),
+              kevolve::runtime_param("twice", "ITEMS", 7));
+  try {
+    kevolve::runtime_param("twice", "BAD", 1);
+  } catch (const std::invalid_argument& e) {
+    std::puts(e.what());
+  }
+}
+)");
+  auto built = util::run_process({nvcc, "-std=c++17", "-I" KEVOLVE_INCLUDE_DIR, program.string(),
+                                  "-o", (dir / "params").string()});
+  REQUIRE(built);
+  REQUIRE(built->ok());
+  auto run = [&](const std::string& manifest) {
+    auto ran = util::run_process({(dir / "params").string(), dir.write("m", manifest).string()});
+    REQUIRE(ran);
+    return ran->output;
+  };
+  const std::string head = "kevolve-cubin 1\nunit twice\ncubin /none.cubin\n";
+  CHECK_THAT(run(head + "param BLOCK 256\nparam BAD 2x\n"),
+             Catch::StartsWith("256 7\n") && Catch::Contains("'BAD'") &&
+                 Catch::Contains("not an integer"));
+  CHECK_THAT(run(head), Catch::StartsWith("128 7\n"));  // the defaults' candidate
+}

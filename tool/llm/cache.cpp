@@ -89,7 +89,8 @@ AnswerCache::AnswerCache(Provider& inner, fs::path dir)
 
 std::string AnswerCache::key_of(const Prompt& prompt) const {
   util::Hasher hasher;
-  hasher.add(m_inner.name()).add(m_inner.model()).add(prompt.system).add(prompt.user);
+  hasher.add(m_inner.name()).add(m_inner.model()).add(m_inner.answerer());
+  hasher.add(prompt.system).add(prompt.user);
   return hasher.digest();
 }
 

@@ -3,14 +3,15 @@
 // Answers cached by prompt (docs/llm.md, "Answers are cached"): a call costs money and minutes,
 // so a repeated or resumed search never pays twice for one prompt.
 //
-// One file per prompt, `<32 hex digits>.json`, named by the hash of (provider name, model, system,
-// user). It keeps the answer's text, model and usage and the full key; never the API key (the
-// providers have already masked it in the text). The directory lies in the knowledge directory's
-// git-ignored trials/ part, so its files are read as untrusted: through a ConfinedDir (no link
-// is followed, only regular files are read, at most k_max_answer_file bytes), and a file that is
-// corrupt, truncated, too large, of another schema or of another key is a miss, logged, never an
-// error. It holds no state of its own: several threads may call complete() at once when the
-// wrapped provider allows it (two that ask the same prompt both send it; the last answer stays).
+// One file per prompt, `<32 hex digits>.json`, named by the hash of (provider name, model, the
+// `command` provider's program, system, user). It keeps the answer's text, model and usage and the
+// full key; never the API key (the providers have already masked it in the text). The directory
+// lies in the knowledge directory's git-ignored trials/ part, so its files are read as untrusted:
+// through a ConfinedDir (no link is followed, only regular files are read, at most
+// k_max_answer_file bytes), and a file that is corrupt, truncated, too large, of another schema or
+// of another key is a miss, logged, never an error. It holds no state of its own: several threads
+// may call complete() at once when the wrapped provider allows it (two that ask the same prompt
+// both send it; the last answer stays).
 
 #include "tool/llm/provider.hpp"
 #include "util/files.hpp"
@@ -48,8 +49,8 @@ class AnswerCache final : public Provider {
   std::string_view name() const override { return m_inner.name(); }
   std::string model() const override { return m_inner.model(); }
 
-  // "xxh3:<32 hex digits>": the hash of (provider name, model, system, user); its digits name
-  // the prompt's file.
+  // "xxh3:<32 hex digits>": the hash of (provider name, model, answerer, system, user); its
+  // digits name the prompt's file.
   std::string key_of(const Prompt& prompt) const;
   // The file that keeps the answer to `prompt`, beneath the directory (for messages and tests).
   std::filesystem::path file_of(const Prompt& prompt) const;

@@ -131,6 +131,7 @@ class Command final : public Provider {
   }
   std::string_view name() const override { return "command"; }
   std::string model() const override { return m_settings.model; }
+  std::string answerer() const override { return m_settings.command; }
 
  private:
   // A CLI may print the key it was given: the values of the variables keys live in are masked.

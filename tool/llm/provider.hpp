@@ -60,6 +60,9 @@ class Provider {
   virtual std::string describe() const = 0;
   virtual std::string_view name() const = 0;  // "openai", "anthropic", "command"
   virtual std::string model() const = 0;
+  // What else decides its answers beyond the model, for the answer cache's key: the program a
+  // `command` provider runs (another agent answers otherwise); empty for the remote providers.
+  virtual std::string answerer() const { return ""; }
 };
 
 // Checks the settings (a known provider, a command for `command`, a URL of http or https, the

@@ -43,8 +43,10 @@ class CountingProvider final : public llm::Provider {
   std::string describe() const override { return "counting " + m_model; }
   std::string_view name() const override { return m_name; }
   std::string model() const override { return m_model; }
+  std::string answerer() const override { return program; }
 
   int calls = 0;
+  std::string program;  // as a `command` provider's command line
   bool failing = false;
   std::string answer;  // empty: "answer <n>"
 
@@ -138,6 +140,23 @@ TEST_CASE("answer cache: another model, provider, system or user text is a miss"
   CHECK(c1.key_of(moved) != c1.key_of({k_prompt.system, "M" + k_prompt.user.substr(1)}));
   CHECK(c1.key_of(k_prompt) != c2.key_of(k_prompt));
   CHECK(fs::directory_iterator(dir / "answers") != fs::directory_iterator());
+}
+
+TEST_CASE("answer cache: another command program is a miss", "[llm][cache]") {
+  test::TempDir dir;
+  CountingProvider claude("", "command"), codex("", "command");
+  claude.program = "claude -p";
+  codex.program = "codex exec";
+  llm::AnswerCache first(claude, dir / "answers"), second(codex, dir / "answers");
+  REQUIRE(first.complete(k_prompt));
+  auto answered = second.complete(k_prompt);
+  REQUIRE(answered);
+  CHECK_FALSE(answered->cached);
+  CHECK(codex.calls == 1);
+  auto again = first.complete(k_prompt);
+  REQUIRE(again);
+  CHECK(again->cached);
+  CHECK(claude.calls == 1);
 }
 
 TEST_CASE("answer cache: a failed call is not kept", "[llm][cache]") {

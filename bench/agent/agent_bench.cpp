@@ -27,6 +27,7 @@
 
 #include "pool.hpp"
 #include "simulation.hpp"
+#include "util/stats.hpp"
 
 namespace {
 
@@ -148,12 +149,7 @@ double error_of_mean(const std::vector<double>& xs) {
   return std::sqrt(sum / static_cast<double>(xs.size() - 1) / static_cast<double>(xs.size()));
 }
 
-double median(std::vector<double> xs) {
-  if (xs.empty()) return 0;
-  std::sort(xs.begin(), xs.end());
-  std::size_t mid = xs.size() / 2;
-  return xs.size() % 2 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
-}
+double median(std::vector<double> xs) { return xs.empty() ? 0 : kevolve::util::median(std::move(xs)); }
 
 // One strategy's runs (over seeds, and kernels for the overall row).
 struct Tally {

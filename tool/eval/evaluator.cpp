@@ -6,6 +6,7 @@
 #include "util/files.hpp"
 #include "util/log.hpp"
 #include "util/random.hpp"
+#include "util/stats.hpp"
 
 #include <fmt/format.h>
 
@@ -37,10 +38,7 @@ double median_of(const util::Json& list) {
   for (const util::Json& v : list) {
     if (v.is_number()) values.push_back(v.get<double>());
   }
-  if (values.empty()) return 0;
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2),
-                   values.end());
-  return values[values.size() / 2];
+  return values.empty() ? 0 : util::median(std::move(values));
 }
 
 }  // namespace

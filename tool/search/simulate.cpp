@@ -1,6 +1,7 @@
 #include "tool/search/simulate.hpp"
 
 #include "tool/search/registry.hpp"
+#include "util/stats.hpp"
 
 #include <fmt/format.h>
 
@@ -51,18 +52,15 @@ util::Expected<Simulation> simulate(const RecordedSpace& recorded, const Simulat
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (std::thread& t : pool) t.join();
-  std::vector<double> sorted = out.fractions;
-  std::sort(sorted.begin(), sorted.end());
-  std::size_t n = sorted.size();
-  out.median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  out.median = util::median(out.fractions);
   double sum = 0;
   std::size_t hits = 0;
   for (double f : out.fractions) {
     sum += f;
     hits += f * 1.05 >= 1.0 ? 1 : 0;  // best found <= 1.05 x optimum
   }
-  out.mean = sum / static_cast<double>(n);
-  out.hit_rate = static_cast<double>(hits) / static_cast<double>(n);
+  out.mean = sum / static_cast<double>(out.fractions.size());
+  out.hit_rate = static_cast<double>(hits) / static_cast<double>(out.fractions.size());
   return out;
 }
 

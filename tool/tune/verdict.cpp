@@ -3,6 +3,7 @@
 #include "tool/tune/environment.hpp"
 #include "tool/tune/points.hpp"
 #include "util/interrupt.hpp"
+#include "util/stats.hpp"
 
 #include <fmt/format.h>
 
@@ -11,19 +12,11 @@
 
 namespace kevolve::tune {
 
-double median(std::vector<double> v) {
-  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 std::vector<Verdict> judge_rounds(const std::vector<std::vector<double>>& medians, int rounds) {
   std::vector<Verdict> verdicts;
   if (medians.empty()) return verdicts;
   const std::vector<double>& defaults = medians[0];
-  double base = median(defaults);
+  double base = util::median(defaults);
   for (std::size_t k = 0; k + 1 < medians.size(); ++k) {
     const std::vector<double>& times = medians[k + 1];
     std::vector<double> ratios;
@@ -33,7 +26,7 @@ std::vector<Verdict> judge_rounds(const std::vector<std::vector<double>>& median
     }
     if (ratios.size() < static_cast<std::size_t>(rounds)) continue;  // a round failed: not trusted
     auto [low, high] = std::minmax_element(ratios.begin(), ratios.end());
-    double time = median(times);
+    double time = util::median(times);
     verdicts.push_back({k, time, base / time, *low, *high});
   }
   std::stable_sort(verdicts.begin(), verdicts.end(),
@@ -149,7 +142,7 @@ FinalChoice choose_winner(CandidateEvaluator& candidates, const analyzers::Unit&
     choice.interrupted = true;
     return choice;
   }
-  choice.baseline_s = median(medians[0]);
+  choice.baseline_s = util::median(medians[0]);
   // The defaults timed by none of the rounds: no verdict, and nothing to record (a NaN time
   // would make an invalid wisdom file).
   if (!std::isfinite(choice.baseline_s)) {

@@ -33,9 +33,6 @@ struct Verdict {
   bool beats_defaults() const { return low > 1.0; }
 };
 
-// The median of the values that are not NaN; NaN when there are none.
-double median(std::vector<double> values);
-
 // Pure: `medians[0]` are the defaults' per-round times, `medians[k + 1]` contender k's. A
 // contender with a failed round (NaN) gets no verdict. The verdicts come fastest first.
 std::vector<Verdict> judge_rounds(const std::vector<std::vector<double>>& medians, int rounds);

@@ -1,4 +1,5 @@
 #include "tool/tune/verdict.hpp"
+#include "util/stats.hpp"
 
 #include "knowledge/sample_wisdom.hpp"
 #include "tool/tune/fake_candidates.hpp"
@@ -20,9 +21,9 @@ const double k_nan = std::nan("");
 }
 
 TEST_CASE("median ignores failed rounds", "[verdict]") {
-  CHECK(tune::median({3, 1, 2}) == 2);
-  CHECK(tune::median({4, 1, k_nan, 2, 3}) == 2.5);
-  CHECK(std::isnan(tune::median({k_nan})));
+  CHECK(util::median({3, 1, 2}) == 2);
+  CHECK(util::median({4, 1, k_nan, 2, 3}) == 2.5);
+  CHECK(std::isnan(util::median({k_nan})));
 }
 
 TEST_CASE("a contender wins only if it beats the defaults in every round", "[verdict]") {

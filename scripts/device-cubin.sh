@@ -9,33 +9,12 @@
 #   bash scripts/device-cubin.sh        (UNIT=triad BUDGET=64 STRATEGY=random SEED=1 by default)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-source .devdeps/activate.sh && source .devdeps/activate-extra.sh
-export CMAKE_POLICY_VERSION_MINIMUM=3.5 PATH=/usr/local/cuda/bin:$PATH
+source scripts/device-common.sh
 unit=${UNIT:-triad} budget=${BUDGET:-64} strategy=${STRATEGY:-random} seed=${SEED:-1}
-final=${OUT:-/tmp/out}
-out=/tmp/device-logs
-mkdir -p "$out" "$final"
-log() { tar -C "$out" -czf "$final/logs.tgz" . 2>/dev/null; echo "== $(date +%T) $*"; }
-
-log "build kevolve"
-start=$(date +%s)
-cmake -S . -B /tmp/b -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEVOLVE_BUILD_TESTS=OFF \
-  -DKEVOLVE_BUILD_BENCH=OFF >"$out/build.log" 2>&1 &&
-  cmake --build /tmp/b --parallel "$(nproc)" >>"$out/build.log" 2>&1 &&
-  rm -rf /tmp/prefix && cmake --install /tmp/b --prefix /tmp/prefix >>"$out/build.log" 2>&1 ||
-  { tail -40 "$out/build.log"; exit 1; }
-kevolve=/tmp/prefix/bin/kevolve
-echo "kevolve built and installed in $(( $(date +%s) - start )) s"
-nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv,noheader
+build_kevolve
 lscpu | grep -E "^(Model name|CPU\(s\))"
-
-log "configure and build the CUDA examples"
-cmake -S examples -B /tmp/ex -G Ninja -DCMAKE_PREFIX_PATH="/tmp/prefix;$CMAKE_PREFIX_PATH" \
-  -DKEVOLVE_EXAMPLES_CUDA_ARCHITECTURES=90 >"$out/examples.log" 2>&1 &&
-  cmake --build /tmp/ex --target kevolve_cuda_examples >>"$out/examples.log" 2>&1 ||
-  { tail -40 "$out/examples.log"; exit 1; }
-/tmp/ex/cuda/kevolve_cuda_examples 2>&1 | tee "$out/app.log" | grep -iE "triad|fail|error" | head -5
+build_examples kevolve_cuda_examples
+/tmp/ex/cuda/kevolve_cuda_examples 2>&1 | tee "$out/app.log" | grep -iE "$unit|fail|error" | head -5
 
 # One tune of $unit from cold caches; $1 names it, KEVOLVE_DEVICE_ONLY=$2.
 tune() {

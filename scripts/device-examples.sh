@@ -16,26 +16,8 @@
 # keying only, THROUGHPUT_JOBS=N builds N candidates at a time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-source .devdeps/activate.sh && source .devdeps/activate-extra.sh
-export CMAKE_POLICY_VERSION_MINIMUM=3.5 PATH=/usr/local/cuda/bin:$PATH
-# Logs gather in $out and are packed into $OUT/logs.tgz after each stage: the device tool
-# brings back at most 8 files, and a call stopped at its limit still returns the last pack.
-final=${OUT:-/tmp/out}
-out=/tmp/device-logs
-mkdir -p "$out" "$final"
-log() { tar -C "$out" -czf "$final/logs.tgz" . 2>/dev/null; echo "== $(date +%T) $*"; }
-
-log "build kevolve"
-start=$(date +%s)
-cmake -S . -B /tmp/b -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEVOLVE_BUILD_TESTS=OFF \
-  -DKEVOLVE_BUILD_BENCH=OFF >"$out/build.log" 2>&1 &&
-  cmake --build /tmp/b --parallel "$(nproc)" >>"$out/build.log" 2>&1 &&
-  rm -rf /tmp/prefix && cmake --install /tmp/b --prefix /tmp/prefix >>"$out/build.log" 2>&1 ||
-  { tail -40 "$out/build.log"; exit 1; }
-kevolve=/tmp/prefix/bin/kevolve
-echo "kevolve built and installed in $(( $(date +%s) - start )) s"
-nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv,noheader
+source scripts/device-common.sh
+build_kevolve
 
 if [[ " $* " == *" --gpu-tests "* ]]; then
   for suite in ${GPU_SUITES-cuda cheats_gpu variants_gpu}; do
@@ -51,10 +33,7 @@ fi
 log "peaks"
 $kevolve hw --measure | tee "$out/hw.txt" | grep -E "peaks|name"
 
-log "configure and build the examples"
-cmake -S examples -B /tmp/ex -G Ninja -DCMAKE_PREFIX_PATH="/tmp/prefix;$CMAKE_PREFIX_PATH" \
-  -DKEVOLVE_EXAMPLES_CUDA_ARCHITECTURES=90 >"$out/examples.log" 2>&1 &&
-  cmake --build /tmp/ex >>"$out/examples.log" 2>&1 || { tail -40 "$out/examples.log"; exit 1; }
+build_examples
 
 if [[ " $* " != *" --no-tune "* ]]; then
 log "tune the CUDA examples (default strategy and budget)"

@@ -30,8 +30,10 @@ build_kevolve() {
 # The examples configured for sm_90 in /tmp/ex and built (all targets, or the ones named).
 build_examples() {
   log "configure and build the examples${1:+ ($*)}"
+  local targets=() target
+  for target in "$@"; do targets+=(--target "$target"); done
   cmake -S examples -B /tmp/ex -G Ninja -DCMAKE_PREFIX_PATH="/tmp/prefix;$CMAKE_PREFIX_PATH" \
     -DKEVOLVE_EXAMPLES_CUDA_ARCHITECTURES=90 >"$out/examples.log" 2>&1 &&
-    cmake --build /tmp/ex ${1:+--target "$@"} >>"$out/examples.log" 2>&1 ||
+    cmake --build /tmp/ex "${targets[@]}" >>"$out/examples.log" 2>&1 ||
     { tail -40 "$out/examples.log"; exit 1; }
 }

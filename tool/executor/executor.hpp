@@ -35,7 +35,7 @@ class Executor {
   virtual std::string where() const { return ""; }
   // Whether candidates run on this machine: then its load, peaks and profiler are theirs;
   // elsewhere the node that evaluates measures its own peaks.
-  virtual bool runs_here() const { return true; }
+  bool runs_here() const { return where().empty(); }
   // The devices units can be tuned on (and, for messages, the backends that have none).
   virtual util::Expected<backends::Inventory> devices() = 0;
   // Builds that may run at once, when --jobs does not say.

@@ -55,7 +55,6 @@ class SlurmExecutor final : public Executor {
  public:
   explicit SlurmExecutor(SlurmOptions options) : m_cluster(std::move(options)) {}
   std::string_view name() const override { return "slurm"; }
-  bool runs_here() const override { return false; }
   std::string where() const override {
     return "candidates built and run through SLURM; its jobs' files in " +
            m_cluster.options.work_dir.string();

@@ -191,26 +191,45 @@ std::string missing_symbol_hint(const CandidateRecipe& r, const std::string& log
       r.unit, symbol, r.link_origin.empty() ? "the unit's sources and its harness" : r.link_origin);
 }
 
-// The generated main (or entry point) for the unit, written once per work directory.
-util::Expected<fs::path> generated_main(const CandidateRecipe& r, const CompileStyle& style) {
-  fs::path file = r.work_dir / style.entry_file;
-  std::string text = replace_all(style.entry_template, "@UNIT@", r.unit);
+// A generated file, written when its text changed (builders of one tune may write it at once).
+util::Expected<fs::path> generated(const fs::path& file, const std::string& text) {
   if (auto current = util::read_file(file); current && *current == text) return file;
-  if (auto made = util::ensure_directory(r.work_dir); !made) return util::unexpected(made.error());
+  if (auto made = util::ensure_directory(file.parent_path()); !made)
+    return util::unexpected(made.error());
   if (auto written = util::write_file_atomically(file, text); !written)
     return util::unexpected(written.error());
   return file;
+}
+
+// The generated main (or entry point) and, where the style has one, the file that names the
+// unit's harness to it. A main that is the same for every unit lives in the cache directory, so
+// that its object's key (which holds a source's path where keys are direct) is too.
+util::Expected<std::vector<fs::path>> generated_main(const CandidateRecipe& r,
+                                                     const CompileStyle& style) {
+  if (!style.unit_template) {
+    auto entry = generated(r.work_dir / style.entry_file,
+                           replace_all(style.entry_template, "@UNIT@", r.unit));
+    if (!entry) return util::unexpected(entry.error());
+    return std::vector<fs::path>{*entry};
+  }
+  auto entry = generated(r.cache_dir / "entry" / style.entry_file, style.entry_template);
+  if (!entry) return util::unexpected(entry.error());
+  auto unit =
+      generated(r.work_dir / style.unit_file, replace_all(style.unit_template, "@UNIT@", r.unit));
+  if (!unit) return util::unexpected(unit.error());
+  return std::vector<fs::path>{*entry, *unit};
 }
 
 // A candidate's objects: its sources (the harness last, shared by all candidates when it reads
 // no parameter), the target's companion sources, and the generated main.
 struct Objects {
   std::vector<fs::path> paths;
-  bool all_cached = true;  // the unit's sources and companions (the main is always shared)
+  bool all_cached = true;  // the unit's sources and companions (the generated ones are shared)
 };
 
 util::Expected<Objects> compile_objects(const CandidateRecipe& r, const CompileStyle& style,
-                                        const fs::path& header, const fs::path& main_source,
+                                        const fs::path& header,
+                                        const std::vector<fs::path>& generated_sources,
                                         std::string_view tag) {
   Objects out;
   // KEVOLVE_CACHE_KEYS=preprocessed keys every object by its preprocessed text (to compare, or
@@ -237,8 +256,10 @@ util::Expected<Objects> compile_objects(const CandidateRecipe& r, const CompileS
   for (const SourceFile& s : r.companions) {
     if (auto added = add(s, {}, direct, true); !added) return util::unexpected(added.error());
   }
-  if (auto added = add({main_source, r.main_flags}, {}, direct, false); !added)
-    return util::unexpected(added.error());
+  for (const fs::path& g : generated_sources) {
+    if (auto added = add({g, r.main_flags}, {}, direct, false); !added)
+      return util::unexpected(added.error());
+  }
   return out;
 }
 
@@ -281,18 +302,17 @@ util::Expected<fs::path> link_objects(const CandidateRecipe& r, const CompileSty
 }
 
 // The candidate's scratch directory, its injected header and the generated main.
-util::Expected<std::pair<fs::path, fs::path>> prepare_candidate(const CandidateRecipe& r,
-                                                                const CompileStyle& style,
-                                                                const std::string& header_text,
-                                                                std::string_view tag) {
+util::Expected<std::pair<fs::path, std::vector<fs::path>>> prepare_candidate(
+    const CandidateRecipe& r, const CompileStyle& style, const std::string& header_text,
+    std::string_view tag) {
   fs::path scratch = r.work_dir / "candidates" / std::string(tag);
   if (auto made = util::ensure_directory(scratch); !made) return util::unexpected(made.error());
   fs::path header = scratch / "kevolve_tuned.h";
   if (auto written = util::write_file_atomically(header, header_text); !written)
     return util::unexpected(written.error());
-  auto main_source = generated_main(r, style);
-  if (!main_source) return util::unexpected(main_source.error());
-  return std::make_pair(header, *main_source);
+  auto entry = generated_main(r, style);
+  if (!entry) return util::unexpected(entry.error());
+  return std::make_pair(header, *entry);
 }
 
 // Device-only candidates (docs/device-only.md): the host library of the unit, built once,
@@ -304,6 +324,7 @@ util::Expected<fs::path> build_host_library(const CandidateRecipe& r, CompileSty
                                             std::string_view tag, bool& cached) {
   style.entry_template = templates::candidate_host_cpp;
   style.entry_file = "kevolve_host.cu";
+  style.unit_template = nullptr;  // built once per tune: it names the unit itself
   auto entry = generated_main(r, style);
   if (!entry) return util::unexpected(entry.error());
   CandidateRecipe host = r;

@@ -5,10 +5,14 @@
 
 namespace kevolve::templates {
 
-// The main of a candidate executable: runs the unit's harness in a protocol mode. @UNIT@.
+// The main of a candidate executable: runs the unit's harness in a protocol mode. The same for
+// every unit: candidate_unit_cpp names the unit's harness to it.
 extern const char* const candidate_main_cpp;
-// The entry point of a candidate shared library that a runner loads (GPU backends). @UNIT@.
+// The entry point of a candidate shared library that a runner loads (GPU backends). The same
+// for every unit, as candidate_main_cpp.
 extern const char* const candidate_entry_cpp;
+// Names unit @UNIT@'s harness to the main or entry point above.
+extern const char* const candidate_unit_cpp;
 // The host side of a unit's device-only CUDA candidates, built once per tune: its entry point
 // takes a candidate's manifest (docs/device-only.md). @UNIT@.
 extern const char* const candidate_host_cpp;

@@ -37,6 +37,8 @@ class CpuPlatform : public Platform {
     s.preprocess = {"-E", "-P"};
     s.entry_template = templates::candidate_main_cpp;
     s.entry_file = "kevolve_main.cpp";
+    s.unit_template = templates::candidate_unit_cpp;
+    s.unit_file = "kevolve_unit.cpp";
     return s;
   }
   std::string recorded_arch(const Device& device,

@@ -48,6 +48,8 @@ class CudaPlatform : public GpuPlatform {
     s.runner_link = {"-cudart", "shared"};
     s.entry_template = templates::candidate_entry_cpp;
     s.entry_file = "kevolve_entry.cu";
+    s.unit_template = templates::candidate_unit_cpp;
+    s.unit_file = "kevolve_unit.cu";
     s.artifact_suffix = ".so";
     s.direct_keys = true;
     s.drops_target_architectures = true;

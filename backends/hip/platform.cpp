@@ -28,6 +28,8 @@ class HipPlatform : public GpuPlatform {
     s.link = {"-shared"};
     s.entry_template = templates::candidate_entry_cpp;
     s.entry_file = "kevolve_entry.hip";
+    s.unit_template = templates::candidate_unit_cpp;
+    s.unit_file = "kevolve_unit.hip";
     s.artifact_suffix = ".so";
     s.direct_keys = true;
     s.drops_target_architectures = true;

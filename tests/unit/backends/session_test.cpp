@@ -89,13 +89,14 @@ struct Fixture {
 
   Fixture() {
     fs::path harness = dir.write("harness.cpp", k_harness);
-    std::string main_text = templates::candidate_main_cpp;
-    for (std::size_t at; (at = main_text.find("@UNIT@")) != std::string::npos;)
-      main_text.replace(at, 6, "scale");
-    fs::path main = dir.write("main.cpp", main_text);
+    fs::path main = dir.write("main.cpp", templates::candidate_main_cpp);
+    std::string unit_text = templates::candidate_unit_cpp;
+    for (std::size_t at; (at = unit_text.find("@UNIT@")) != std::string::npos;)
+      unit_text.replace(at, 6, "scale");
+    fs::path unit = dir.write("unit.cpp", unit_text);
     auto built = util::run_process({"c++", "-std=c++17", "-O1", "-I" KEVOLVE_INCLUDE_DIR,
-                                    harness.string(), main.string(), "-o", executable.string(),
-                                    "-lbenchmark", "-lpthread"});
+                                    harness.string(), main.string(), unit.string(), "-o",
+                                    executable.string(), "-lbenchmark", "-lpthread"});
     REQUIRE(built);
     INFO(built->output);
     REQUIRE(built->ok());

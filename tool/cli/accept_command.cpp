@@ -29,10 +29,10 @@ struct AcceptOptions {
   std::vector<std::string> sizes;  // name=value
 };
 
-using Problem = std::vector<std::pair<std::string, std::int64_t>>;
+using WantedSizes = std::vector<std::pair<std::string, std::int64_t>>;
 
-Problem parse_sizes(const std::vector<std::string>& sizes) {
-  Problem out;
+WantedSizes parse_sizes(const std::vector<std::string>& sizes) {
+  WantedSizes out;
   for (const std::string& s : sizes) {
     auto eq = s.find('=');
     auto value = eq == std::string::npos ? std::nullopt : util::parse_int(s.substr(eq + 1));
@@ -44,13 +44,13 @@ Problem parse_sizes(const std::vector<std::string>& sizes) {
 }
 
 // Whether `record` is of the problem `wanted` names (every size it names, with its value).
-bool matches(const knowledge::SizeRecord& record, const Problem& wanted) {
+bool matches(const knowledge::SizeRecord& record, const WantedSizes& wanted) {
   return std::all_of(wanted.begin(), wanted.end(), [&](const auto& size) {
     return std::find(record.problem.begin(), record.problem.end(), size) != record.problem.end();
   });
 }
 
-std::string problem_text(const Problem& problem) {
+std::string problem_text(const WantedSizes& problem) {
   std::string out;
   for (const auto& [name, value] : problem)
     out += fmt::format("{}{}={}", out.empty() ? "" : " ", name, value);
@@ -86,7 +86,7 @@ struct Waiting {
 
 // The one record of the unit that waits for review among the devices and sizes asked for.
 Waiting find_waiting(const AcceptOptions& o, const knowledge::KnowledgeDir& knowledge,
-                     const fs::path& dir, const Problem& wanted) {
+                     const fs::path& dir, const WantedSizes& wanted) {
   std::vector<Waiting> waiting;
   std::string accepted;  // a matching record accepted already, for the error
   for (const knowledge::DeviceId& id : devices_to_search(o, knowledge, dir)) {
@@ -126,7 +126,7 @@ Waiting find_waiting(const AcceptOptions& o, const knowledge::KnowledgeDir& know
 int run_accept(const AcceptOptions& o) {
   if (!knowledge::is_unit_name(o.unit))
     throw Error(fmt::format("'{}' is not a unit name (a C identifier)", o.unit));
-  Problem wanted = parse_sizes(o.sizes);
+  WantedSizes wanted = parse_sizes(o.sizes);
   auto dir = tune::knowledge_dir_for(o.build, o.knowledge);
   if (!dir) throw Error(dir.error());
   auto knowledge = knowledge::KnowledgeDir::open(*dir);

@@ -96,6 +96,12 @@ std::string symbols(const fs::path& library) {
   return nm && nm->ok() ? nm->output : "";
 }
 
+// What a library leaves for the loader to find elsewhere (demangled).
+std::string undefined_symbols(const fs::path& library) {
+  auto nm = util::run_process({"nm", "-D", "-C", "--undefined-only", library.string()});
+  return nm && nm->ok() ? nm->output : "";
+}
+
 }  // namespace
 
 TEST_CASE("architecture flags: the target's are dropped, the device's added") {
@@ -120,6 +126,9 @@ TEST_CASE("a CUDA candidate builds for sm_90a into a library the runner loads") 
   REQUIRE(build.ok);
   CHECK(build.executable.extension() == ".so");
   CHECK(symbols(build.executable).find("kevolve_candidate_main") != std::string::npos);
+  // The entry point, the same for every unit, reaches this unit's harness through the file
+  // that names it (templates/candidate_unit.cpp), linked in, not left to the loader.
+  CHECK(undefined_symbols(build.executable).find("unit_bench") == std::string::npos);
   auto text = util::read_file(build.executable);
   REQUIRE(text);
   CHECK(text->find("-arch sm_90a") != std::string::npos);  // the device code's target

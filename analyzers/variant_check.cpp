@@ -619,6 +619,20 @@ void check_variable(CXCursor c, unsigned line, AstContext& context) {
   }
 }
 
+// kevolve's own names: its namespace (the harness runtime, compiled into every candidate, whose
+// functions are inline: a strong definition in a variant would replace a copy the compiler did
+// not inline) and the kevolve_ symbols of the generated main and entry points (kevolve_bench_*,
+// kevolve_candidate_*). A variant declares none of them.
+void check_declaration(CXCursor c, unsigned line, AstContext& context) {
+  const std::string name = qualified_name(c);
+  const bool namespace_of_kevolve = clang_getCursorKind(c) == CXCursor_Namespace &&
+                                    (name == "kevolve" || name.rfind("kevolve::", 0) == 0);
+  if (namespace_of_kevolve || take_string(clang_getCursorSpelling(c)).rfind("kevolve_", 0) == 0)
+    context.out.add(line, fmt::format("declares {}, a name of kevolve's (the harness's runtime is "
+                                      "not the variant's to define)",
+                                      name));
+}
+
 // A reference to `target` from a cursor at `line` of the variant.
 void check_reference(CXCursor target, unsigned line, AstContext& context) {
   if (clang_Cursor_isNull(target)) return;
@@ -672,6 +686,11 @@ CXChildVisitResult visit(CXCursor c, CXCursor, CXClientData data) {
       break;
     case CXCursor_VarDecl:
       check_variable(c, line, context);
+      check_declaration(c, line, context);
+      break;
+    case CXCursor_Namespace:
+    case CXCursor_FunctionDecl:
+      check_declaration(c, line, context);
       break;
     case CXCursor_OverloadedDeclRef:
       for (unsigned i = 0, n = clang_getNumOverloadedDecls(c); i < n; ++i)

@@ -170,6 +170,20 @@ TEST_CASE("variant check: each red flag is refused at its line", "[analyzers][va
   refused("void reference_matmul(const float*, const float*, float*, int);\n" +
               variant_with("  reference_matmul(a, b, c, n);\n  return;\n"),
           "line 4: calls reference_matmul, a function of the harness");
+  // The harness runtime's functions are inline in every candidate's main: a variant's strong
+  // definition would replace a copy the compiler did not inline (a main that reports any time).
+  refused("namespace kevolve { namespace detail {\n"
+          "int harness_main(int, char**, void (*)(int&)) { return 0; }\n} }\n" +
+              variant_with(""),
+          "line 1: declares kevolve, a name of kevolve's");
+  refused("namespace kevolve::detail { struct Bench; void unit_bench(Bench&) {} }\n" +
+              variant_with(""),
+          "line 1: declares kevolve::detail, a name of kevolve's");
+  refused("extern \"C\" int kevolve_candidate_main(int, char**) { return 0; }\n" +
+              variant_with(""),
+          "line 1: declares kevolve_candidate_main, a name of kevolve's");
+  refused("void kevolve_bench_matmul(int& b) { b = 0; }\n" + variant_with(""),
+          "line 1: declares kevolve_bench_matmul, a name of kevolve's");
 }
 
 TEST_CASE("variant check: the kernel's name, signature and marker", "[analyzers][variant]") {

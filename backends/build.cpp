@@ -201,17 +201,11 @@ util::Expected<fs::path> generated(const fs::path& file, const std::string& text
   return file;
 }
 
-// The generated main (or entry point) and, where the style has one, the file that names the
-// unit's harness to it. A main that is the same for every unit lives in the cache directory, so
-// that its object's key (which holds a source's path where keys are direct) is too.
+// The generated main (or entry point) and the file that names the unit's harness to it. The
+// main is the same for every unit and lives in the cache directory, so that its object's key
+// (which holds a source's path where keys are direct) is too.
 util::Expected<std::vector<fs::path>> generated_main(const CandidateRecipe& r,
                                                      const CompileStyle& style) {
-  if (!style.unit_template) {
-    auto entry = generated(r.work_dir / style.entry_file,
-                           replace_all(style.entry_template, "@UNIT@", r.unit));
-    if (!entry) return util::unexpected(entry.error());
-    return std::vector<fs::path>{*entry};
-  }
   auto entry = generated(r.cache_dir / "entry" / style.entry_file, style.entry_template);
   if (!entry) return util::unexpected(entry.error());
   auto unit =
@@ -320,16 +314,15 @@ util::Expected<std::pair<fs::path, std::vector<fs::path>>> prepare_candidate(
 
 // The host side: every source and the generated host entry, without the candidate's header
 // (so cached for all candidates).
-util::Expected<fs::path> build_host_library(const CandidateRecipe& r, CompileStyle style,
+util::Expected<fs::path> build_host_library(const CandidateRecipe& r, const CompileStyle& style,
                                             std::string_view tag, bool& cached) {
-  style.entry_template = templates::candidate_host_cpp;
-  style.entry_file = "kevolve_host.cu";
-  style.unit_template = nullptr;  // built once per tune: it names the unit itself
-  auto entry = generated_main(r, style);
+  // Built once per tune: its entry names the unit itself.
+  auto entry = generated(r.work_dir / "kevolve_host.cu",
+                         replace_all(templates::candidate_host_cpp, "@UNIT@", r.unit));
   if (!entry) return util::unexpected(entry.error());
   CandidateRecipe host = r;
   host.harness_reads_params = false;
-  auto objects = compile_objects(host, style, {}, *entry, tag);
+  auto objects = compile_objects(host, style, {}, {*entry}, tag);
   if (!objects) return util::unexpected(objects.error());
   bool linked_before = false;
   double link_s = 0;

@@ -37,11 +37,11 @@ struct CompileStyle {
   std::vector<std::string> preprocess;   // to stdout, without line markers
   std::vector<std::string> link;         // what makes the artifact, with the architecture
   std::vector<std::string> runner_link;  // what the device runner links besides -ldl
-  const char* entry_template = nullptr;  // the generated main or entry point
+  // The generated main or entry point, the same for every unit (its object, the harness runtime,
+  // is compiled once and shared through the cache), and the file, one per unit, that names the
+  // unit's harness to it (@UNIT@).
+  const char* entry_template = nullptr;
   std::string entry_file;
-  // With a unit template, the entry is the same for every unit (its object, the harness
-  // runtime, is compiled once and shared through the cache) and this file, one per unit, names
-  // the unit's harness to it; without one, the entry names it itself (@UNIT@).
   const char* unit_template = nullptr;
   std::string unit_file;
   std::string artifact_suffix;  // "" for executables, ".so" for libraries

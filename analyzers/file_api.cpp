@@ -32,9 +32,9 @@ fs::path api_dir(const fs::path& build) { return build / ".cmake" / "api" / "v1"
 
 util::Expected<void> write_query(const fs::path& build) {
   fs::path file = api_dir(build) / "query" / "client-kevolve" / "query.json";
-  if (auto current = util::read_file(file); current && *current == k_query) return {};
-  if (auto made = util::ensure_directory(file.parent_path()); !made) return made;
-  return util::write_file_atomically(file, k_query);
+  if (auto written = util::write_file_if_changed(file, k_query); !written)
+    return util::unexpected(written.error());
+  return {};
 }
 
 // The newest reply index, or nullopt when there is none.

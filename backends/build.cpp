@@ -193,10 +193,7 @@ std::string missing_symbol_hint(const CandidateRecipe& r, const std::string& log
 
 // A generated file, written when its text changed (builders of one tune may write it at once).
 util::Expected<fs::path> generated(const fs::path& file, const std::string& text) {
-  if (auto current = util::read_file(file); current && *current == text) return file;
-  if (auto made = util::ensure_directory(file.parent_path()); !made)
-    return util::unexpected(made.error());
-  if (auto written = util::write_file_atomically(file, text); !written)
+  if (auto written = util::write_file_if_changed(file, text); !written)
     return util::unexpected(written.error());
   return file;
 }

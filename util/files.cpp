@@ -456,6 +456,16 @@ Expected<void> write_file_atomically(const ConfinedDir& dir, std::string_view na
   return write_whole(AtomicFile::create(dir, name), data);
 }
 
+Expected<bool> write_file_if_changed(const fs::path& target, std::string_view data) {
+  if (auto current = read_file(target); current && *current == data) return false;
+  if (fs::path dir = target.parent_path(); !dir.empty()) {  // a bare name: the current directory
+    if (auto made = ensure_directory(dir); !made) return unexpected(made.error());
+  }
+  if (auto written = write_file_atomically(target, data); !written)
+    return unexpected(written.error());
+  return true;
+}
+
 Expected<LockFile> LockFile::acquire(const fs::path& file, std::string_view purpose) {
   auto dir = ConfinedDir::open(file.parent_path());
   if (!dir) return unexpected(fmt::format("cannot lock {}: {}", file.string(), dir.error()));

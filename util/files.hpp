@@ -172,6 +172,9 @@ class AtomicFile {
 };
 
 Expected<void> write_file_atomically(const std::filesystem::path& target, std::string_view data);
+// Writes `data` atomically (making its directory) unless the file holds it already, so that
+// what watches the file's time (a build, a cache) sees no change; true when it wrote.
+Expected<bool> write_file_if_changed(const std::filesystem::path& target, std::string_view data);
 Expected<void> write_file_atomically(const ConfinedDir& dir, std::string_view name,
                                      std::string_view data);
 

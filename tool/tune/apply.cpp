@@ -493,13 +493,7 @@ util::Expected<void> replaceable(const fs::path& file) {
 
 util::Expected<bool> write_if_changed(const fs::path& file, const std::string& text) {
   if (auto checked = replaceable(file); !checked) return util::unexpected(checked.error());
-  if (auto current = util::read_file(file); current && *current == text) return false;
-  if (fs::path dir = file.parent_path(); !dir.empty()) {  // "-o kevolve_tuned.h": here
-    if (auto made = util::ensure_directory(dir); !made) return util::unexpected(made.error());
-  }
-  if (auto written = util::write_file_atomically(file, text); !written)
-    return util::unexpected(written.error());
-  return true;
+  return util::write_file_if_changed(file, text);  // "-o kevolve_tuned.h": here
 }
 
 }  // namespace kevolve::tune

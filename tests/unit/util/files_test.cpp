@@ -56,6 +56,24 @@ TEST_CASE("atomic file: commit replaces, abandon leaves the old file", "[util][f
   CHECK(count_entries(dir.path()) == 1);
 }
 
+TEST_CASE("a file written only when its text changed, its directory made", "[util][files]") {
+  TempDir dir;
+  const auto target = dir / "deep" / "er" / "generated.cpp";
+  auto first = write_file_if_changed(target, "int x;\n");
+  REQUIRE(first);
+  CHECK(*first);
+  CHECK(*read_file(target) == "int x;\n");
+  const auto written_at = std::filesystem::last_write_time(target);
+  auto same = write_file_if_changed(target, "int x;\n");
+  REQUIRE(same);
+  CHECK_FALSE(*same);
+  CHECK(std::filesystem::last_write_time(target) == written_at);  // untouched
+  auto other = write_file_if_changed(target, "int y;\n");
+  REQUIRE(other);
+  CHECK(*other);
+  CHECK(*read_file(target) == "int y;\n");
+}
+
 TEST_CASE("atomic file: a killed writer leaves the old file intact", "[util][files]") {
   TempDir dir;
   auto target = dir.write("wisdom.json", "the old content\n");
